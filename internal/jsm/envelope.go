@@ -1,0 +1,97 @@
+package jsm
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// Page is one page of a Service Desk API list, the PagedDTO envelope.
+type Page struct {
+	Size       int               `json:"size"`
+	Start      int               `json:"start"`
+	Limit      int               `json:"limit"`
+	IsLastPage bool              `json:"isLastPage"`
+	Values     []json.RawMessage `json:"values"`
+	Links      PageLinks         `json:"_links"`
+}
+
+// PageLinks are the envelope's links. They are informational only: the pager
+// rebuilds page URLs from the configured base URL, because through the
+// api.atlassian.com gateway `next` points at the site host and drops filters.
+type PageLinks struct {
+	Self    string `json:"self,omitempty"`
+	Base    string `json:"base,omitempty"`
+	Context string `json:"context,omitempty"`
+	Next    string `json:"next,omitempty"`
+	Prev    string `json:"prev,omitempty"`
+}
+
+// envelopeFields are the keys whose presence marks a body as a PagedDTO
+// envelope rather than some other JSON document (an error, an HTML page
+// turned into JSON by a proxy, a single object).
+type envelopeFields struct {
+	Size       *int             `json:"size"`
+	Start      *int             `json:"start"`
+	IsLastPage *bool            `json:"isLastPage"`
+	Values     *json.RawMessage `json:"values"`
+}
+
+// ErrNotEnvelope is wrapped by ParsePage when a body is not a PagedDTO envelope.
+var ErrNotEnvelope = errors.New("not a Service Desk API page envelope")
+
+// ParsePage decodes and checks a page body. It never trusts a body that
+// lacks the envelope's fields: a page that cannot be proven to be one is an
+// error, so that a broken response can never look like the end of a list.
+func ParsePage(body []byte) (*Page, error) {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return nil, fmt.Errorf("%w: the body is not a JSON object (%s)", ErrNotEnvelope, preview(trimmed))
+	}
+	var marker envelopeFields
+	if err := json.Unmarshal(trimmed, &marker); err != nil {
+		return nil, fmt.Errorf("%w: %v (%s)", ErrNotEnvelope, err, preview(trimmed))
+	}
+	switch {
+	case marker.Values == nil:
+		return nil, fmt.Errorf("%w: the field \"values\" is missing", ErrNotEnvelope)
+	case marker.IsLastPage == nil:
+		return nil, fmt.Errorf("%w: the field \"isLastPage\" is missing", ErrNotEnvelope)
+	case marker.Start == nil:
+		return nil, fmt.Errorf("%w: the field \"start\" is missing", ErrNotEnvelope)
+	case marker.Size == nil:
+		return nil, fmt.Errorf("%w: the field \"size\" is missing", ErrNotEnvelope)
+	}
+	var page Page
+	if err := json.Unmarshal(trimmed, &page); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNotEnvelope, err)
+	}
+	if err := page.check(); err != nil {
+		return nil, err
+	}
+	return &page, nil
+}
+
+func (p *Page) check() error {
+	if p.Start < 0 {
+		return fmt.Errorf("%w: negative start %d", ErrNotEnvelope, p.Start)
+	}
+	if p.Size != len(p.Values) {
+		return fmt.Errorf("%w: size is %d but the page holds %d values", ErrNotEnvelope, p.Size, len(p.Values))
+	}
+	for i, v := range p.Values {
+		if len(v) == 0 || v[0] != '{' {
+			return fmt.Errorf("%w: value %d is not a JSON object", ErrNotEnvelope, i)
+		}
+	}
+	return nil
+}
+
+func preview(b []byte) string {
+	const max = 120
+	if len(b) > max {
+		return fmt.Sprintf("%q…", b[:max])
+	}
+	return fmt.Sprintf("%q", b)
+}

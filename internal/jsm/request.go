@@ -1,0 +1,204 @@
+package jsm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// maxBodyBytes bounds one response body; a Service Desk page is far smaller.
+const maxBodyBytes = 64 << 20
+
+// request describes one GET against the API.
+type request struct {
+	path         string
+	query        url.Values
+	experimental bool
+}
+
+// endpoint is the request as errors and logs show it: path and query,
+// relative to the base URL, never credentials.
+func (r request) endpoint() string {
+	if len(r.query) == 0 {
+		return r.path
+	}
+	return r.path + "?" + r.query.Encode()
+}
+
+// get runs the request with retries and returns the body of a 2xx answer.
+// 429 and 503 wait for Retry-After; other 5xx answers, transport errors and
+// bodies cut off in transit back off exponentially with jitter.
+func (c *Client) get(ctx context.Context, r request) ([]byte, error) {
+	u, err := c.endpointURL(r.path, r.query)
+	if err != nil {
+		return nil, err
+	}
+	for attempt := 0; ; attempt++ {
+		body, retryAfter, err := c.attempt(ctx, u, r)
+		if err == nil {
+			return body, nil
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if attempt >= c.cfg.MaxRetries || !retryable(err) {
+			return nil, err
+		}
+		wait := c.backoff(attempt)
+		if retryAfter > 0 {
+			wait = retryAfter
+			c.pause(retryAfter)
+		}
+		c.logger.Debug(ctx, "retrying JSM request", map[string]any{
+			"endpoint": r.endpoint(), "attempt": attempt + 1, "wait": wait.String(), "error": err.Error(),
+		})
+		if err := sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// transientError marks failures worth another attempt.
+type transientError struct{ err error }
+
+func (e *transientError) Error() string { return e.err.Error() }
+func (e *transientError) Unwrap() error { return e.err }
+
+func retryable(err error) bool {
+	var t *transientError
+	if errors.As(err, &t) {
+		return true
+	}
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.StatusCode == http.StatusTooManyRequests || (apiErr.StatusCode >= 500 && apiErr.StatusCode != http.StatusNotImplemented)
+	}
+	return false
+}
+
+func (c *Client) attempt(ctx context.Context, u *url.URL, r request) ([]byte, time.Duration, error) {
+	if err := c.waitTurn(ctx); err != nil {
+		return nil, 0, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	c.authorize(req)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.cfg.UserAgent)
+	if r.experimental {
+		req.Header.Set("X-ExperimentalApi", "opt-in")
+	}
+	started := time.Now()
+	resp, err := c.http.Do(req)
+	if err != nil {
+		if ctx.Err() != nil && errors.Is(ctx.Err(), context.Canceled) {
+			return nil, 0, ctx.Err()
+		}
+		return nil, 0, &transientError{fmt.Errorf("JSM request GET %s failed: %w", r.endpoint(), stripURL(err))}
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes))
+	c.logger.Debug(ctx, "JSM request", map[string]any{
+		"method": "GET", "endpoint": r.endpoint(), "status": resp.StatusCode, "duration_ms": time.Since(started).Milliseconds(), "bytes": len(body),
+	})
+	if err != nil {
+		return nil, 0, &transientError{fmt.Errorf("the response body of GET %s from JSM was cut off after %d bytes: %w", r.endpoint(), len(body), stripURL(err))}
+	}
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return body, 0, nil
+	}
+	apiErr := &APIError{StatusCode: resp.StatusCode, Method: http.MethodGet, Endpoint: r.endpoint(), Message: errorMessageFrom(body)}
+	var retryAfter time.Duration
+	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+		retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		if retryAfter > c.cfg.RetryWaitMax {
+			retryAfter = c.cfg.RetryWaitMax
+		}
+	}
+	return nil, retryAfter, apiErr
+}
+
+func (c *Client) authorize(req *http.Request) {
+	if c.cfg.AuthType == AuthBearer {
+		req.Header.Set("Authorization", "Bearer "+c.cfg.APIToken)
+		return
+	}
+	req.SetBasicAuth(c.cfg.Username, c.cfg.APIToken)
+}
+
+// waitTurn waits for a pause set by Retry-After and for the rate limiter.
+func (c *Client) waitTurn(ctx context.Context) error {
+	c.pauseMu.Lock()
+	until := c.pauseUntil
+	c.pauseMu.Unlock()
+	if d := time.Until(until); d > 0 {
+		if err := sleep(ctx, d); err != nil {
+			return err
+		}
+	}
+	return c.limiter.Wait(ctx)
+}
+
+func (c *Client) pause(d time.Duration) {
+	c.pauseMu.Lock()
+	defer c.pauseMu.Unlock()
+	if until := time.Now().Add(d); until.After(c.pauseUntil) {
+		c.pauseUntil = until
+	}
+}
+
+// backoff is the full-jitter exponential wait before retry attempt+1.
+func (c *Client) backoff(attempt int) time.Duration {
+	wait := c.cfg.RetryWaitMin << min(attempt, 16)
+	if wait <= 0 || wait > c.cfg.RetryWaitMax {
+		wait = c.cfg.RetryWaitMax
+	}
+	return wait/2 + rand.N(wait/2+1)
+}
+
+// parseRetryAfter reads seconds or an HTTP date; zero when absent or unusable.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 {
+		return time.Duration(secs * float64(time.Second))
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// stripURL drops the URL from a *url.Error: the message names the endpoint
+// already, and the full URL is not needed in diagnostics.
+func stripURL(err error) error {
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		return uerr.Err
+	}
+	return err
+}
