@@ -4,6 +4,8 @@ package jsm
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
@@ -58,8 +60,11 @@ type Config struct {
 	// RetryWaitMin is the first backoff wait; it doubles up to RetryWaitMax.
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
-	// HTTPClient carries the transport (proxy, CA bundle). Defaults to a
-	// client with http.DefaultTransport's settings.
+	// CACertificatesPEM are extra trusted roots, for sites behind a proxy or
+	// a self-signed certificate; the system roots stay trusted.
+	CACertificatesPEM []byte
+	// HTTPClient replaces the default client (http.DefaultTransport's settings,
+	// proxies from HTTPS_PROXY/NO_PROXY); CACertificatesPEM is then ignored.
 	HTTPClient *http.Client
 	UserAgent  string
 	// Logger receives one line per request; it never sees credentials.
@@ -108,6 +113,13 @@ func New(cfg Config) (*Client, error) {
 	default:
 		return nil, fmt.Errorf("unknown auth type %q: use %q or %q", cfg.AuthType, AuthBasic, AuthBearer)
 	}
+	if cfg.HTTPClient == nil {
+		transport, err := newTransport(cfg.CACertificatesPEM)
+		if err != nil {
+			return nil, err
+		}
+		cfg.HTTPClient = &http.Client{Transport: transport}
+	}
 	applyDefaults(&cfg)
 	limiter := rate.NewLimiter(rate.Inf, 1)
 	if cfg.RequestsPerSecond > 0 {
@@ -138,15 +150,30 @@ func applyDefaults(cfg *Config) {
 	if cfg.RetryWaitMax <= 0 {
 		cfg.RetryWaitMax = defaultRetryMax
 	}
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
-	}
 	if cfg.Logger == nil {
 		cfg.Logger = noLogger{}
 	}
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = "terraform-provider-portjsm"
 	}
+}
+
+func newTransport(caPEM []byte) (*http.Transport, error) {
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	// Pages are fetched ahead in parallel: keep a connection per worker.
+	transport.MaxIdleConnsPerHost = 32
+	if len(caPEM) == 0 {
+		return transport, nil
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(caPEM) {
+		return nil, errors.New("the CA certificates contain no PEM-encoded certificate")
+	}
+	transport.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	return transport, nil
 }
 
 func parseBaseURL(raw string) (*url.URL, error) {

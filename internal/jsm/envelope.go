@@ -51,7 +51,7 @@ func ParsePage(body []byte) (*Page, error) {
 	}
 	var marker envelopeFields
 	if err := json.Unmarshal(trimmed, &marker); err != nil {
-		return nil, fmt.Errorf("%w: %v (%s)", ErrNotEnvelope, err, preview(trimmed))
+		return nil, fmt.Errorf("%w: %w (%s)", ErrNotEnvelope, err, preview(trimmed))
 	}
 	switch {
 	case marker.Values == nil:
@@ -65,7 +65,7 @@ func ParsePage(body []byte) (*Page, error) {
 	}
 	var page Page
 	if err := json.Unmarshal(trimmed, &page); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrNotEnvelope, err)
+		return nil, fmt.Errorf("%w: %w", ErrNotEnvelope, err)
 	}
 	if err := page.check(); err != nil {
 		return nil, err
@@ -89,9 +89,9 @@ func (p *Page) check() error {
 }
 
 func preview(b []byte) string {
-	const max = 120
-	if len(b) > max {
-		return fmt.Sprintf("%q…", b[:max])
+	const limit = 120
+	if len(b) > limit {
+		return fmt.Sprintf("%q…", b[:limit])
 	}
 	return fmt.Sprintf("%q", b)
 }

@@ -51,9 +51,9 @@ func errorMessageFrom(body []byte) string {
 		}
 	}
 	text := strings.TrimSpace(string(body))
-	const max = 200
-	if len(text) > max {
-		text = text[:max] + "…"
+	const limit = 200
+	if len(text) > limit {
+		text = text[:limit] + "…"
 	}
 	return text
 }

@@ -83,3 +83,9 @@ func (c *Client) ListOrganizations(ctx context.Context, filter OrganizationFilte
 	}
 	return decodeAll[Organization](items, "organization")
 }
+
+// Get reads one response of a path that is not paged (or one page of one
+// that is) and returns the body verbatim.
+func (c *Client) Get(ctx context.Context, path string, query url.Values, experimental bool) ([]byte, error) {
+	return c.get(ctx, request{path: path, query: query, experimental: experimental})
+}

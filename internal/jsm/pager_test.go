@@ -276,7 +276,7 @@ func TestListReportsClientErrorsWithJSMMessage(t *testing.T) {
 	c := newTestClient(t, h)
 	_, err := c.List(context.Background(), "/servicedesk/999/organization", ListOptions{})
 	var apiErr *APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 404 {
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
 		t.Fatalf("got %v, want a 404 APIError", err)
 	}
 	want := "JSM answered HTTP 404 Not Found to GET /servicedesk/999/organization?limit=50&start=0: Service Desk with id 999 does not exist."
@@ -382,16 +382,19 @@ func TestEndpointURLRefusesOtherHosts(t *testing.T) {
 }
 
 func TestNewValidatesConfig(t *testing.T) {
-	for cfg, want := range map[Config]string{
-		{BaseURL: "example.atlassian.net", Username: "u", APIToken: "t"}:             "absolute http(s) URL",
-		{BaseURL: "ftp://example.atlassian.net", Username: "u", APIToken: "t"}:       "absolute http(s) URL",
-		{BaseURL: "https://example.atlassian.net", APIToken: "t"}:                    "needs both a username",
-		{BaseURL: "https://example.atlassian.net", AuthType: "bearer"}:               "needs an access token",
-		{BaseURL: "https://example.atlassian.net", AuthType: "oauth", APIToken: "t"}: `unknown auth type "oauth"`,
-		{BaseURL: "https://u:p@example.atlassian.net", Username: "u", APIToken: "t"}: "must not carry",
+	for _, tc := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{BaseURL: "example.atlassian.net", Username: "u", APIToken: "t"}, "absolute http(s) URL"},
+		{Config{BaseURL: "ftp://example.atlassian.net", Username: "u", APIToken: "t"}, "absolute http(s) URL"},
+		{Config{BaseURL: "https://example.atlassian.net", APIToken: "t"}, "needs both a username"},
+		{Config{BaseURL: "https://example.atlassian.net", AuthType: "bearer"}, "needs an access token"},
+		{Config{BaseURL: "https://example.atlassian.net", AuthType: "oauth", APIToken: "t"}, `unknown auth type "oauth"`},
+		{Config{BaseURL: "https://u:p@example.atlassian.net", Username: "u", APIToken: "t"}, "must not carry"},
 	} {
-		if _, err := New(cfg); err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("%+v: got %v, want %q", cfg.BaseURL, err, want)
+		if _, err := New(tc.cfg); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: got %v, want %q", tc.cfg.BaseURL, err, tc.want)
 		}
 	}
 }

@@ -1,0 +1,131 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/jsm"
+)
+
+// jsmDataSource is embedded by every JSM data source: it receives the
+// provider data and hands out the client.
+type jsmDataSource struct {
+	data *providerData
+}
+
+func (d *jsmDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected Provider Data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider: please report it.", req.ProviderData))
+		return
+	}
+	d.data = data
+}
+
+// client returns the JSM client and a context that masks its secrets.
+func (d *jsmDataSource) client(ctx context.Context, diags *diag.Diagnostics) (context.Context, *jsm.Client) {
+	c := d.data.jsmClient(diags)
+	if c == nil {
+		return ctx, nil
+	}
+	return withSecretsMasked(ctx, d.data.jsm.secrets), c
+}
+
+// listAttributes are shared by every list data source.
+func listAttributes(noun string) map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"max_items": schema.Int64Attribute{
+			Optional:            true,
+			MarkdownDescription: fmt.Sprintf("Stop after this many %s. By default every page is read.", noun),
+			Validators:          []validator.Int64{int64validator.AtLeast(1)},
+		},
+		"item_count": schema.Int64Attribute{
+			Computed:            true,
+			MarkdownDescription: fmt.Sprintf("How many %s were read.", noun),
+		},
+		"items_json": schema.StringAttribute{
+			Computed: true,
+			MarkdownDescription: fmt.Sprintf("A JSON array of the %s exactly as JSM sent them, every field included. "+
+				"Decode it with `jsondecode` to reach fields the typed list leaves out.", noun),
+		},
+	}
+}
+
+func maxItems(v types.Int64) int {
+	if v.IsNull() || v.IsUnknown() {
+		return 0
+	}
+	return int(v.ValueInt64())
+}
+
+// itemsJSON joins raw items into one JSON array without re-encoding them.
+func itemsJSON(items []json.RawMessage) string {
+	var b bytes.Buffer
+	size := 2
+	for _, it := range items {
+		size += len(it) + 1
+	}
+	b.Grow(size)
+	b.WriteByte('[')
+	for i, it := range items {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(it)
+	}
+	b.WriteByte(']')
+	return b.String()
+}
+
+func rawItems[T any](records []jsm.Record[T]) []json.RawMessage {
+	out := make([]json.RawMessage, len(records))
+	for i, r := range records {
+		out[i] = r.Raw
+	}
+	return out
+}
+
+// addJSMError turns a failed JSM read into a diagnostic that says what to do.
+// Every failed read fails the plan: nothing downstream may act on a partial
+// list.
+func addJSMError(diags *diag.Diagnostics, what string, err error) {
+	const noPartial = " No data was returned: a partial read is never used, so it cannot lead to deletions in Port."
+	var apiErr *jsm.APIError
+	var pagingErr *jsm.PagingError
+	switch {
+	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized:
+		diags.AddError("JSM Authentication Failed", fmt.Sprintf("Reading %s failed: %s. JSM did not accept the credentials: check "+
+			"jsm.username (JSM_USERNAME, the account's email address) and jsm.api_token (JSM_API_TOKEN), or the access token "+
+			"when auth_type is bearer, and that jsm.base_url is the site the token belongs to.", what, err))
+	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden:
+		diags.AddError("JSM Permission Denied", fmt.Sprintf("Reading %s failed: %s. The account is authenticated but may not read "+
+			"this; give it access to the service desk (agent or customer permissions) or use another account.", what, err))
+	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound:
+		diags.AddError("JSM Resource Not Found", fmt.Sprintf("Reading %s failed: %s. Check the ids and the path in the configuration "+
+			"and that jsm.base_url points at the right site.", what, err))
+	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests:
+		diags.AddError("JSM Rate Limit Exceeded", fmt.Sprintf("Reading %s failed: %s. JSM kept refusing requests after every retry; "+
+			"lower jsm.concurrency or set jsm.requests_per_second, and run again later.%s", what, err, noPartial))
+	case errors.As(err, &apiErr) && apiErr.StatusCode < 500:
+		diags.AddError("JSM Rejected The Request", fmt.Sprintf("Reading %s failed: %s. Fix the arguments of the data source.", what, err))
+	case errors.As(err, &pagingErr):
+		diags.AddError("JSM Paging Failed", fmt.Sprintf("Reading %s failed: %s. Run again; if it persists, lower jsm.page_size.", what, err))
+	default:
+		diags.AddError("JSM Read Failed", fmt.Sprintf("Reading %s failed: %s. Run again later; raise jsm.max_retries or jsm.timeout "+
+			"if JSM is slow.%s", what, err, noPartial))
+	}
+}

@@ -1,0 +1,89 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/jsm"
+)
+
+var _ datasource.DataSourceWithConfigure = (*organizationsDataSource)(nil)
+
+func newOrganizationsDataSource() datasource.DataSource { return &organizationsDataSource{} }
+
+type organizationsDataSource struct{ jsmDataSource }
+
+type organizationsModel struct {
+	ServiceDeskID types.String `tfsdk:"service_desk_id"`
+	AccountID     types.String `tfsdk:"account_id"`
+	MaxItems      types.Int64  `tfsdk:"max_items"`
+	ItemCount     types.Int64  `tfsdk:"item_count"`
+	ItemsJSON     types.String `tfsdk:"items_json"`
+	Organizations types.List   `tfsdk:"organizations"`
+}
+
+var organizationType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"id": types.StringType, "name": types.StringType, "scim_managed": types.BoolType,
+}}
+
+func (d *organizationsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_organizations"
+}
+
+func (d *organizationsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := listAttributes("organizations")
+	attrs["service_desk_id"] = schema.StringAttribute{
+		Optional: true,
+		MarkdownDescription: "Read only the organizations of this service desk (`GET /servicedesk/{id}/organization`). " +
+			"By default every organization of the site is read (`GET /organization`).",
+	}
+	attrs["account_id"] = schema.StringAttribute{
+		Optional:            true,
+		MarkdownDescription: "Read only the organizations this user (Atlassian account id) belongs to.",
+	}
+	attrs["organizations"] = schema.ListAttribute{
+		Computed:    true,
+		ElementType: organizationType,
+		MarkdownDescription: "The organizations, in JSM's order: `id`, `name` and `scim_managed` (null when JSM does " +
+			"not say, as for organizations created before SCIM existed).",
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads JSM organizations, of the whole site or of one service desk.",
+		Attributes:          attrs,
+	}
+}
+
+func (d *organizationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m organizationsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	ctx, client := d.client(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	filter := jsm.OrganizationFilter{ServiceDeskID: m.ServiceDeskID.ValueString(), AccountID: m.AccountID.ValueString()}
+	orgs, err := client.ListOrganizations(ctx, filter, maxItems(m.MaxItems))
+	if err != nil {
+		addJSMError(&resp.Diagnostics, "the organizations", err)
+		return
+	}
+	elems := make([]attr.Value, len(orgs))
+	for i, r := range orgs {
+		elems[i] = organizationObject(r.Value)
+	}
+	m.Organizations = types.ListValueMust(organizationType, elems)
+	m.ItemCount = types.Int64Value(int64(len(orgs)))
+	m.ItemsJSON = types.StringValue(itemsJSON(rawItems(orgs)))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func organizationObject(o jsm.Organization) attr.Value {
+	return types.ObjectValueMust(organizationType.AttrTypes, map[string]attr.Value{
+		"id":           types.StringValue(o.ID),
+		"name":         types.StringValue(o.Name),
+		"scim_managed": types.BoolPointerValue(o.ScimManaged),
+	})
+}

@@ -1,0 +1,78 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/jsm"
+)
+
+var _ datasource.DataSourceWithConfigure = (*serviceDesksDataSource)(nil)
+
+func newServiceDesksDataSource() datasource.DataSource { return &serviceDesksDataSource{} }
+
+type serviceDesksDataSource struct{ jsmDataSource }
+
+type serviceDesksModel struct {
+	MaxItems     types.Int64  `tfsdk:"max_items"`
+	ItemCount    types.Int64  `tfsdk:"item_count"`
+	ItemsJSON    types.String `tfsdk:"items_json"`
+	ServiceDesks types.List   `tfsdk:"service_desks"`
+}
+
+var serviceDeskType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"id": types.StringType, "project_id": types.StringType, "project_key": types.StringType, "project_name": types.StringType,
+}}
+
+func (d *serviceDesksDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_service_desks"
+}
+
+func (d *serviceDesksDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := listAttributes("service desks")
+	attrs["service_desks"] = schema.ListAttribute{
+		Computed:    true,
+		ElementType: serviceDeskType,
+		MarkdownDescription: "The service desks the account can see, in JSM's order: `id`, `project_id`, `project_key` " +
+			"and `project_name`.",
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads every service desk of the JSM site (`GET /rest/servicedeskapi/servicedesk`).",
+		Attributes:          attrs,
+	}
+}
+
+func (d *serviceDesksDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m serviceDesksModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	ctx, client := d.client(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	desks, err := client.ListServiceDesks(ctx, maxItems(m.MaxItems))
+	if err != nil {
+		addJSMError(&resp.Diagnostics, "the service desks", err)
+		return
+	}
+	elems := make([]attr.Value, len(desks))
+	for i, r := range desks {
+		elems[i] = serviceDeskObject(r.Value)
+	}
+	m.ServiceDesks = types.ListValueMust(serviceDeskType, elems)
+	m.ItemCount = types.Int64Value(int64(len(desks)))
+	m.ItemsJSON = types.StringValue(itemsJSON(rawItems(desks)))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func serviceDeskObject(sd jsm.ServiceDesk) attr.Value {
+	return types.ObjectValueMust(serviceDeskType.AttrTypes, map[string]attr.Value{
+		"id":           types.StringValue(sd.ID),
+		"project_id":   types.StringValue(sd.ProjectID),
+		"project_key":  types.StringValue(sd.ProjectKey),
+		"project_name": types.StringValue(sd.ProjectName),
+	})
+}

@@ -1,0 +1,103 @@
+// Package provider is the Terraform glue of terraform-provider-portjsm:
+// schemas, models, reads and diagnostics. HTTP lives in internal/jsm and
+// internal/port.
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+var (
+	_ provider.Provider              = (*portJSMProvider)(nil)
+	_ provider.ProviderWithFunctions = (*portJSMProvider)(nil)
+)
+
+// New returns the provider factory providerserver.Serve needs.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &portJSMProvider{version: version}
+	}
+}
+
+type portJSMProvider struct {
+	version string
+}
+
+type providerModel struct {
+	JSM  *jsmModel  `tfsdk:"jsm"`
+	Port *portModel `tfsdk:"port"`
+}
+
+func (p *portJSMProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "portjsm"
+	resp.Version = p.version
+}
+
+func (p *portJSMProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Syncs Jira Service Management (JSM) service desks, customer requests and organizations into " +
+			"[Port](https://www.port.io). Data sources read JSM through one paginating client; resources manage Port " +
+			"blueprints and entities, so `terraform plan` shows what a sync will change. Every setting falls back to an " +
+			"environment variable, so secrets can stay out of configuration files.",
+		Attributes: map[string]schema.Attribute{
+			"jsm":  jsmSchema(),
+			"port": portSchema(),
+		},
+	}
+}
+
+func (p *portJSMProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	data := &providerData{version: p.version}
+	data.jsm = resolveJSM(ctx, cfg.JSM, p.version, &resp.Diagnostics)
+	data.port = resolvePort(cfg.Port, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	tflog.Debug(ctx, "configured portjsm provider", map[string]any{
+		"jsm_configured": data.jsm.missing == "", "port_configured": data.port.missing == "",
+	})
+	resp.DataSourceData = data
+	resp.ResourceData = data
+}
+
+func (p *portJSMProvider) Resources(context.Context) []func() resource.Resource {
+	return nil
+}
+
+func (p *portJSMProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		newServiceDesksDataSource,
+		newCustomerRequestsDataSource,
+		newOrganizationsDataSource,
+		newRecordsDataSource,
+	}
+}
+
+func (p *portJSMProvider) Functions(context.Context) []func() function.Function {
+	return nil
+}
+
+// stringSetting is one provider setting that may come from configuration or
+// from its environment variable.
+func stringSetting(v types.String, envVar string, lookup func(string) (string, bool)) (string, bool) {
+	if !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
+		return v.ValueString(), true
+	}
+	if s, ok := lookup(envVar); ok && s != "" {
+		return s, true
+	}
+	return "", false
+}
