@@ -134,7 +134,7 @@ func resolveJSM(ctx context.Context, m *jsmModel, version string, diags *diag.Di
 	cfg := jsm.Config{
 		BaseURL: baseURL, AuthType: authType, Username: username, APIToken: token,
 		UserAgent: "terraform-provider-portjsm/" + version,
-		Logger:    tflogLogger{},
+		Logger:    newTFLogLogger(),
 	}
 	cfg.PageSize = int(intSetting(m.PageSize, "JSM_PAGE_SIZE", 1, 100, diags))
 	cfg.Concurrency = int(intSetting(m.Concurrency, "JSM_CONCURRENCY", 1, 64, diags))

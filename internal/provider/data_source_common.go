@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -104,28 +105,34 @@ func rawItems[T any](records []jsm.Record[T]) []json.RawMessage {
 // list.
 func addJSMError(diags *diag.Diagnostics, what string, err error) {
 	const noPartial = " No data was returned: a partial read is never used, so it cannot lead to deletions in Port."
+	// JSM's messages end with a period; more sentences follow.
+	msg := strings.TrimSuffix(err.Error(), ".")
 	var apiErr *jsm.APIError
 	var pagingErr *jsm.PagingError
+	status := 0
+	if errors.As(err, &apiErr) {
+		status = apiErr.StatusCode
+	}
 	switch {
-	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized:
+	case status == http.StatusUnauthorized:
 		diags.AddError("JSM Authentication Failed", fmt.Sprintf("Reading %s failed: %s. JSM did not accept the credentials: check "+
 			"jsm.username (JSM_USERNAME, the account's email address) and jsm.api_token (JSM_API_TOKEN), or the access token "+
-			"when auth_type is bearer, and that jsm.base_url is the site the token belongs to.", what, err))
-	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden:
+			"when auth_type is bearer, and that jsm.base_url is the site the token belongs to.", what, msg))
+	case status == http.StatusForbidden:
 		diags.AddError("JSM Permission Denied", fmt.Sprintf("Reading %s failed: %s. The account is authenticated but may not read "+
-			"this; give it access to the service desk (agent or customer permissions) or use another account.", what, err))
-	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound:
+			"this: give it access to the service desk (agent or customer permissions) or use another account.", what, msg))
+	case status == http.StatusNotFound:
 		diags.AddError("JSM Resource Not Found", fmt.Sprintf("Reading %s failed: %s. Check the ids and the path in the configuration "+
-			"and that jsm.base_url points at the right site.", what, err))
-	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests:
-		diags.AddError("JSM Rate Limit Exceeded", fmt.Sprintf("Reading %s failed: %s. JSM kept refusing requests after every retry; "+
-			"lower jsm.concurrency or set jsm.requests_per_second, and run again later.%s", what, err, noPartial))
-	case errors.As(err, &apiErr) && apiErr.StatusCode < 500:
-		diags.AddError("JSM Rejected The Request", fmt.Sprintf("Reading %s failed: %s. Fix the arguments of the data source.", what, err))
+			"and that jsm.base_url points at the right site.", what, msg))
+	case status == http.StatusTooManyRequests:
+		diags.AddError("JSM Rate Limit Exceeded", fmt.Sprintf("Reading %s failed: %s. JSM kept refusing requests after every retry: "+
+			"lower jsm.concurrency or set jsm.requests_per_second, and run again later.%s", what, msg, noPartial))
+	case status >= 400 && status < 500:
+		diags.AddError("JSM Rejected The Request", fmt.Sprintf("Reading %s failed: %s. Fix the arguments of the data source.", what, msg))
 	case errors.As(err, &pagingErr):
-		diags.AddError("JSM Paging Failed", fmt.Sprintf("Reading %s failed: %s. Run again; if it persists, lower jsm.page_size.", what, err))
+		diags.AddError("JSM Paging Failed", fmt.Sprintf("Reading %s failed: %s. Run again; if it persists, lower jsm.page_size.", what, msg))
 	default:
 		diags.AddError("JSM Read Failed", fmt.Sprintf("Reading %s failed: %s. Run again later; raise jsm.max_retries or jsm.timeout "+
-			"if JSM is slow.%s", what, err, noPartial))
+			"if JSM is slow.%s", what, msg, noPartial))
 	}
 }

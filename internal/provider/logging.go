@@ -2,14 +2,24 @@ package provider
 
 import (
 	"context"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// tflogLogger routes the clients' request logs to tflog.
-type tflogLogger struct{}
+// tflogLogger routes the clients' request logs to tflog. Calls are
+// serialized: with masking configured, tflog rewrites the logger's shared
+// field map in place (terraform-plugin-log v0.11 ApplyMask), which the
+// pager's concurrent workers would otherwise write at the same time.
+type tflogLogger struct {
+	mu *sync.Mutex
+}
 
-func (tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
+func newTFLogLogger() tflogLogger { return tflogLogger{mu: &sync.Mutex{}} }
+
+func (l tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	tflog.Debug(ctx, msg, fields)
 }
 

@@ -1,0 +1,97 @@
+package provider
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/config"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/fakejsm"
+)
+
+// testAccProtoV6ProviderFactories serves the provider in-process to the
+// Terraform CLI that terraform-plugin-testing drives.
+var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"portjsm": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// startJSM starts a fake JSM for one test.
+func startJSM(t *testing.T, opts fakejsm.TenantOptions, serverOpts ...fakejsm.Option) *fakejsm.Server {
+	t.Helper()
+	srv := fakejsm.New(fakejsm.GenerateTenant(opts), serverOpts...)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// jsmVariables are the variables every testdata configuration declares to
+// reach a fake JSM.
+func jsmVariables(srv *fakejsm.Server) config.Variables {
+	return config.Variables{
+		"jsm_base_url":  config.StringVariable(srv.URL()),
+		"jsm_api_token": config.StringVariable(fakejsm.DefaultAPIToken),
+	}
+}
+
+// servedItems pages an endpoint of the fake directly, without the product's
+// client, and returns the items as the fake served them, joined into one JSON
+// array: the value items_json must equal.
+func servedItems(t *testing.T, srv *fakejsm.Server, path string, query url.Values) (string, int) {
+	t.Helper()
+	var items []string
+	for start := 0; ; {
+		q := url.Values{}
+		for k, v := range query {
+			q[k] = v
+		}
+		q.Set("start", strconv.Itoa(start))
+		q.Set("limit", "50")
+		req, err := http.NewRequest(http.MethodGet, srv.URL()+"/rest/servicedeskapi"+path+"?"+q.Encode(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.SetBasicAuth(fakejsm.DefaultEmail, fakejsm.DefaultAPIToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var page struct {
+			Size       int               `json:"size"`
+			IsLastPage bool              `json:"isLastPage"`
+			Values     []json.RawMessage `json:"values"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&page)
+		_ = resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("reading %s from the fake: status %d, %v", path, resp.StatusCode, err)
+		}
+		for _, v := range page.Values {
+			items = append(items, string(v))
+		}
+		if page.IsLastPage {
+			break
+		}
+		start += page.Size
+	}
+	return "[" + strings.Join(items, ",") + "]", len(items)
+}
+
+func joinRaw(items []json.RawMessage) string {
+	parts := make([]string, len(items))
+	for i, it := range items {
+		parts[i] = string(it)
+	}
+	return "[" + strings.Join(parts, ",") + "]"
+}
+
+func mustUnmarshal(t *testing.T, raw json.RawMessage, v any) {
+	t.Helper()
+	if err := json.Unmarshal(raw, v); err != nil {
+		t.Fatal(err)
+	}
+}

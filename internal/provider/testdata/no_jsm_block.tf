@@ -1,0 +1,3 @@
+provider "portjsm" {}
+
+data "portjsm_service_desks" "all" {}
