@@ -28,49 +28,49 @@ type PageLinks struct {
 	Prev    string `json:"prev,omitempty"`
 }
 
-// envelopeFields are the keys whose presence marks a body as a PagedDTO
-// envelope rather than some other JSON document (an error, an HTML page
-// turned into JSON by a proxy, a single object).
-type envelopeFields struct {
-	Size       *int             `json:"size"`
-	Start      *int             `json:"start"`
-	IsLastPage *bool            `json:"isLastPage"`
-	Values     *json.RawMessage `json:"values"`
+// wirePage is the envelope as decoded: pointers tell a missing field from a
+// zero one, so that a body that merely looks like JSON (an error, an HTML page
+// turned into JSON by a proxy, a single object) is never taken for a page.
+type wirePage struct {
+	Size       *int               `json:"size"`
+	Start      *int               `json:"start"`
+	Limit      int                `json:"limit"`
+	IsLastPage *bool              `json:"isLastPage"`
+	Values     *[]json.RawMessage `json:"values"`
+	Links      PageLinks          `json:"_links"`
 }
 
 // ErrNotEnvelope is wrapped by ParsePage when a body is not a PagedDTO envelope.
 var ErrNotEnvelope = errors.New("not a Service Desk API page envelope")
 
-// ParsePage decodes and checks a page body. It never trusts a body that
-// lacks the envelope's fields: a page that cannot be proven to be one is an
-// error, so that a broken response can never look like the end of a list.
+// ParsePage decodes and checks a page body in one pass. It never trusts a
+// body that lacks the envelope's fields: a page that cannot be proven to be
+// one is an error, so that a broken response can never look like the end of
+// a list.
 func ParsePage(body []byte) (*Page, error) {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return nil, fmt.Errorf("%w: the body is not a JSON object (%s)", ErrNotEnvelope, preview(trimmed))
 	}
-	var marker envelopeFields
-	if err := json.Unmarshal(trimmed, &marker); err != nil {
+	var wire wirePage
+	if err := json.Unmarshal(trimmed, &wire); err != nil {
 		return nil, fmt.Errorf("%w: %w (%s)", ErrNotEnvelope, err, preview(trimmed))
 	}
 	switch {
-	case marker.Values == nil:
+	case wire.Values == nil:
 		return nil, fmt.Errorf("%w: the field \"values\" is missing", ErrNotEnvelope)
-	case marker.IsLastPage == nil:
+	case wire.IsLastPage == nil:
 		return nil, fmt.Errorf("%w: the field \"isLastPage\" is missing", ErrNotEnvelope)
-	case marker.Start == nil:
+	case wire.Start == nil:
 		return nil, fmt.Errorf("%w: the field \"start\" is missing", ErrNotEnvelope)
-	case marker.Size == nil:
+	case wire.Size == nil:
 		return nil, fmt.Errorf("%w: the field \"size\" is missing", ErrNotEnvelope)
 	}
-	var page Page
-	if err := json.Unmarshal(trimmed, &page); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrNotEnvelope, err)
-	}
+	page := &Page{Size: *wire.Size, Start: *wire.Start, Limit: wire.Limit, IsLastPage: *wire.IsLastPage, Values: *wire.Values, Links: wire.Links}
 	if err := page.check(); err != nil {
 		return nil, err
 	}
-	return &page, nil
+	return page, nil
 }
 
 func (p *Page) check() error {

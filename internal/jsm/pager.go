@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+
+	"github.com/tidwall/gjson"
 )
 
 // ListOptions narrows a list read.
@@ -178,22 +180,13 @@ func (c *Client) fetchPage(ctx context.Context, r request) (*Page, []string, err
 }
 
 // itemKey identifies an item for de-duplication: the first of id, issueId
-// and accountId that is present. Items without any are never dropped.
+// and accountId that is present. Items without any are never dropped. The
+// page was validated when it was decoded, so gjson only has to find the key,
+// which sits near the start of every Service Desk object.
 func itemKey(raw json.RawMessage) string {
-	var ids struct {
-		ID        json.RawMessage `json:"id"`
-		IssueID   json.RawMessage `json:"issueId"`
-		AccountID json.RawMessage `json:"accountId"`
-	}
-	if json.Unmarshal(raw, &ids) != nil {
-		return ""
-	}
-	for _, k := range []struct {
-		prefix string
-		v      json.RawMessage
-	}{{"id:", ids.ID}, {"issueId:", ids.IssueID}, {"accountId:", ids.AccountID}} {
-		if len(k.v) > 0 && string(k.v) != "null" {
-			return k.prefix + string(k.v)
+	for _, field := range []string{"id", "issueId", "accountId"} {
+		if v := gjson.GetBytes(raw, field); v.Exists() && v.Type != gjson.Null {
+			return field + ":" + v.Raw
 		}
 	}
 	return ""

@@ -127,6 +127,9 @@ func addJSMError(diags *diag.Diagnostics, what string, err error) {
 	case status == http.StatusTooManyRequests:
 		diags.AddError("JSM Rate Limit Exceeded", fmt.Sprintf("Reading %s failed: %s. JSM kept refusing requests after every retry: "+
 			"lower jsm.concurrency or set jsm.requests_per_second, and run again later.%s", what, msg, noPartial))
+	case status == http.StatusPreconditionFailed:
+		diags.AddError("JSM Experimental API Not Enabled", fmt.Sprintf("Reading %s failed: %s. The endpoint is experimental: "+
+			"set experimental = true on the portjsm_records data source to send X-ExperimentalApi: opt-in.", what, msg))
 	case status >= 400 && status < 500:
 		diags.AddError("JSM Rejected The Request", fmt.Sprintf("Reading %s failed: %s. Fix the arguments of the data source.", what, msg))
 	case errors.As(err, &pagingErr):

@@ -148,3 +148,45 @@ func TestAccJSMSettingsFromEnvironment(t *testing.T) {
 		}
 	}
 }
+
+// TestAccJSMGatewayWithBearerToken reads through the api.atlassian.com
+// gateway form, whose _links.next points at the site host and drops the
+// filters: every page must still carry serviceDeskId and go to the gateway.
+func TestAccJSMGatewayWithBearerToken(t *testing.T) {
+	srv := startJSM(t, fakejsm.TenantOptions{Seed: 9, Requests: 240}, fakejsm.WithGateway("5f3c-cloud"), fakejsm.WithBearerToken("oauth-access-token"))
+	if !strings.Contains(srv.URL(), "/ex/jira/5f3c-cloud") {
+		t.Fatalf("the fake's gateway URL is %s", srv.URL())
+	}
+	want, n := servedItemsAs(t, srv, "/request", map[string][]string{"serviceDeskId": {"2"}}, "Bearer oauth-access-token")
+	if n <= 25 {
+		t.Fatalf("desk 2 has %d requests: fewer than two pages", n)
+	}
+	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ConfigFile:               config.StaticFile("testdata/gateway_bearer.tf"),
+		ConfigVariables: config.Variables{
+			"jsm_base_url":     config.StringVariable(srv.URL()),
+			"jsm_access_token": config.StringVariable("oauth-access-token"),
+		},
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.portjsm_customer_requests.desk", tfjsonpath.New("items_json"), knownvalue.StringExact(want)),
+			statecheck.ExpectKnownValue("data.portjsm_service_desks.all", tfjsonpath.New("items_json"), knownvalue.StringExact(joinRaw(srv.Tenant().ServiceDesksJSON()))),
+		},
+	}}})
+	for _, q := range srv.LastRequestQueries("GET /rest/servicedeskapi/request") {
+		if q.Get("serviceDeskId") != "2" {
+			t.Fatalf("a page lost the serviceDeskId filter: %v", q)
+		}
+	}
+}
+
+func TestAccJSMEmptyTenant(t *testing.T) {
+	srv := startJSM(t, fakejsm.TenantOptions{Seed: 10, ServiceDesks: -1, Requests: -1, Organizations: -1, Customers: -1})
+	step := requestsStep(srv, 1, "")
+	step.ConfigStateChecks = []statecheck.StateCheck{
+		statecheck.ExpectKnownValue("data.portjsm_customer_requests.all", tfjsonpath.New("items_json"), knownvalue.StringExact("[]")),
+		statecheck.ExpectKnownValue("data.portjsm_customer_requests.all", tfjsonpath.New("item_count"), knownvalue.Int64Exact(0)),
+		statecheck.ExpectKnownValue("data.portjsm_customer_requests.all", tfjsonpath.New("requests"), knownvalue.ListSizeExact(0)),
+	}
+	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{step}})
+}

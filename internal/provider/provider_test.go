@@ -43,6 +43,13 @@ func jsmVariables(srv *fakejsm.Server) config.Variables {
 // array: the value items_json must equal.
 func servedItems(t *testing.T, srv *fakejsm.Server, path string, query url.Values) (string, int) {
 	t.Helper()
+	return servedItemsAs(t, srv, path, query, "")
+}
+
+// servedItemsAs is servedItems with an explicit Authorization header; empty
+// means the fake's default basic credentials.
+func servedItemsAs(t *testing.T, srv *fakejsm.Server, path string, query url.Values, authorization string) (string, int) {
+	t.Helper()
 	var items []string
 	for start := 0; ; {
 		q := url.Values{}
@@ -56,6 +63,9 @@ func servedItems(t *testing.T, srv *fakejsm.Server, path string, query url.Value
 			t.Fatal(err)
 		}
 		req.SetBasicAuth(fakejsm.DefaultEmail, fakejsm.DefaultAPIToken)
+		if authorization != "" {
+			req.Header.Set("Authorization", authorization)
+		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
