@@ -1,0 +1,126 @@
+package fakeport
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+)
+
+// Server is a running fake Port API. Create it with [New] and stop it with
+// [Server.Close]. All methods are safe for concurrent use.
+type Server struct {
+	cfg    config
+	ln     net.Listener
+	srv    *http.Server
+	url    string
+	auth   *authState
+	faults *faultState
+	obs    *observer
+	st     *store
+}
+
+type config struct {
+	clientID     string
+	clientSecret string
+	tokenTTL     time.Duration
+	addr         string
+}
+
+// Option configures a [Server] created by [New].
+type Option func(*config)
+
+// WithClient sets the only client credentials that POST /v1/auth/access_token
+// accepts. The default is "test-client" / "test-secret".
+func WithClient(clientID, clientSecret string) Option {
+	return func(c *config) { c.clientID, c.clientSecret = clientID, clientSecret }
+}
+
+// WithTokenTTL sets how long issued access tokens stay valid (default one
+// hour). expiresIn in the token response is this duration in whole seconds.
+func WithTokenTTL(d time.Duration) Option {
+	return func(c *config) { c.tokenTTL = d }
+}
+
+// WithAddr sets the listen address (default "127.0.0.1:0", a free loopback port).
+func WithAddr(addr string) Option {
+	return func(c *config) { c.addr = addr }
+}
+
+// New starts a fake Port API listening on loopback and returns it. It panics
+// if it cannot listen, as httptest.NewServer does.
+func New(opts ...Option) *Server {
+	cfg := config{
+		clientID:     "test-client",
+		clientSecret: "test-secret",
+		tokenTTL:     time.Hour,
+		addr:         "127.0.0.1:0",
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		panic(fmt.Sprintf("fakeport: listen on %s: %v", cfg.addr, err))
+	}
+	s := &Server{
+		cfg:    cfg,
+		ln:     ln,
+		url:    "http://" + ln.Addr().String(),
+		auth:   newAuthState(cfg.tokenTTL),
+		faults: newFaultState(),
+		obs:    newObserver(),
+		st:     newStore(),
+	}
+	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = s.srv.Serve(ln) }()
+	return s
+}
+
+// URL is the base URL of the server, e.g. "http://127.0.0.1:41234", to be used
+// where Port's https://api.port.io would be.
+func (s *Server) URL() string { return s.url }
+
+// Close stops the server and closes all connections.
+func (s *Server) Close() { _ = s.srv.Close() }
+
+// ServeHTTP runs one request through observation, fault injection, routing,
+// authentication and the endpoint handler, in that order.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rt, params := matchRoute(r.Method, r.URL.EscapedPath())
+	key := r.Method + " " + r.URL.Path
+	if rt != nil {
+		key = r.Method + " " + rt.pattern
+	}
+	s.obs.count(key)
+
+	if !s.faults.sleep(r.Context()) {
+		return
+	}
+	if s.faults.rateLimit(w) {
+		return
+	}
+	if status, ok := s.faults.injected(r.Method, r.URL.Path); ok {
+		writeError(w, injectedError(status))
+		return
+	}
+	if rt == nil {
+		writeError(w, errNotFound("Route %s:%s not found", r.Method, r.URL.Path))
+		return
+	}
+	c := &call{w: w, r: r, params: params}
+	if rt.auth {
+		who, err := s.auth.check(r.Header.Get("Authorization"))
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		c.actor = who
+	}
+	status, body, err := rt.handle(s, c)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, status, body)
+}
