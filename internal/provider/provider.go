@@ -62,7 +62,7 @@ func (p *portJSMProvider) Configure(ctx context.Context, req provider.ConfigureR
 	}
 	data := &providerData{version: p.version}
 	data.jsm = resolveJSM(ctx, cfg.JSM, p.version, &resp.Diagnostics)
-	data.port = resolvePort(cfg.Port, &resp.Diagnostics)
+	data.port = resolvePort(cfg.Port, p.version, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -74,7 +74,10 @@ func (p *portJSMProvider) Configure(ctx context.Context, req provider.ConfigureR
 }
 
 func (p *portJSMProvider) Resources(context.Context) []func() resource.Resource {
-	return nil
+	return []func() resource.Resource{
+		newBlueprintResource,
+		newEntityResource,
+	}
 }
 
 func (p *portJSMProvider) DataSources(context.Context) []func() datasource.DataSource {
@@ -87,7 +90,9 @@ func (p *portJSMProvider) DataSources(context.Context) []func() datasource.DataS
 }
 
 func (p *portJSMProvider) Functions(context.Context) []func() function.Function {
-	return nil
+	return []func() function.Function{
+		newJQFunction,
+	}
 }
 
 // stringSetting is one provider setting that may come from configuration or

@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/jsm"
+	"github.com/portjsm/terraform-provider-portjsm/internal/port"
 )
 
 // providerData is what Configure hands to data sources and resources. A
@@ -24,10 +25,9 @@ type jsmSettings struct {
 }
 
 type portSettings struct {
-	baseURL      string
-	clientID     string
-	clientSecret string
-	missing      string
+	client  *port.Client
+	secrets []string
+	missing string
 }
 
 // jsmClient returns the JSM client or adds the diagnostic that says which
@@ -43,4 +43,19 @@ func (d *providerData) jsmClient(diags *diag.Diagnostics) *jsm.Client {
 		return nil
 	}
 	return d.jsm.client
+}
+
+// portClient returns the Port client or adds the diagnostic that says which
+// setting is missing.
+func (d *providerData) portClient(diags *diag.Diagnostics) *port.Client {
+	if d == nil {
+		diags.AddError("Provider Not Configured", "The portjsm provider was not configured before this resource was used. This is a bug in the provider: please report it.")
+		return nil
+	}
+	if d.port.client == nil {
+		diags.AddError("Missing Port Configuration", fmt.Sprintf(
+			"This resource manages Port, but %s. Set it in the provider's port block or in its environment variable.", d.port.missing))
+		return nil
+	}
+	return d.port.client
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/config"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/fakejsm"
+	"github.com/portjsm/terraform-provider-portjsm/internal/fakeport"
 )
 
 // testAccProtoV6ProviderFactories serves the provider in-process to the
@@ -104,4 +105,28 @@ func mustUnmarshal(t *testing.T, raw json.RawMessage, v any) {
 	if err := json.Unmarshal(raw, v); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// startPort starts a fake Port for one test.
+func startPort(t *testing.T, opts ...fakeport.Option) *fakeport.Server {
+	t.Helper()
+	srv := fakeport.New(opts...)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func portVariables(srv *fakeport.Server) config.Variables {
+	return config.Variables{"port_base_url": config.StringVariable(srv.URL())}
+}
+
+// at walks a decoded JSON document along keys.
+func at(doc any, keys ...string) any {
+	for _, k := range keys {
+		m, ok := doc.(map[string]any)
+		if !ok {
+			return nil
+		}
+		doc = m[k]
+	}
+	return doc
 }

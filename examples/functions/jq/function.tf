@@ -1,0 +1,14 @@
+# Map JSM requests to Port entities in HCL, using JQ where HCL has no
+# equivalent (here: the summary field's value).
+data "portjsm_customer_requests" "all" {}
+
+locals {
+  requests = jsondecode(data.portjsm_customer_requests.all.items_json)
+}
+
+output "summaries" {
+  value = {
+    for r in local.requests :
+    r.issueKey => provider::portjsm::jq(r, ".requestFieldValues[] | select(.fieldId == \"summary\") | .value")
+  }
+}

@@ -1,0 +1,2 @@
+# A blueprint is imported by its identifier.
+terraform import portjsm_blueprint.customer_request jsmCustomerRequest

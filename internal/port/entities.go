@@ -1,0 +1,93 @@
+package port
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// EntityWriteOptions are the query flags of Port's entity writes.
+type EntityWriteOptions struct {
+	// Upsert creates the entity or, if it exists, overwrites it (or merges
+	// into it, with Merge). Without it, writing an existing entity fails with
+	// 409. BulkUpsert always upserts.
+	Upsert bool
+	// Merge keeps the fields of an existing entity that the write leaves out;
+	// without it an upsert replaces the whole entity.
+	Merge bool
+	// CreateMissingRelatedEntities creates bare related entities that do not
+	// exist yet instead of failing with 404.
+	CreateMissingRelatedEntities bool
+}
+
+func (o EntityWriteOptions) query() url.Values {
+	q := url.Values{"upsert": {strconv.FormatBool(o.Upsert)}}
+	if o.Merge {
+		q.Set("merge", "true")
+	}
+	if o.CreateMissingRelatedEntities {
+		q.Set("create_missing_related_entities", "true")
+	}
+	return q
+}
+
+type entityEnvelope struct {
+	Entity *Entity `json:"entity"`
+}
+
+// GetEntity reads one entity.
+func (c *Client) GetEntity(ctx context.Context, blueprint, id string) (*Entity, error) {
+	return c.entityCall(ctx, blueprint, request{method: http.MethodGet, path: entityPath(blueprint, id), idempotent: true})
+}
+
+// CreateEntity writes one entity and returns it as Port stored it. With
+// opts.Upsert the write is idempotent and retried like a read; without it,
+// it is retried only on 429, since after a 5xx or a transport error the
+// entity may exist already.
+func (c *Client) CreateEntity(ctx context.Context, blueprint string, e Entity, opts EntityWriteOptions) (*Entity, error) {
+	body, err := e.writeJSON()
+	if err != nil {
+		return nil, fmt.Errorf("cannot encode entity %q as JSON: %w", e.Identifier, err)
+	}
+	return c.entityCall(ctx, blueprint, request{
+		method: http.MethodPost, path: escapedPath("v1", "blueprints", blueprint, "entities"),
+		query: opts.query(), body: body, idempotent: opts.Upsert,
+	})
+}
+
+// DeleteEntity deletes one entity. With deleteDependents Port also deletes
+// the entities that relate to it; without it Port refuses (422) when others
+// need it through a required relation.
+func (c *Client) DeleteEntity(ctx context.Context, blueprint, id string, deleteDependents bool) error {
+	return c.do(ctx, request{
+		method: http.MethodDelete, path: entityPath(blueprint, id),
+		query: url.Values{"delete_dependents": {strconv.FormatBool(deleteDependents)}}, idempotent: true,
+	}, nil)
+}
+
+// DeleteAllEntities deletes every entity of a blueprint (the blueprint stays).
+func (c *Client) DeleteAllEntities(ctx context.Context, blueprint string) error {
+	return c.do(ctx, request{
+		method: http.MethodDelete, path: escapedPath("v1", "blueprints", blueprint, "all-entities"), idempotent: true,
+	}, nil)
+}
+
+func (c *Client) entityCall(ctx context.Context, blueprint string, r request) (*Entity, error) {
+	var env entityEnvelope
+	if err := c.do(ctx, r, &env); err != nil {
+		return nil, err
+	}
+	if env.Entity == nil {
+		return nil, fmt.Errorf("the answer of Port to %s %s has no entity", r.method, r.path)
+	}
+	if env.Entity.Blueprint == "" {
+		env.Entity.Blueprint = blueprint
+	}
+	return env.Entity, nil
+}
+
+func entityPath(blueprint, id string) string {
+	return escapedPath("v1", "blueprints", blueprint, "entities", id)
+}

@@ -1,0 +1,174 @@
+package port
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/fakeport"
+)
+
+const (
+	testClientID = "test-client"
+	testSecret   = "test-secret"
+	bp           = "svc"
+	bulkPattern  = "/v1/blueprints/{blueprint}/entities/bulk"
+)
+
+// captureLogger keeps every log line as text.
+type captureLogger struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *captureLogger) Debug(_ context.Context, msg string, fields map[string]any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, fmt.Sprintf("%s %v", msg, fields))
+}
+
+func (l *captureLogger) text() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Join(l.lines, "\n")
+}
+
+// tokenRecorder remembers every Authorization header the client sends.
+type tokenRecorder struct {
+	mu     sync.Mutex
+	tokens map[string]bool
+	next   http.RoundTripper
+}
+
+func (r *tokenRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	if h := req.Header.Get("Authorization"); h != "" {
+		r.mu.Lock()
+		r.tokens[strings.TrimPrefix(h, "Bearer ")] = true
+		r.mu.Unlock()
+	}
+	return r.next.RoundTrip(req)
+}
+
+func (r *tokenRecorder) seen() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]string, 0, len(r.tokens))
+	for t := range r.tokens {
+		out = append(out, t)
+	}
+	return out
+}
+
+type harness struct {
+	srv    *fakeport.Server
+	c      *Client
+	log    *captureLogger
+	tokens *tokenRecorder
+}
+
+// newHarness starts a fake Port with the test blueprint and a client with
+// tiny retry waits; mutate adjusts the client's Config.
+func newHarness(t *testing.T, opts []fakeport.Option, mutate ...func(*Config)) *harness {
+	t.Helper()
+	srv := fakeport.New(opts...)
+	t.Cleanup(srv.Close)
+	if err := srv.PutBlueprint(testBlueprint()); err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{srv: srv, log: &captureLogger{}}
+	h.tokens = &tokenRecorder{tokens: map[string]bool{}, next: http.DefaultTransport}
+	cfg := Config{
+		BaseURL: srv.URL(), ClientID: testClientID, ClientSecret: testSecret,
+		RetryWaitMin: time.Millisecond, RetryWaitMax: 10 * time.Millisecond,
+		HTTPClient: &http.Client{Transport: h.tokens}, Logger: h.log,
+	}
+	for _, m := range mutate {
+		m(&cfg)
+	}
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.c = c
+	return h
+}
+
+func testBlueprint() map[string]any {
+	return map[string]any{
+		"identifier": bp,
+		"title":      "Service",
+		"schema": map[string]any{
+			"properties": map[string]any{
+				"name": map[string]any{"type": "string"},
+				"size": map[string]any{"type": "number"},
+				"blob": map[string]any{"type": "string"},
+			},
+		},
+	}
+}
+
+// childBlueprint has a required relation to the test blueprint.
+func childBlueprint() map[string]any {
+	return map[string]any{
+		"identifier": "child",
+		"title":      "Child",
+		"schema":     map[string]any{"properties": map[string]any{}},
+		"relations": map[string]any{
+			"parent": map[string]any{"title": "Parent", "target": bp, "required": true, "many": false},
+		},
+	}
+}
+
+func entities(n int) []Entity {
+	out := make([]Entity, n)
+	for i := range out {
+		out[i] = Entity{
+			Identifier: fmt.Sprintf("e%04d", i),
+			Title:      fmt.Sprintf("Entity %d", i),
+			Properties: map[string]any{"name": fmt.Sprintf("name %d", i), "size": float64(i)},
+		}
+	}
+	return out
+}
+
+func (h *harness) seed(t *testing.T, n int) []string {
+	t.Helper()
+	ids := make([]string, n)
+	for i, e := range entities(n) {
+		if err := h.srv.PutEntity(bp, map[string]any{"identifier": e.Identifier, "title": e.Title, "properties": e.Properties}); err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = e.Identifier
+	}
+	return ids
+}
+
+func (h *harness) storedIDs(blueprint string) []string {
+	var out []string
+	for _, e := range h.srv.Entities(blueprint) {
+		out = append(out, e["identifier"].(string))
+	}
+	return out
+}
+
+func (h *harness) count(method, pattern string) int { return h.srv.RequestCount(method, pattern) }
+
+func (h *harness) tokenRequests() int { return h.count("POST", "/v1/auth/access_token") }
+
+// secretFree fails the test if the client secret or any token the client
+// sent shows up in text.
+func (h *harness) secretFree(t *testing.T, what, text string) {
+	t.Helper()
+	if strings.Contains(text, testSecret) {
+		t.Errorf("%s contains the client secret: %s", what, text)
+	}
+	for _, tok := range h.tokens.seen() {
+		if strings.Contains(text, tok) {
+			t.Errorf("%s contains an access token: %s", what, text)
+		}
+	}
+}

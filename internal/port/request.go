@@ -1,0 +1,284 @@
+package port
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// maxResponseBytes bounds one response body; a search page of 1,000 large
+// entities stays far below it.
+const maxResponseBytes = 256 << 20
+
+// request describes one call to the API.
+type request struct {
+	method string
+	// path is escaped and relative to the base URL, e.g. /v1/blueprints/a%2Fb.
+	path  string
+	query url.Values
+	body  []byte // JSON; nil sends no body
+	// idempotent requests are retried after 5xx answers and transport errors,
+	// which may come after the request took effect. 429 is always retried:
+	// it means the request was not processed.
+	idempotent bool
+	// noAuth is set for the token request itself.
+	noAuth bool
+}
+
+// do runs the request and decodes a 2xx answer into out (unless out is nil).
+func (c *Client) do(ctx context.Context, r request, out any) error {
+	body, err := c.send(ctx, r)
+	if err != nil {
+		return err
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return fmt.Errorf("the answer of Port to %s %s is not the JSON its API documents: %w", r.method, r.path, err)
+	}
+	return nil
+}
+
+// send runs the request with retries and returns the body of a 2xx answer.
+// A 401 to an authenticated request drops the token and repeats the request
+// once with a fresh one; this does not count as a retry.
+func (c *Client) send(ctx context.Context, r request) ([]byte, error) {
+	u := c.base + r.path
+	if len(r.query) > 0 {
+		u += "?" + r.query.Encode()
+	}
+	refreshed := false
+	for retries := 0; ; {
+		var token string
+		if !r.noAuth {
+			var err error
+			if token, err = c.accessToken(ctx); err != nil {
+				return nil, err
+			}
+		}
+		body, wait, err := c.attempt(ctx, u, r, token)
+		if err == nil {
+			return body, nil
+		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("the request %s %s to Port was abandoned: %w", r.method, r.path, ctx.Err())
+		}
+		if token != "" && !refreshed && IsStatus(err, http.StatusUnauthorized) {
+			refreshed = true
+			c.tokens.invalidate(token)
+			c.logger.Debug(ctx, "Port refused the access token; getting a new one", map[string]any{
+				"method": r.method, "endpoint": r.path,
+			})
+			continue
+		}
+		if retries >= c.cfg.MaxRetries || !retryable(err, r.idempotent) {
+			return nil, err
+		}
+		if wait > 0 {
+			c.pause(wait)
+		} else {
+			wait = c.backoff(retries)
+		}
+		retries++
+		c.logger.Debug(ctx, "retrying Port request", map[string]any{
+			"method": r.method, "endpoint": r.path, "retry": retries, "wait": wait.String(), "error": err.Error(),
+		})
+		if err := sleep(ctx, wait); err != nil {
+			return nil, fmt.Errorf("the request %s %s to Port was abandoned: %w", r.method, r.path, err)
+		}
+	}
+}
+
+// transientError is a failure in transit: the request may or may not have
+// reached Port.
+type transientError struct{ err error }
+
+func (e *transientError) Error() string { return e.err.Error() }
+func (e *transientError) Unwrap() error { return e.err }
+
+func retryable(err error, idempotent bool) bool {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		if apiErr.StatusCode == http.StatusTooManyRequests {
+			return true
+		}
+		return idempotent && apiErr.StatusCode >= 500 && apiErr.StatusCode != http.StatusNotImplemented
+	}
+	var t *transientError
+	return idempotent && errors.As(err, &t)
+}
+
+// attempt sends the request once. wait is how long Port asked the client to
+// wait before trying again (429 and 503), capped at RetryWaitMax.
+func (c *Client) attempt(ctx context.Context, u string, r request, token string) (body []byte, wait time.Duration, err error) {
+	if err := c.waitTurn(ctx); err != nil {
+		return nil, 0, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	var rd io.Reader
+	if r.body != nil {
+		rd = bytes.NewReader(r.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.method, u, rd)
+	if err != nil {
+		return nil, 0, err
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.cfg.UserAgent)
+	if r.body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	started := time.Now()
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, 0, &transientError{fmt.Errorf("the request %s %s to Port failed: %w", r.method, r.path, stripURL(err))}
+	}
+	defer resp.Body.Close()
+	body, err = io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	c.logger.Debug(ctx, "Port request", map[string]any{
+		"method": r.method, "endpoint": r.path, "status": resp.StatusCode,
+		"duration_ms": time.Since(started).Milliseconds(), "bytes_sent": len(r.body), "bytes_received": len(body),
+	})
+	if err != nil {
+		return nil, 0, &transientError{fmt.Errorf("the answer of Port to %s %s was cut off after %d bytes: %w", r.method, r.path, len(body), stripURL(err))}
+	}
+	if len(body) > maxResponseBytes {
+		return nil, 0, fmt.Errorf("the answer of Port to %s %s is larger than %d MiB", r.method, r.path, maxResponseBytes>>20)
+	}
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return body, 0, nil
+	}
+	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+		wait = min(retryWait(resp.Header, time.Now()), c.cfg.RetryWaitMax)
+	}
+	return nil, wait, newAPIError(resp.StatusCode, r.method, r.path, body, c.redact)
+}
+
+// retryWait reads Retry-After (seconds or an HTTP date) and, failing that,
+// Port's x-ratelimit-reset. Port documents the latter as seconds until the
+// window resets; a value that can only be a Unix time (seconds or
+// milliseconds) is read as one. Zero when neither says anything usable.
+func retryWait(h http.Header, now time.Time) time.Duration {
+	if d := parseRetryAfter(h.Get("Retry-After"), now); d > 0 {
+		return d
+	}
+	return parseRateLimitReset(h.Get("x-ratelimit-reset"), now)
+}
+
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 {
+		return time.Duration(secs * float64(time.Second))
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// Values above these are Unix times, not durations: 1e9 seconds is 31 years.
+const (
+	unixSecondsFloor = 1e9
+	unixMillisFloor  = 1e12
+)
+
+func parseRateLimitReset(v string, now time.Time) time.Duration {
+	n, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil || n <= 0 {
+		return 0
+	}
+	var at time.Time
+	switch {
+	case n >= unixMillisFloor:
+		at = time.UnixMilli(int64(n))
+	case n >= unixSecondsFloor:
+		at = time.Unix(int64(n), 0)
+	default:
+		return time.Duration(n * float64(time.Second))
+	}
+	if at.After(now) {
+		return at.Sub(now)
+	}
+	return 0
+}
+
+// waitTurn waits for a pause set by a rate-limit answer and for the limiter.
+func (c *Client) waitTurn(ctx context.Context) error {
+	c.pauseMu.Lock()
+	until := c.pauseUntil
+	c.pauseMu.Unlock()
+	if d := time.Until(until); d > 0 {
+		if err := sleep(ctx, d); err != nil {
+			return err
+		}
+	}
+	return c.limiter.Wait(ctx)
+}
+
+func (c *Client) pause(d time.Duration) {
+	c.pauseMu.Lock()
+	defer c.pauseMu.Unlock()
+	if until := time.Now().Add(d); until.After(c.pauseUntil) {
+		c.pauseUntil = until
+	}
+}
+
+// backoff is the full-jitter exponential wait before retry number retry+1:
+// uniform between zero and RetryWaitMin·2^retry, capped at RetryWaitMax.
+func (c *Client) backoff(retry int) time.Duration {
+	ceiling := c.cfg.RetryWaitMin << min(retry, 16)
+	if ceiling <= 0 || ceiling > c.cfg.RetryWaitMax {
+		ceiling = c.cfg.RetryWaitMax
+	}
+	return rand.N(ceiling + 1)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// stripURL drops the URL from a *url.Error: the message names the endpoint
+// already.
+func stripURL(err error) error {
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		return uerr.Err
+	}
+	return err
+}
+
+// encodeJSON encodes v without HTML escaping (smaller bodies) and without
+// the trailing newline of json.Encoder.
+func encodeJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}

@@ -1,0 +1,177 @@
+package provider
+
+import (
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+)
+
+func blueprintVars(srv interface{ URL() string }, requestTitle, statusTitle string) config.Variables {
+	return config.Variables{
+		"port_base_url": config.StringVariable(srv.URL()),
+		"request_title": config.StringVariable(requestTitle),
+		"status_title":  config.StringVariable(statusTitle),
+	}
+}
+
+// TestAccBlueprintLifecycle creates the seed blueprints, then plays the
+// edits Port users make in the UI: an added field is neither drift nor lost
+// on the next apply, a managed field changed in the UI is drift and is put
+// back.
+func TestAccBlueprintLifecycle(t *testing.T) {
+	srv := startPort(t)
+	const request = "jsmCustomerRequest"
+	fieldOf := func(keys ...string) any {
+		doc, ok := srv.Blueprint(request)
+		if !ok {
+			t.Fatalf("blueprint %s is not in Port", request)
+		}
+		return at(doc, keys...)
+	}
+	step := func(requestTitle, statusTitle string) resource.TestStep {
+		return resource.TestStep{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			ConfigFile:               config.StaticFile("testdata/blueprints_hcl.tf"),
+			ConfigVariables:          blueprintVars(srv, requestTitle, statusTitle),
+		}
+	}
+
+	created := step("JSM Customer Request", "Status")
+	created.ConfigPlanChecks = resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+	created.Check = func(*terraform.State) error {
+		for _, bp := range []string{"jsmServiceDesk", request, "jsmOrganization"} {
+			if _, ok := srv.Blueprint(bp); !ok {
+				t.Errorf("blueprint %s was not created", bp)
+			}
+		}
+		if got := fieldOf("relations", "serviceDesk", "target"); got != "jsmServiceDesk" {
+			t.Errorf("relation target is %v", got)
+		}
+		if got := fieldOf("schema", "properties", "createdAt", "format"); got != "date-time" {
+			t.Errorf("createdAt format is %v", got)
+		}
+		return nil
+	}
+
+	uiAdds := step("JSM Customer Request", "Status")
+	uiAdds.PreConfig = func() {
+		mustEdit(t, srv.EditBlueprint(request, func(doc map[string]any) {
+			doc["calculationProperties"] = map[string]any{"url": map[string]any{"title": "URL", "type": "string", "calculation": "\"https://jira/\" + .identifier"}}
+			doc["schema"].(map[string]any)["properties"].(map[string]any)["priority"] = map[string]any{"type": "string", "title": "Priority"}
+		}))
+	}
+	uiAdds.ConfigPlanChecks = resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+
+	managedChange := step("Customer Request", "State")
+	managedChange.ConfigPlanChecks = resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction("portjsm_blueprint.customer_request", plancheck.ResourceActionUpdate),
+	}}
+	managedChange.Check = func(*terraform.State) error {
+		if got := fieldOf("title"); got != "Customer Request" {
+			t.Errorf("title is %v", got)
+		}
+		if got := fieldOf("schema", "properties", "status", "title"); got != "State" {
+			t.Errorf("status title is %v", got)
+		}
+		if fieldOf("calculationProperties", "url") == nil || fieldOf("schema", "properties", "priority") == nil {
+			t.Error("fields added in the UI were lost by the apply")
+		}
+		return nil
+	}
+
+	uiEditsManaged := step("Customer Request", "State")
+	uiEditsManaged.PreConfig = func() {
+		mustEdit(t, srv.EditBlueprint(request, func(doc map[string]any) {
+			doc["schema"].(map[string]any)["properties"].(map[string]any)["status"].(map[string]any)["title"] = "Edited in UI"
+		}))
+	}
+	uiEditsManaged.ConfigPlanChecks = resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction("portjsm_blueprint.customer_request", plancheck.ResourceActionUpdate),
+	}}
+	uiEditsManaged.Check = func(*terraform.State) error {
+		if got := fieldOf("schema", "properties", "status", "title"); got != "State" {
+			t.Errorf("the UI edit was not reverted: %v", got)
+		}
+		return nil
+	}
+
+	uiDeletes := step("Customer Request", "State")
+	uiDeletes.PreConfig = func() { srv.DeleteBlueprint("jsmOrganization") }
+	uiDeletes.ConfigPlanChecks = resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction("portjsm_blueprint.organization", plancheck.ResourceActionCreate),
+	}}
+
+	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{created, uiAdds, managedChange, uiEditsManaged, uiDeletes}})
+	if _, ok := srv.Blueprint(request); ok {
+		t.Fatal("destroy left the blueprint in Port")
+	}
+}
+
+func mustEdit(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAccBlueprintFromJSONAndImport builds the blueprints from Port's JSON
+// documents with jsondecode and imports each one back.
+func TestAccBlueprintFromJSONAndImport(t *testing.T) {
+	srv := startPort(t)
+	steps := []resource.TestStep{{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ConfigDirectory:          config.StaticDirectory("testdata/blueprints_json"),
+		ConfigVariables:          portVariables(srv),
+		ConfigPlanChecks:         resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+	}}
+	for _, name := range []string{"service_desk", "customer_request", "organization"} {
+		steps = append(steps, resource.TestStep{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			ConfigDirectory:          config.StaticDirectory("testdata/blueprints_json"),
+			ConfigVariables:          portVariables(srv),
+			ResourceName:             "portjsm_blueprint." + name,
+			ImportState:              true,
+			ImportStateVerify:        true,
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{Steps: steps})
+}
+
+// TestAccBlueprintDeleteWithEntities refuses to destroy a blueprint that
+// still has entities until force_delete_entities says so.
+func TestAccBlueprintDeleteWithEntities(t *testing.T) {
+	srv := startPort(t)
+	vars := func(force bool) config.Variables {
+		v := portVariables(srv)
+		v["force_delete_entities"] = config.BoolVariable(force)
+		return v
+	}
+	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{
+		{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			ConfigFile:               config.StaticFile("testdata/blueprint_with_force.tf"),
+			ConfigVariables:          vars(false),
+		},
+		{
+			PreConfig: func() {
+				mustEdit(t, srv.PutEntity("jsmOrganization", map[string]any{"identifier": "acme", "title": "Acme", "properties": map[string]any{"name": "Acme"}}))
+			},
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			ConfigFile:               config.StaticFile("testdata/blueprint_with_force.tf"),
+			ConfigVariables:          vars(false),
+			Destroy:                  true,
+			ExpectError:              errorMatching("Blueprint Still In Use", "jsmOrganization", "set force_delete_entities = true"),
+		},
+		{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			ConfigFile:               config.StaticFile("testdata/blueprint_with_force.tf"),
+			ConfigVariables:          vars(true),
+		},
+	}})
+	if _, ok := srv.Blueprint("jsmOrganization"); ok {
+		t.Fatal("force_delete_entities did not let the blueprint be destroyed")
+	}
+}

@@ -1,0 +1,6 @@
+provider "portjsm" {}
+
+resource "portjsm_entity" "this" {
+  blueprint  = "service"
+  identifier = "api"
+}
