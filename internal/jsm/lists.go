@@ -6,14 +6,11 @@ import (
 	"strings"
 )
 
-// ListServiceDesks reads GET /servicedesk.
-func (c *Client) ListServiceDesks(ctx context.Context, maxItems int) ([]Record[ServiceDesk], error) {
-	items, err := c.List(ctx, "/servicedesk", ListOptions{MaxItems: maxItems})
-	if err != nil {
-		return nil, err
-	}
-	return decodeAll[ServiceDesk](items, "service desk")
-}
+// Paths of the lists the typed data sources read.
+const (
+	ServiceDesksPath     = "/servicedesk"
+	CustomerRequestsPath = "/request"
+)
 
 // RequestFilter holds the filters of GET /request. Empty fields are not sent.
 type RequestFilter struct {
@@ -51,15 +48,6 @@ func (f RequestFilter) Query() url.Values {
 	return q
 }
 
-// ListCustomerRequests reads GET /request.
-func (c *Client) ListCustomerRequests(ctx context.Context, filter RequestFilter, maxItems int) ([]Record[CustomerRequest], error) {
-	items, err := c.List(ctx, "/request", ListOptions{Query: filter.Query(), MaxItems: maxItems})
-	if err != nil {
-		return nil, err
-	}
-	return decodeAll[CustomerRequest](items, "customer request")
-}
-
 // OrganizationFilter selects GET /organization, or GET
 // /servicedesk/{id}/organization when ServiceDeskID is set.
 type OrganizationFilter struct {
@@ -67,21 +55,21 @@ type OrganizationFilter struct {
 	AccountID     string
 }
 
-// ListOrganizations reads the organizations of the site or of one desk.
-func (c *Client) ListOrganizations(ctx context.Context, filter OrganizationFilter, maxItems int) ([]Record[Organization], error) {
-	path := "/organization"
-	if filter.ServiceDeskID != "" {
-		path = "/servicedesk/" + url.PathEscape(filter.ServiceDeskID) + "/organization"
+// Path is the endpoint the filter reads.
+func (f OrganizationFilter) Path() string {
+	if f.ServiceDeskID != "" {
+		return "/servicedesk/" + url.PathEscape(f.ServiceDeskID) + "/organization"
 	}
+	return "/organization"
+}
+
+// Query holds the filter's query parameters.
+func (f OrganizationFilter) Query() url.Values {
 	q := url.Values{}
-	if filter.AccountID != "" {
-		q.Set("accountId", filter.AccountID)
+	if f.AccountID != "" {
+		q.Set("accountId", f.AccountID)
 	}
-	items, err := c.List(ctx, path, ListOptions{Query: q, MaxItems: maxItems})
-	if err != nil {
-		return nil, err
-	}
-	return decodeAll[Organization](items, "organization")
+	return q
 }
 
 // Get reads one response of a path that is not paged (or one page of one

@@ -88,7 +88,8 @@ type Record[T any] struct {
 	Raw   json.RawMessage
 }
 
-func decodeAll[T any](items []json.RawMessage, kind string) ([]Record[T], error) {
+// DecodeAll decodes raw list items into typed records, keeping each raw item.
+func DecodeAll[T any](items []json.RawMessage, kind string) ([]Record[T], error) {
 	out := make([]Record[T], len(items))
 	for i, raw := range items {
 		if err := json.Unmarshal(raw, &out[i].Value); err != nil {

@@ -92,12 +92,14 @@ func itemsJSON(items []json.RawMessage) string {
 	return b.String()
 }
 
-func rawItems[T any](records []jsm.Record[T]) []json.RawMessage {
-	out := make([]json.RawMessage, len(records))
-	for i, r := range records {
-		out[i] = r.Raw
+// decodeItems decodes raw items into typed records for a typed list.
+func decodeItems[T any](items []json.RawMessage, kind string, diags *diag.Diagnostics) []jsm.Record[T] {
+	records, err := jsm.DecodeAll[T](items, kind)
+	if err != nil {
+		diags.AddError("Unexpected JSM Response", err.Error()+". JSM answered with a shape the Service Desk API does not document; "+
+			"read the items with portjsm_records instead and report this.")
 	}
-	return out
+	return records
 }
 
 // addJSMError turns a failed JSM read into a diagnostic that says what to do.

@@ -23,18 +23,20 @@ func newCustomerRequestsDataSource() datasource.DataSource { return &customerReq
 type customerRequestsDataSource struct{ jsmDataSource }
 
 type customerRequestsModel struct {
-	ServiceDeskID    types.String `tfsdk:"service_desk_id"`
-	RequestTypeID    types.String `tfsdk:"request_type_id"`
-	RequestStatus    types.String `tfsdk:"request_status"`
-	RequestOwnership []string     `tfsdk:"request_ownership"`
-	ApprovalStatus   types.String `tfsdk:"approval_status"`
-	OrganizationID   types.String `tfsdk:"organization_id"`
-	SearchTerm       types.String `tfsdk:"search_term"`
-	Expand           []string     `tfsdk:"expand"`
-	MaxItems         types.Int64  `tfsdk:"max_items"`
-	ItemCount        types.Int64  `tfsdk:"item_count"`
-	ItemsJSON        types.String `tfsdk:"items_json"`
-	Requests         types.List   `tfsdk:"requests"`
+	ServiceDeskID    types.String  `tfsdk:"service_desk_id"`
+	RequestTypeID    types.String  `tfsdk:"request_type_id"`
+	RequestStatus    types.String  `tfsdk:"request_status"`
+	RequestOwnership []string      `tfsdk:"request_ownership"`
+	ApprovalStatus   types.String  `tfsdk:"approval_status"`
+	OrganizationID   types.String  `tfsdk:"organization_id"`
+	SearchTerm       types.String  `tfsdk:"search_term"`
+	Expand           []string      `tfsdk:"expand"`
+	MaxItems         types.Int64   `tfsdk:"max_items"`
+	ItemCount        types.Int64   `tfsdk:"item_count"`
+	ItemsJSON        types.String  `tfsdk:"items_json"`
+	Requests         types.List    `tfsdk:"requests"`
+	Mapping          *mappingModel `tfsdk:"mapping"`
+	EntitiesJSON     types.String  `tfsdk:"entities_json"`
 }
 
 var customerRequestType = types.ObjectType{AttrTypes: map[string]attr.Type{
@@ -106,8 +108,9 @@ func (d *customerRequestsDataSource) Schema(_ context.Context, _ datasource.Sche
 		ElementType: customerRequestType,
 		MarkdownDescription: "The requests, in JSM's order: `issue_id`, `issue_key`, `summary` (the summary field's value), " +
 			"`status`, `status_category` (`NEW`, `INDETERMINATE`, `DONE`), `created_at` (RFC 3339), `service_desk_id`, " +
-			"`request_type_id` and `reporter_account_id`.",
+			"`request_type_id` and `reporter_account_id`. Null when a mapping is given.",
 	}
+	mappingAttributes(attrs, "customer request")
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads JSM customer requests (`GET /rest/servicedeskapi/request`) with every filter the API offers. " +
 			"The account sees the requests its JSM permissions allow.",
@@ -132,18 +135,27 @@ func (d *customerRequestsDataSource) Read(ctx context.Context, req datasource.Re
 		SearchTerm:       m.SearchTerm.ValueString(),
 		Expand:           m.Expand,
 	}
-	requests, err := client.ListCustomerRequests(ctx, filter, maxItems(m.MaxItems))
+	items, err := client.List(ctx, jsm.CustomerRequestsPath, jsm.ListOptions{Query: filter.Query(), MaxItems: maxItems(m.MaxItems)})
 	if err != nil {
 		addJSMError(&resp.Diagnostics, "the customer requests", err)
 		return
 	}
-	elems := make([]attr.Value, len(requests))
-	for i, r := range requests {
-		elems[i] = customerRequestObject(r.Value)
+	m.ItemCount = types.Int64Value(int64(len(items)))
+	m.Requests, m.ItemsJSON, m.EntitiesJSON = types.ListNull(customerRequestType), types.StringNull(), types.StringNull()
+	if m.Mapping != nil {
+		m.EntitiesJSON = mapItems(ctx, m.Mapping, items, &resp.Diagnostics)
+	} else {
+		requests := decodeItems[jsm.CustomerRequest](items, "customer request", &resp.Diagnostics)
+		elems := make([]attr.Value, len(requests))
+		for i, r := range requests {
+			elems[i] = customerRequestObject(r.Value)
+		}
+		m.Requests = types.ListValueMust(customerRequestType, elems)
+		m.ItemsJSON = types.StringValue(itemsJSON(items))
 	}
-	m.Requests = types.ListValueMust(customerRequestType, elems)
-	m.ItemCount = types.Int64Value(int64(len(requests)))
-	m.ItemsJSON = types.StringValue(itemsJSON(rawItems(requests)))
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 

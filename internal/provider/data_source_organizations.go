@@ -18,12 +18,14 @@ func newOrganizationsDataSource() datasource.DataSource { return &organizationsD
 type organizationsDataSource struct{ jsmDataSource }
 
 type organizationsModel struct {
-	ServiceDeskID types.String `tfsdk:"service_desk_id"`
-	AccountID     types.String `tfsdk:"account_id"`
-	MaxItems      types.Int64  `tfsdk:"max_items"`
-	ItemCount     types.Int64  `tfsdk:"item_count"`
-	ItemsJSON     types.String `tfsdk:"items_json"`
-	Organizations types.List   `tfsdk:"organizations"`
+	ServiceDeskID types.String  `tfsdk:"service_desk_id"`
+	AccountID     types.String  `tfsdk:"account_id"`
+	MaxItems      types.Int64   `tfsdk:"max_items"`
+	ItemCount     types.Int64   `tfsdk:"item_count"`
+	ItemsJSON     types.String  `tfsdk:"items_json"`
+	Organizations types.List    `tfsdk:"organizations"`
+	Mapping       *mappingModel `tfsdk:"mapping"`
+	EntitiesJSON  types.String  `tfsdk:"entities_json"`
 }
 
 var organizationType = types.ObjectType{AttrTypes: map[string]attr.Type{
@@ -49,8 +51,9 @@ func (d *organizationsDataSource) Schema(_ context.Context, _ datasource.SchemaR
 		Computed:    true,
 		ElementType: organizationType,
 		MarkdownDescription: "The organizations, in JSM's order: `id`, `name` and `scim_managed` (null when JSM does " +
-			"not say, as for organizations created before SCIM existed).",
+			"not say, as for organizations created before SCIM existed). Null when a mapping is given.",
 	}
+	mappingAttributes(attrs, "organization")
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads JSM organizations, of the whole site or of one service desk.",
 		Attributes:          attrs,
@@ -65,18 +68,27 @@ func (d *organizationsDataSource) Read(ctx context.Context, req datasource.ReadR
 		return
 	}
 	filter := jsm.OrganizationFilter{ServiceDeskID: m.ServiceDeskID.ValueString(), AccountID: m.AccountID.ValueString()}
-	orgs, err := client.ListOrganizations(ctx, filter, maxItems(m.MaxItems))
+	items, err := client.List(ctx, filter.Path(), jsm.ListOptions{Query: filter.Query(), MaxItems: maxItems(m.MaxItems)})
 	if err != nil {
 		addJSMError(&resp.Diagnostics, "the organizations", err)
 		return
 	}
-	elems := make([]attr.Value, len(orgs))
-	for i, r := range orgs {
-		elems[i] = organizationObject(r.Value)
+	m.ItemCount = types.Int64Value(int64(len(items)))
+	m.Organizations, m.ItemsJSON, m.EntitiesJSON = types.ListNull(organizationType), types.StringNull(), types.StringNull()
+	if m.Mapping != nil {
+		m.EntitiesJSON = mapItems(ctx, m.Mapping, items, &resp.Diagnostics)
+	} else {
+		orgs := decodeItems[jsm.Organization](items, "organization", &resp.Diagnostics)
+		elems := make([]attr.Value, len(orgs))
+		for i, r := range orgs {
+			elems[i] = organizationObject(r.Value)
+		}
+		m.Organizations = types.ListValueMust(organizationType, elems)
+		m.ItemsJSON = types.StringValue(itemsJSON(items))
 	}
-	m.Organizations = types.ListValueMust(organizationType, elems)
-	m.ItemCount = types.Int64Value(int64(len(orgs)))
-	m.ItemsJSON = types.StringValue(itemsJSON(rawItems(orgs)))
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 

@@ -31,6 +31,8 @@ type recordsModel struct {
 	MaxItems     types.Int64       `tfsdk:"max_items"`
 	ItemCount    types.Int64       `tfsdk:"item_count"`
 	ItemsJSON    types.String      `tfsdk:"items_json"`
+	Mapping      *mappingModel     `tfsdk:"mapping"`
+	EntitiesJSON types.String      `tfsdk:"entities_json"`
 }
 
 const pagedDataPath = ".values"
@@ -64,6 +66,7 @@ func (d *recordsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 		MarkdownDescription: "Send `X-ExperimentalApi: opt-in`, which JSM requires for experimental endpoints such as " +
 			"`/servicedesk/{id}/customer`.",
 	}
+	mappingAttributes(attrs, "record")
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads any Service Desk API endpoint through the provider's paginating client, for data the " +
 			"typed data sources do not cover (queues, request types, customers, SLAs...).",
@@ -91,7 +94,15 @@ func (d *recordsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 	m.ItemCount = types.Int64Value(int64(len(items)))
-	m.ItemsJSON = types.StringValue(itemsJSON(items))
+	m.ItemsJSON, m.EntitiesJSON = types.StringNull(), types.StringNull()
+	if m.Mapping != nil {
+		m.EntitiesJSON = mapItems(ctx, m.Mapping, items, &resp.Diagnostics)
+	} else {
+		m.ItemsJSON = types.StringValue(itemsJSON(items))
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 

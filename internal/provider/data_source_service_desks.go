@@ -18,10 +18,12 @@ func newServiceDesksDataSource() datasource.DataSource { return &serviceDesksDat
 type serviceDesksDataSource struct{ jsmDataSource }
 
 type serviceDesksModel struct {
-	MaxItems     types.Int64  `tfsdk:"max_items"`
-	ItemCount    types.Int64  `tfsdk:"item_count"`
-	ItemsJSON    types.String `tfsdk:"items_json"`
-	ServiceDesks types.List   `tfsdk:"service_desks"`
+	MaxItems     types.Int64   `tfsdk:"max_items"`
+	ItemCount    types.Int64   `tfsdk:"item_count"`
+	ItemsJSON    types.String  `tfsdk:"items_json"`
+	ServiceDesks types.List    `tfsdk:"service_desks"`
+	Mapping      *mappingModel `tfsdk:"mapping"`
+	EntitiesJSON types.String  `tfsdk:"entities_json"`
 }
 
 var serviceDeskType = types.ObjectType{AttrTypes: map[string]attr.Type{
@@ -38,8 +40,9 @@ func (d *serviceDesksDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 		Computed:    true,
 		ElementType: serviceDeskType,
 		MarkdownDescription: "The service desks the account can see, in JSM's order: `id`, `project_id`, `project_key` " +
-			"and `project_name`.",
+			"and `project_name`. Null when a mapping is given.",
 	}
+	mappingAttributes(attrs, "service desk")
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads every service desk of the JSM site (`GET /rest/servicedeskapi/servicedesk`).",
 		Attributes:          attrs,
@@ -53,18 +56,27 @@ func (d *serviceDesksDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	desks, err := client.ListServiceDesks(ctx, maxItems(m.MaxItems))
+	items, err := client.List(ctx, jsm.ServiceDesksPath, jsm.ListOptions{MaxItems: maxItems(m.MaxItems)})
 	if err != nil {
 		addJSMError(&resp.Diagnostics, "the service desks", err)
 		return
 	}
-	elems := make([]attr.Value, len(desks))
-	for i, r := range desks {
-		elems[i] = serviceDeskObject(r.Value)
+	m.ItemCount = types.Int64Value(int64(len(items)))
+	m.ServiceDesks, m.ItemsJSON, m.EntitiesJSON = types.ListNull(serviceDeskType), types.StringNull(), types.StringNull()
+	if m.Mapping != nil {
+		m.EntitiesJSON = mapItems(ctx, m.Mapping, items, &resp.Diagnostics)
+	} else {
+		desks := decodeItems[jsm.ServiceDesk](items, "service desk", &resp.Diagnostics)
+		elems := make([]attr.Value, len(desks))
+		for i, r := range desks {
+			elems[i] = serviceDeskObject(r.Value)
+		}
+		m.ServiceDesks = types.ListValueMust(serviceDeskType, elems)
+		m.ItemsJSON = types.StringValue(itemsJSON(items))
 	}
-	m.ServiceDesks = types.ListValueMust(serviceDeskType, elems)
-	m.ItemCount = types.Int64Value(int64(len(desks)))
-	m.ItemsJSON = types.StringValue(itemsJSON(rawItems(desks)))
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 

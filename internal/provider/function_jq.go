@@ -54,7 +54,7 @@ func (f *jqFunction) Run(ctx context.Context, req function.RunRequest, resp *fun
 		resp.Error = function.NewArgumentFuncError(0, "The value cannot be given to JQ: "+err.Error())
 		return
 	}
-	code, err := mapping.Compile("expression", expression)
+	code, err := mapping.CompileExpr("expression", expression)
 	if err != nil {
 		resp.Error = function.NewArgumentFuncError(1, err.Error())
 		return

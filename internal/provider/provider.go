@@ -77,6 +77,7 @@ func (p *portJSMProvider) Resources(context.Context) []func() resource.Resource 
 	return []func() resource.Resource{
 		newBlueprintResource,
 		newEntityResource,
+		newEntitiesResource,
 	}
 }
 

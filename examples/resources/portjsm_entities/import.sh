@@ -1,0 +1,2 @@
+# Adopt every entity that already exists in a blueprint.
+terraform import portjsm_entities.customer_requests jsmCustomerRequest

@@ -1,0 +1,38 @@
+# Every customer request of JSM as an entity of the jsmCustomerRequest
+# blueprint, mapped by the data source with the seed's JQ mapping.
+data "portjsm_customer_requests" "all" {
+  mapping = {
+    identifier = ".issueId | tostring"
+    title      = ".issueKey"
+    properties = {
+      issueKey  = ".issueKey"
+      summary   = ".requestFieldValues[]? | select(.fieldId == \"summary\") | .value"
+      status    = ".currentStatus.status"
+      createdAt = ".createdDate.epochMillis / 1000 | todate"
+    }
+    relations = {
+      serviceDesk = ".serviceDeskId | tostring"
+    }
+  }
+}
+
+resource "portjsm_entities" "customer_requests" {
+  blueprint     = "jsmCustomerRequest"
+  entities_json = data.portjsm_customer_requests.all.entities_json
+
+  # Refuse a plan that would delete more than half of the managed requests.
+  deletion_threshold = 0.5
+}
+
+# The same with an HCL for expression over the typed list.
+data "portjsm_service_desks" "all" {}
+
+resource "portjsm_entities" "service_desks" {
+  blueprint = "jsmServiceDesk"
+  entities_json = jsonencode({
+    for sd in data.portjsm_service_desks.all.service_desks : sd.id => {
+      title      = sd.project_name
+      properties = { projectId = sd.project_id, projectKey = sd.project_key, projectName = sd.project_name }
+    }
+  })
+}

@@ -1,0 +1,159 @@
+package mapping
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/itchyny/gojq"
+)
+
+// worker maps items on one goroutine; it owns its decoder.
+type worker struct {
+	p   *Program
+	ctx context.Context
+	dec decoder
+}
+
+// mapItem maps one item. keep is false when the selector left it out.
+func (w *worker) mapItem(index int, raw json.RawMessage) (e Entity, keep bool, err error) {
+	// One copy of the item's text; the decoded strings are substrings of
+	// it, and entity values are copied out of it by jsonValue.
+	doc, err := w.dec.decode(string(raw))
+	if err != nil {
+		return Entity{}, false, &Error{Index: index, Err: fmt.Errorf("the item is not valid JSON: %w", err)}
+	}
+	vals, err := w.evaluate(index, doc)
+	if err != nil {
+		return Entity{}, false, err
+	}
+	return w.p.entity(index, vals)
+}
+
+// evaluate returns the first output (or null) of every field for one
+// item, stopping after the selector when it is not true.
+func (w *worker) evaluate(index int, doc any) ([]any, error) {
+	out, ok := w.p.combined.RunWithContext(w.ctx, doc).Next()
+	if ok {
+		if vals, isArray := out.([]any); isArray && (len(vals) == len(w.p.fields) || (len(vals) == 1 && vals[0] != true)) {
+			return vals, nil
+		}
+	}
+	return w.evaluateEach(index, doc)
+}
+
+// evaluateEach runs the fields one by one: the reference behaviour, and
+// the way an error is attributed to its field.
+func (w *worker) evaluateEach(index int, doc any) ([]any, error) {
+	vals := make([]any, 0, len(w.p.fields))
+	for i := range w.p.fields {
+		f := &w.p.fields[i]
+		v, ok := f.code.RunWithContext(w.ctx, doc).Next()
+		if !ok {
+			v = nil // no output reads as null
+		}
+		if err, isErr := v.(error); isErr {
+			if ctxErr := w.ctx.Err(); ctxErr != nil {
+				return nil, ctxErr
+			}
+			return nil, &Error{Index: index, Field: f.name, Expr: f.expr, Err: describeRunError(err)}
+		}
+		vals = append(vals, v)
+		if i == 0 && v != true {
+			break
+		}
+	}
+	return vals, nil
+}
+
+func describeRunError(err error) error {
+	var halt *gojq.HaltError
+	if errors.As(err, &halt) {
+		return fmt.Errorf("stopped the program with halt or halt_error (%w); a mapping must return a value", err)
+	}
+	return fmt.Errorf("failed: %w", err)
+}
+
+// entity checks the field values of one item and builds its entity.
+func (p *Program) entity(index int, vals []any) (Entity, bool, error) {
+	sel := &p.fields[0]
+	keep, isBool := vals[0].(bool)
+	if !isBool {
+		return Entity{}, false, &Error{Index: index, Field: sel.name, Expr: sel.expr,
+			Err: fmt.Errorf("returned %s; a selector must return true or false", describeValue(vals[0]))}
+	}
+	if !keep {
+		return Entity{}, false, nil
+	}
+	e := Entity{
+		Properties: make(map[string]any, p.properties),
+		Relations:  make(map[string]any, p.relations),
+	}
+	for i := 1; i < len(p.fields); i++ {
+		if err := p.fields[i].set(&e, vals[i]); err != nil {
+			f := &p.fields[i]
+			return Entity{}, false, &Error{Index: index, Field: f.name, Expr: f.expr, Err: err}
+		}
+	}
+	return e, true, nil
+}
+
+// set checks a field's value and stores it in e. The error follows
+// `the JQ expression "..."`.
+func (f *field) set(e *Entity, v any) error {
+	switch f.kind {
+	case kindIdentifier:
+		id, ok := v.(string)
+		if !ok || id == "" {
+			return fmt.Errorf("returned %s; an identifier must be a non-empty string (convert numbers with tostring, for example `.id | tostring`)", describeValue(v))
+		}
+		e.Identifier = strings.Clone(id)
+	case kindTitle, kindIcon:
+		s, ok := checkString(v)
+		if !ok {
+			return fmt.Errorf("returned %s; %s must be a string or null (convert with tostring)", describeValue(v), f.name)
+		}
+		if f.kind == kindTitle {
+			e.Title = s
+		} else {
+			e.Icon = s
+		}
+	case kindTeam:
+		list, ok, bad := checkStrings(v)
+		if !ok {
+			return badStrings(v, bad, "team must be a string, a list of strings, or null")
+		}
+		e.Team = list
+	case kindProperty:
+		c, err := jsonValue(v)
+		if err != nil {
+			return fmt.Errorf("returned a value that cannot be stored: %w", err)
+		}
+		e.Properties[f.key] = c
+	case kindRelation:
+		if s, isString := v.(string); isString {
+			e.Relations[f.key] = strings.Clone(s)
+			return nil
+		}
+		list, ok, bad := checkStrings(v)
+		if !ok {
+			return badStrings(v, bad, "a relation must be an identifier (a string), a list of identifiers, or null")
+		}
+		if list == nil {
+			e.Relations[f.key] = nil
+		} else {
+			e.Relations[f.key] = list
+		}
+	}
+	return nil
+}
+
+func badStrings(v any, bad int, rule string) error {
+	if bad >= 0 {
+		elem := v.([]any)[bad]
+		return fmt.Errorf("returned a list whose element %d is %s; %s (convert with map(tostring))", bad, describeValue(elem), rule)
+	}
+	return fmt.Errorf("returned %s; %s", describeValue(v), rule)
+}

@@ -1,0 +1,120 @@
+package mapping
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/fakejsm"
+)
+
+func numbered(n int) []json.RawMessage {
+	items := make([]json.RawMessage, n)
+	for i := range items {
+		items[i] = json.RawMessage(fmt.Sprintf(`{"id":%d,"name":"org %d","scimManaged":%t}`, i, i, i%3 == 0))
+	}
+	return items
+}
+
+func TestMapKeepsOrderWithManyWorkers(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(8))
+	items := numbered(20000)
+	m := organizationMapping
+	m.Selector = ".id % 7 != 3"
+	set := mustMap(t, m, items)
+	want := 0
+	for _, e := range set.Entities() {
+		for want%7 == 3 {
+			want++
+		}
+		if e.Identifier != strconv.Itoa(want) {
+			t.Fatalf("entity %s where %d was expected", e.Identifier, want)
+		}
+		want++
+	}
+	if set.Len() != 20000-20000/7 {
+		t.Errorf("Len = %d", set.Len())
+	}
+}
+
+func TestMapReportsTheLowestFailingItem(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(8))
+	items := numbered(30000)
+	for _, bad := range []int{29999, 17000, 9001} {
+		items[bad] = json.RawMessage(`{"id":1,"name":null}`)
+	}
+	m := organizationMapping
+	m.Identifier = ".name"
+	p := mustCompile(t, m)
+	for range 8 {
+		_, err := p.Map(t.Context(), items)
+		var me *Error
+		if !errors.As(err, &me) || me.Index != 9001 || me.Field != "identifier" {
+			t.Fatalf("got %v, want the identifier error of item 9001", err)
+		}
+	}
+}
+
+func TestMapStopsOnCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err := mustCompile(t, organizationMapping).Map(ctx, numbered(1000))
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled before the start: %v", err)
+	}
+
+	// A runaway expression stops when the context ends.
+	m := organizationMapping
+	m.Properties = map[string]string{"slow": "[range(1e12)] | length"}
+	ctx, cancel = context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err = mustCompile(t, m).Map(ctx, numbered(10))
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("runaway expression: %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("Map took %v to stop", d)
+	}
+}
+
+func TestMapEmpty(t *testing.T) {
+	set := mustMap(t, organizationMapping, nil)
+	if set.Len() != 0 || mustCanonical(t, set) != "{}" {
+		t.Errorf("empty input: %d entities, %s", set.Len(), mustCanonical(t, set))
+	}
+}
+
+// TestSeedMappingsOnATenant maps a generated tenant with the three seed
+// mappings.
+func TestSeedMappingsOnATenant(t *testing.T) {
+	tenant := fakejsm.GenerateTenant(fakejsm.TenantOptions{Seed: 7, ServiceDesks: 5, Requests: 3000, Organizations: 40})
+	for _, tc := range []struct {
+		mapping Mapping
+		items   []json.RawMessage
+	}{
+		{serviceDeskMapping, tenant.ServiceDesksJSON()},
+		{customerRequestMapping, tenant.RequestsJSON()},
+		{organizationMapping, tenant.OrganizationsJSON()},
+	} {
+		set := mustMap(t, tc.mapping, tc.items)
+		if set.Len() != len(tc.items) {
+			t.Errorf("%d entities from %d items", set.Len(), len(tc.items))
+		}
+		doc, err := set.MarshalCanonical()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again, err := Canonicalize(doc); err != nil || string(again) != string(doc) {
+			t.Errorf("MarshalCanonical output is not canonical (%v)", err)
+		}
+		if parsed, err := ParseEntitiesJSON(doc); err != nil || len(parsed) != set.Len() {
+			t.Errorf("ParseEntitiesJSON: %d entities, %v", len(parsed), err)
+		}
+	}
+}

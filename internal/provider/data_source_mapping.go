@@ -1,0 +1,92 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/mapping"
+)
+
+// mappingModel is the optional Ocean-style mapping of a list data source.
+type mappingModel struct {
+	Selector   types.String      `tfsdk:"selector"`
+	Identifier types.String      `tfsdk:"identifier"`
+	Title      types.String      `tfsdk:"title"`
+	Icon       types.String      `tfsdk:"icon"`
+	Team       types.String      `tfsdk:"team"`
+	Properties map[string]string `tfsdk:"properties"`
+	Relations  map[string]string `tfsdk:"relations"`
+}
+
+// mappingAttributes adds `mapping` and `entities_json` to a list data source.
+func mappingAttributes(attrs map[string]schema.Attribute, noun string) {
+	jq := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Optional: true, MarkdownDescription: desc}
+	}
+	attrs["mapping"] = schema.SingleNestedAttribute{
+		Optional: true,
+		MarkdownDescription: "Map every " + noun + " to a Port entity with JQ, in the syntax of Ocean's `port.entity.mappings` " +
+			"(run with gojq; `env` and `$ENV` are empty). Given a mapping, the data source returns `entities_json` and leaves " +
+			"the typed list and `items_json` null, which keeps the state small.",
+		Attributes: map[string]schema.Attribute{
+			"selector": jq("A JQ expression returning a boolean: items for which it is `false` are skipped. Default `true`."),
+			"identifier": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "A JQ expression giving the entity identifier, a non-empty string, such as `.id | tostring`.",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"title": jq("A JQ expression giving the title."),
+			"icon":  jq("A JQ expression giving the icon."),
+			"team":  jq("A JQ expression giving a team or a list of teams."),
+			"properties": schema.MapAttribute{
+				Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "Property identifier to JQ expression.",
+			},
+			"relations": schema.MapAttribute{
+				Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "Relation identifier to JQ expression giving an entity identifier or a list of them.",
+			},
+		},
+	}
+	attrs["entities_json"] = schema.StringAttribute{
+		Computed: true,
+		MarkdownDescription: "With `mapping`: the mapped entities as one JSON object keyed by identifier, in the form " +
+			"`portjsm_entities.entities_json` takes. Null without a mapping.",
+	}
+}
+
+// mapItems runs the mapping over the raw items and returns entities_json.
+func mapItems(ctx context.Context, m *mappingModel, items []json.RawMessage, diags *diag.Diagnostics) types.String {
+	program, err := mapping.Compile(mapping.Mapping{
+		Selector:   m.Selector.ValueString(),
+		Identifier: m.Identifier.ValueString(),
+		Title:      m.Title.ValueString(),
+		Icon:       m.Icon.ValueString(),
+		Team:       m.Team.ValueString(),
+		Properties: m.Properties,
+		Relations:  m.Relations,
+	})
+	if err != nil {
+		diags.AddAttributeError(path.Root("mapping"), "Invalid Mapping", err.Error()+". Fix the JQ expression in the mapping.")
+		return types.StringNull()
+	}
+	set, err := program.Map(ctx, items)
+	if err != nil {
+		diags.AddAttributeError(path.Root("mapping"), "Mapping Failed", err.Error()+
+			". Fix the mapping, or skip such items with a selector. Nothing was returned, so no entity is deleted because of it.")
+		return types.StringNull()
+	}
+	doc, err := set.MarshalCanonical()
+	if err != nil {
+		diags.AddError("Mapping Failed", "Encoding the mapped entities failed: "+err.Error()+". This is a bug in the provider: please report it.")
+		return types.StringNull()
+	}
+	return types.StringValue(string(doc))
+}

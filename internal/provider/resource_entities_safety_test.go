@@ -1,0 +1,127 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/fakejsm"
+)
+
+// TestAccSyncJSMFailureWritesNothing breaks JSM paging in the middle of a
+// later sync: the plan must fail and Port must receive no write at all.
+func TestAccSyncJSMFailureWritesNothing(t *testing.T) {
+	f := newSyncFixture(t, fakejsm.TenantOptions{Seed: 23, Requests: 150})
+	broken := f.step("sync_mapping", nil)
+	broken.PreConfig = func() {
+		mustEdit(t, f.jsm.Tenant().RemoveRequest(f.jsm.Tenant().RequestIDs()[0]))
+		f.jsm.EmptyPageAt("/request", 100)
+		f.port.ResetCounters()
+	}
+	broken.ExpectError = errorMatching("JSM Paging Failed", "start=100")
+	after := f.step("sync_mapping", nil)
+	after.PreConfig = func() {
+		if n := f.writes(); n != 0 {
+			t.Errorf("a failed JSM read led to %d writes in Port: %v", n, f.port.RequestCounts())
+		}
+		if n := len(f.port.Entities("jsmCustomerRequest")); n != 150 {
+			t.Errorf("Port holds %d of the 150 requests after the failed sync", n)
+		}
+		f.jsm.EmptyPageAt("/request", -1)
+	}
+	after.PlanOnly = true
+	after.ExpectNonEmptyPlan = true
+	resource.Test(t, resource.TestCase{Steps: []resource.TestStep{f.step("sync_mapping", nil), broken, after}})
+}
+
+// TestAccSyncDeletionThreshold shrinks the JSM read to 2 of 60 requests: the
+// plan must fail naming the counts, and pass once the threshold allows it.
+func TestAccSyncDeletionThreshold(t *testing.T) {
+	f := newSyncFixture(t, fakejsm.TenantOptions{Seed: 24, Requests: 60})
+	shrunk := f.step("sync_mapping", config.Variables{"max_requests": config.IntegerVariable(2)})
+	shrunk.PreConfig = f.port.ResetCounters
+	shrunk.ExpectError = errorMatching("Deletion Threshold Exceeded", "delete 58 of the 60 entities of blueprint jsmCustomerRequest", "(96.7%)", "(90.0%)")
+	allowed := f.step("sync_mapping", config.Variables{"max_requests": config.IntegerVariable(2), "deletion_threshold": config.FloatVariable(1.0)})
+	allowed.PreConfig = func() {
+		if n := f.writes(); n != 0 {
+			t.Errorf("the refused plan led to %d writes", n)
+		}
+	}
+	allowed.Check = func(*terraform.State) error {
+		if n := len(f.port.Entities("jsmCustomerRequest")); n != 2 {
+			return fmt.Errorf("Port holds %d requests, want 2", n)
+		}
+		return nil
+	}
+	resource.Test(t, resource.TestCase{Steps: []resource.TestStep{f.step("sync_mapping", nil), shrunk, allowed}})
+}
+
+// TestAccSyncPartialBulkFailure makes Port refuse two of three changed
+// entities: the apply fails naming both, the state records exactly what Port
+// holds, and the next apply converges.
+func TestAccSyncPartialBulkFailure(t *testing.T) {
+	f := newSyncFixture(t, fakejsm.TenantOptions{Seed: 25, Requests: 40})
+	tenant := f.jsm.Tenant()
+	ids := tenant.RequestIDs()
+	const requests = "portjsm_entities.customer_requests"
+
+	failing := f.step("sync_mapping", nil)
+	failing.PreConfig = func() {
+		for _, id := range ids[:3] {
+			mustEdit(t, tenant.SetRequestStatus(id, "Escalated", "INDETERMINATE"))
+		}
+		f.port.FailBulkEntities(ids[1], ids[2])
+	}
+	failing.ExpectError = errorMatching("Port Rejected Some Entities", "1 entities written", "2 failed", "upsert "+ids[1], "upsert "+ids[2])
+
+	// Without a refresh, the next plan shows the state as stored: it must
+	// plan exactly the two entities Port refused, and applying it converges.
+	stored := f.step("sync_mapping", nil)
+	stored.PreConfig = func() {
+		f.port.FailBulkEntities()
+		t.Setenv("TF_CLI_ARGS_plan", "-refresh=false")
+	}
+	stored.ConfigPlanChecks = resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{entityChangesCheck{address: requests, changed: 2}}}
+	stored.Check = func(*terraform.State) error { return portHolds(t, f.port, seedEntities(t, tenant)) }
+
+	converged := f.step("sync_mapping", nil)
+	converged.PreConfig = func() { t.Setenv("TF_CLI_ARGS_plan", "") }
+	converged.ConfigPlanChecks = resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+
+	resource.Test(t, resource.TestCase{Steps: []resource.TestStep{f.step("sync_mapping", nil), failing, stored, converged}})
+}
+
+// TestAccSyncEfficiency counts the calls of a sync of 2,500 requests.
+func TestAccSyncEfficiency(t *testing.T) {
+	const n = 2500
+	f := newSyncFixture(t, fakejsm.TenantOptions{Seed: 26, ServiceDesks: 5, Requests: n, Organizations: 3})
+	first := f.step("sync_mapping", nil)
+	first.Check = func(*terraform.State) error {
+		if got := f.port.RequestCount("POST", "/v1/blueprints/{blueprint}/entities/bulk"); got != 1+(n+19)/20+1 {
+			return fmt.Errorf("first sync made %d bulk upserts, want 1 + ceil(%d/20) + 1", got, n)
+		}
+		return nil
+	}
+	// A plan-only step plans once without a refresh, then once with one.
+	refresh := f.step("sync_mapping", nil)
+	refresh.PreConfig = f.port.ResetCounters
+	refresh.PlanOnly = true
+	checked := f.step("sync_mapping", nil)
+	checked.PlanOnly = true
+	checked.PreConfig = func() {
+		const searched = "/v1/blueprints/{blueprint}/entities/search"
+		// ceil(2500/1000)+1 searches for the requests, one each for the
+		// desks and the organizations.
+		if got := f.port.RequestCount("POST", searched); got > (n+999)/1000+1+2 {
+			t.Errorf("one refresh made %d search calls for %d managed requests", got, n)
+		}
+		if f.writes() != 0 {
+			t.Errorf("refresh wrote to Port: %v", f.port.RequestCounts())
+		}
+	}
+	resource.Test(t, resource.TestCase{Steps: []resource.TestStep{first, refresh, checked}})
+}

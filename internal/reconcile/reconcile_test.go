@@ -1,0 +1,174 @@
+package reconcile
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/fakeport"
+	"github.com/portjsm/terraform-provider-portjsm/internal/mapping"
+	"github.com/portjsm/terraform-provider-portjsm/internal/port"
+)
+
+func mustParse(t *testing.T, doc string) Set {
+	t.Helper()
+	s, err := ParseSet([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestParseSetAndCanonicalForm(t *testing.T) {
+	set := mustParse(t, ` { "b": {"title":"B <&>", "properties": {"n": 3.0, "x": null}},
+		"a": {"relations": {"r": ["1","2"]}, "team": "ops", "icon": "Jira"} } `)
+	got, err := json.Marshal(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"a":{"icon":"Jira","properties":{},"relations":{"r":["1","2"]},"team":["ops"]},` +
+		`"b":{"properties":{"n":3,"x":null},"relations":{},"title":"B \u003c\u0026\u003e"}}`
+	if string(got) != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	if _, err := ParseSet([]byte(`{"x": {"title": 1}}`)); err == nil || !strings.Contains(err.Error(), `entity "x"`) {
+		t.Fatalf("an invalid entity is not named: %v", err)
+	}
+}
+
+func TestDiffWritesOnlyWhatDiffers(t *testing.T) {
+	actual := mustParse(t, `{"1":{"title":"one","properties":{"s":"open","old":1}},"2":{"title":"two","properties":{"s":"open"}},"3":{"title":"three"}}`)
+	desired := mustParse(t, `{"1":{"title":"one","properties":{"s":"closed"}},"2":{"title":"two","properties":{"s":"open"}},"4":{"title":"four"}}`)
+	plan := Diff(desired, actual)
+	if len(plan.Upserts) != 2 || plan.Upserts[0].Identifier != "1" || plan.Upserts[1].Identifier != "4" {
+		t.Fatalf("upserts %+v", plan.Upserts)
+	}
+	if !reflect.DeepEqual(plan.Upserts[0].Properties, map[string]any{"s": "closed", "old": nil}) {
+		t.Fatalf("a dropped property is not cleared: %v", plan.Upserts[0].Properties)
+	}
+	if !reflect.DeepEqual(plan.Deletes, []string{"3"}) {
+		t.Fatalf("deletes %v", plan.Deletes)
+	}
+}
+
+func TestProjectIgnoresWhatIsNotManaged(t *testing.T) {
+	managed := mustParse(t, `{"1":{"title":"one","properties":{"s":"open"},"relations":{"desk":"10"}},"2":{"title":"two"}}`)
+	held := []port.Entity{
+		{Identifier: "1", Title: "one", Icon: ptr("Jira"), Properties: map[string]any{"s": "open", "ui": "x"}, Relations: map[string]any{"desk": "10", "other": "y"}},
+		{Identifier: "9", Title: "not managed"},
+	}
+	got := Project(managed, held)
+	if _, ok := got["2"]; ok || len(got) != 1 {
+		t.Fatalf("entity 2, gone from Port, is still in the projection: %v", got)
+	}
+	if !Equal(got["1"], managed["1"]) {
+		t.Fatalf("fields added in Port show as drift: %+v", got["1"])
+	}
+	held[0].Properties["s"] = "closed"
+	if Equal(Project(managed, held)["1"], managed["1"]) {
+		t.Fatal("a managed property changed in Port does not show as drift")
+	}
+}
+
+func ptr(s string) *string { return &s }
+
+func newPort(t *testing.T) (*fakeport.Server, *port.Client) {
+	t.Helper()
+	srv := fakeport.New()
+	t.Cleanup(srv.Close)
+	if err := srv.PutBlueprint(map[string]any{"identifier": "req", "title": "Request", "schema": map[string]any{"properties": map[string]any{
+		"status": map[string]any{"type": "string"}, "n": map[string]any{"type": "number"},
+	}}}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := port.New(port.Config{BaseURL: srv.URL(), ClientID: "test-client", ClientSecret: "test-secret", RetryWaitMin: 1, RetryWaitMax: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, c
+}
+
+func requestSet(n int, status string) Set {
+	set := make(Set, n)
+	for i := range n {
+		title := fmt.Sprintf("Request %d", i)
+		set[fmt.Sprint(10000+i)] = mapping.Entity{Title: &title, Properties: map[string]any{"status": status, "n": json.Number(fmt.Sprint(i))}, Relations: map[string]any{}}
+	}
+	return set
+}
+
+func TestApplyAgainstPort(t *testing.T) {
+	srv, c := newPort(t)
+	ctx := context.Background()
+	desired := requestSet(45, "open")
+
+	res := Apply(ctx, c, "req", desired, Set{}, Options{})
+	if res.Failed() || res.Upserted != 45 || len(srv.Entities("req")) != 45 {
+		t.Fatalf("first sync: %+v, Port holds %d", res, len(srv.Entities("req")))
+	}
+	if got := srv.RequestCount("POST", "/v1/blueprints/{blueprint}/entities/bulk"); got != 3 {
+		t.Fatalf("first sync of 45 made %d bulk upserts, want ceil(45/20) = 3", got)
+	}
+
+	held, err := c.SearchEntities(ctx, "req", port.Search{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	actual := Project(res.State, held)
+	srv.ResetCounters()
+	if res := Apply(ctx, c, "req", desired, actual, Options{}); res.Failed() || len(srv.RequestCounts()) != 0 {
+		t.Fatalf("a sync with nothing changed wrote: %v", srv.RequestCounts())
+	}
+
+	changed := requestSet(45, "open")
+	closed := "closed"
+	changed["10007"] = mapping.Entity{Title: changed["10007"].Title, Properties: map[string]any{"status": closed, "n": json.Number("7")}, Relations: map[string]any{}}
+	delete(changed, "10044")
+	res = Apply(ctx, c, "req", changed, actual, Options{})
+	if res.Failed() || res.Upserted != 1 || res.Deleted != 1 {
+		t.Fatalf("one change and one removal: %+v", res)
+	}
+	if sizes := srv.BulkSizes(); !reflect.DeepEqual(sizes, []int{1}) {
+		t.Fatalf("bulk sizes %v, want one upsert of one entity", sizes)
+	}
+	if e, _ := srv.Entity("req", "10007"); e["properties"].(map[string]any)["status"] != "closed" {
+		t.Fatalf("the change did not land: %v", e)
+	}
+	if _, ok := srv.Entity("req", "10044"); ok {
+		t.Fatal("the removed entity is still in Port")
+	}
+}
+
+func TestApplyPartialFailureKeepsStateEqualToPort(t *testing.T) {
+	srv, c := newPort(t)
+	ctx := context.Background()
+	srv.FailBulkEntities("10003", "10030")
+	res := Apply(ctx, c, "req", requestSet(40, "open"), Set{}, Options{})
+	if !res.Failed() || len(res.Failures) != 2 {
+		t.Fatalf("failures %+v", res.Failures)
+	}
+	if !strings.Contains(res.Summary(), "upsert 10003") || !strings.Contains(res.Summary(), "upsert 10030") {
+		t.Fatalf("summary does not name every failure: %s", res.Summary())
+	}
+	held, err := c.SearchEntities(ctx, "req", port.Search{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(held) != len(res.State) {
+		t.Fatalf("state has %d entities, Port %d", len(res.State), len(held))
+	}
+	for _, e := range held {
+		if _, ok := res.State[e.Identifier]; !ok {
+			t.Fatalf("Port holds %s, the state does not", e.Identifier)
+		}
+	}
+	srv.FailBulkEntities()
+	actual := Project(res.State, held)
+	srv.ResetCounters()
+	if res := Apply(ctx, c, "req", requestSet(40, "open"), actual, Options{}); res.Failed() || res.Upserted != 2 {
+		t.Fatalf("the re-apply did not converge with 2 upserts: %+v", res)
+	}
+}
