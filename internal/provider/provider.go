@@ -87,6 +87,7 @@ func (p *portJSMProvider) DataSources(context.Context) []func() datasource.DataS
 		newCustomerRequestsDataSource,
 		newOrganizationsDataSource,
 		newRecordsDataSource,
+		newOceanMappingDataSource,
 	}
 }
 

@@ -275,12 +275,13 @@ func TestAccSyncSeedScenario(t *testing.T) {
 	resource.Test(t, resource.TestCase{Steps: []resource.TestStep{first, noop, statusChange, removal, addition}})
 }
 
-// TestAccSyncBothStylesAgree syncs the same tenant with the JQ mappings and
-// with HCL for expressions into two Ports, and compares what they hold.
-func TestAccSyncBothStylesAgree(t *testing.T) {
+// TestAccSyncStylesAgree syncs the same tenant with the data sources' JQ
+// mappings, with HCL for expressions and with the Ocean port-app-config into
+// three Ports, and compares what they hold.
+func TestAccSyncStylesAgree(t *testing.T) {
 	opts := fakejsm.TenantOptions{Seed: 22, ServiceDesks: 4, Requests: 80, Organizations: 7}
 	held := map[string]map[string]map[string]map[string]any{}
-	for _, dir := range []string{"sync_mapping", "sync_hcl"} {
+	for _, dir := range []string{"sync_mapping", "sync_hcl", "sync_ocean"} {
 		f := newSyncFixture(t, opts)
 		step := f.step(dir, nil)
 		step.ConfigPlanChecks = resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
@@ -294,9 +295,10 @@ func TestAccSyncBothStylesAgree(t *testing.T) {
 		resource.Test(t, resource.TestCase{Steps: []resource.TestStep{step}})
 	}
 	for bp, jq := range held["sync_mapping"] {
-		hcl := held["sync_hcl"][bp]
-		if len(jq) == 0 || !reflect.DeepEqual(jq, hcl) {
-			t.Fatalf("blueprint %s: the JQ style wrote %d entities, the HCL style %d, and they differ", bp, len(jq), len(hcl))
+		for _, other := range []string{"sync_hcl", "sync_ocean"} {
+			if got := held[other][bp]; len(jq) == 0 || !reflect.DeepEqual(jq, got) {
+				t.Fatalf("blueprint %s: the data source mappings wrote %d entities, %s %d, and they differ", bp, len(jq), other, len(got))
+			}
 		}
 	}
 }

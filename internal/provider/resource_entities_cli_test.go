@@ -1,0 +1,111 @@
+package provider
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/fakejsm"
+)
+
+// terraformCLI runs the Terraform CLI that the acceptance tests use, with the
+// provider built from this repository installed through dev_overrides, the
+// way a user runs it.
+type terraformCLI struct {
+	t       *testing.T
+	bin     string
+	dir     string
+	environ []string
+}
+
+func newTerraformCLI(t *testing.T, configDir string, env map[string]string) *terraformCLI {
+	t.Helper()
+	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if bin == "" {
+		if p, err := exec.LookPath("terraform"); err == nil {
+			bin = p
+		} else {
+			t.Fatal("no Terraform CLI: set TF_ACC_TERRAFORM_PATH (make acc does) or put terraform on PATH")
+		}
+	}
+	work := t.TempDir()
+	plugins := filepath.Join(work, "plugins")
+	build := exec.Command("go", "build", "-o", filepath.Join(plugins, "terraform-provider-portjsm"), "github.com/portjsm/terraform-provider-portjsm")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	rc := filepath.Join(work, "terraformrc")
+	rcText := "provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/portjsm/portjsm\" = \"" + plugins + "\"\n  }\n  direct {}\n}\n"
+	if err := os.WriteFile(rc, []byte(rcText), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(work, "config")
+	if err := os.CopyFS(dir, os.DirFS(configDir)); err != nil {
+		t.Fatal(err)
+	}
+	// The testdata configurations leave the source out, as
+	// terraform-plugin-testing wants; a user's names the provider.
+	versions := "terraform {\n  required_providers {\n    portjsm = { source = \"portjsm/portjsm\" }\n  }\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "versions.tf"), []byte(versions), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	environ := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+	for k, v := range env {
+		environ = append(environ, k+"="+v)
+	}
+	return &terraformCLI{t: t, bin: bin, dir: dir, environ: environ}
+}
+
+// run runs a terraform command and returns its output; exit codes in ok
+// are not failures.
+func (c *terraformCLI) run(ok []int, args ...string) string {
+	c.t.Helper()
+	cmd := exec.Command(c.bin, append([]string{"-chdir=" + c.dir}, args...)...)
+	cmd.Env = c.environ
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	code := cmd.ProcessState.ExitCode()
+	for _, k := range ok {
+		if code == k {
+			return out.String()
+		}
+	}
+	c.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out.String())
+	return ""
+}
+
+// TestAccSyncPlanTextShowsTheChange applies the seed sync with the real CLI,
+// changes one request's status in JSM and reads the plan as a user would:
+// the diff inside entities_json names the entity and shows the new status,
+// and nothing else changes.
+func TestAccSyncPlanTextShowsTheChange(t *testing.T) {
+	f := newSyncFixture(t, fakejsm.TenantOptions{Seed: 27, Requests: 40})
+	tenant := f.jsm.Tenant()
+	tf := newTerraformCLI(t, "testdata/sync_mapping", map[string]string{
+		"TF_VAR_jsm_base_url": f.jsm.URL(), "TF_VAR_jsm_api_token": fakejsm.DefaultAPIToken, "TF_VAR_port_base_url": f.port.URL(),
+	})
+	tf.run([]int{0}, "apply", "-auto-approve", "-input=false", "-no-color")
+	if out := tf.run([]int{0}, "plan", "-detailed-exitcode", "-input=false", "-no-color"); !strings.Contains(out, "No changes.") {
+		t.Fatalf("the plan after the first sync is not empty:\n%s", out)
+	}
+
+	target := tenant.RequestIDs()[5]
+	var before struct{ CurrentStatus struct{ Status string } }
+	raw, _ := tenant.RequestJSON(target)
+	mustUnmarshal(t, raw, &before)
+	mustEdit(t, tenant.SetRequestStatus(target, "Escalated", "INDETERMINATE"))
+	out := tf.run([]int{2}, "plan", "-detailed-exitcode", "-input=false", "-no-color")
+	change := regexp.MustCompile(`(?s)~ "` + target + `" = \{.*~ status\s+= "` + regexp.QuoteMeta(before.CurrentStatus.Status) + `" -> "Escalated"`)
+	if !change.MatchString(out) {
+		t.Fatalf("the plan does not show request %s going from %q to \"Escalated\":\n%s", target, before.CurrentStatus.Status, out)
+	}
+	if !strings.Contains(out, "Plan: 0 to add, 1 to change, 0 to destroy.") || !regexp.MustCompile(`# \(\d+ unchanged attributes hidden\)`).MatchString(out) {
+		t.Fatalf("the plan changes more than the one entity:\n%s", out)
+	}
+	tf.run([]int{0}, "destroy", "-auto-approve", "-input=false", "-no-color")
+}
