@@ -24,6 +24,27 @@ type terraformCLI struct {
 
 func newTerraformCLI(t *testing.T, configDir string, env map[string]string) *terraformCLI {
 	t.Helper()
+	c := newTerraformCLIWithout(t, env)
+	if err := os.CopyFS(c.dir, os.DirFS(configDir)); err != nil {
+		t.Fatal(err)
+	}
+	// The testdata configurations leave the source out, as
+	// terraform-plugin-testing wants; a user's names the provider.
+	versions := "terraform {\n  required_providers {\n    portjsm = { source = \"portjsm/portjsm\" }\n  }\n}\n"
+	if err := os.WriteFile(filepath.Join(c.dir, "versions.tf"), []byte(versions), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// newTerraformCLIWithout prepares the CLI with an empty working directory.
+// Both the registry address users write and the one a configuration without
+// required_providers implies are overridden.
+func newTerraformCLIWithout(t *testing.T, env map[string]string) *terraformCLI {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("tests that run the Terraform CLI run with TF_ACC=1, as make acc sets it")
+	}
 	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if bin == "" {
 		if p, err := exec.LookPath("terraform"); err == nil {
@@ -39,20 +60,14 @@ func newTerraformCLI(t *testing.T, configDir string, env map[string]string) *ter
 		t.Fatalf("building the provider: %v\n%s", err, out)
 	}
 	rc := filepath.Join(work, "terraformrc")
-	rcText := "provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/portjsm/portjsm\" = \"" + plugins + "\"\n  }\n  direct {}\n}\n"
+	rcText := "provider_installation {\n  dev_overrides {\n" +
+		"    \"registry.terraform.io/portjsm/portjsm\" = \"" + plugins + "\"\n" +
+		"    \"registry.terraform.io/hashicorp/portjsm\" = \"" + plugins + "\"\n" +
+		"  }\n  direct {}\n}\n"
 	if err := os.WriteFile(rc, []byte(rcText), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(work, "config")
-	if err := os.CopyFS(dir, os.DirFS(configDir)); err != nil {
-		t.Fatal(err)
-	}
-	// The testdata configurations leave the source out, as
-	// terraform-plugin-testing wants; a user's names the provider.
-	versions := "terraform {\n  required_providers {\n    portjsm = { source = \"portjsm/portjsm\" }\n  }\n}\n"
-	if err := os.WriteFile(filepath.Join(dir, "versions.tf"), []byte(versions), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	environ := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
 	for k, v := range env {
 		environ = append(environ, k+"="+v)
