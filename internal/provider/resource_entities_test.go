@@ -15,6 +15,7 @@ import (
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/fakejsm"
 	"github.com/portjsm/terraform-provider-portjsm/internal/fakeport"
+	"github.com/portjsm/terraform-provider-portjsm/internal/reconcile"
 )
 
 // syncFixture is a fake JSM tenant and an empty fake Port.
@@ -314,4 +315,45 @@ func withoutPortMetadata(entities []map[string]any) map[string]map[string]any {
 		out[e["identifier"].(string)] = c
 	}
 	return out
+}
+
+// TestAccEntitiesImport adopts the entities a blueprint holds and compares
+// them with the state the configuration produced.
+func TestAccEntitiesImport(t *testing.T) {
+	srv := startPortWithService(t)
+	mustEdit(t, srv.PutEntity("squad", map[string]any{"identifier": "platform", "title": "Platform"}))
+	steps := []resource.TestStep{
+		{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			ConfigFile:               config.StaticFile("testdata/entities_hcl.tf"),
+			ConfigVariables:          portVariables(srv),
+			ConfigPlanChecks:         resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			Check: func(*terraform.State) error {
+				if n := len(srv.Entities("service")); n != 30 {
+					return fmt.Errorf("Port holds %d of 30 entities", n)
+				}
+				return nil
+			},
+		},
+		{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			ConfigFile:               config.StaticFile("testdata/entities_hcl.tf"),
+			ConfigVariables:          portVariables(srv),
+			ResourceName:             "portjsm_entities.services",
+			ImportState:              true,
+			ImportStateId:            "service",
+			ImportStateVerify:        true,
+			ImportStateCheck: func(states []*terraform.InstanceState) error {
+				set, err := reconcile.ParseSet([]byte(states[0].Attributes["entities_json"]))
+				if err != nil {
+					return err
+				}
+				if len(set) != 30 || *set["svc-3"].Title != "Service 3" || set["svc-4"].Relations["owner"] != "platform" {
+					return fmt.Errorf("import adopted %d entities: %+v", len(set), set["svc-4"])
+				}
+				return nil
+			},
+		},
+	}
+	resource.ParallelTest(t, resource.TestCase{Steps: steps})
 }
