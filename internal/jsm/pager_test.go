@@ -118,10 +118,18 @@ func TestListWastesFewRequestsOnShortLists(t *testing.T) {
 	if _, err := c.List(context.Background(), "/servicedesk", ListOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	// Pages at 0, 50, 100 are needed; the window of two after the first page
-	// may add at most one speculative page past the end.
-	if got := list.requests(); got > 4 {
+	// Pages at 0, 50 and 100 are needed. The window is 1 for the first page,
+	// 2 after it and 4 after the second, so at most three speculative pages
+	// past the end can reach the server before the last page is seen.
+	if got := list.requests(); got > 6 {
 		t.Fatalf("made %d requests for 3 pages", got)
+	}
+	short := &pagedList{n: 30, cap: 50}
+	if _, err := newTestClient(t, short).List(context.Background(), "/servicedesk", ListOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := short.requests(); got != 1 {
+		t.Fatalf("made %d requests for a list that fits one page", got)
 	}
 }
 
