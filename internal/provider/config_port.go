@@ -5,6 +5,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -19,13 +20,14 @@ import (
 const DefaultPortBaseURL = "https://api.port.io"
 
 type portModel struct {
-	BaseURL           types.String `tfsdk:"base_url"`
-	ClientID          types.String `tfsdk:"client_id"`
-	ClientSecret      types.String `tfsdk:"client_secret"`
-	Timeout           types.String `tfsdk:"timeout"`
-	MaxRetries        types.Int64  `tfsdk:"max_retries"`
-	Concurrency       types.Int64  `tfsdk:"concurrency"`
-	CACertificatesPEM types.String `tfsdk:"ca_certificates_pem"`
+	BaseURL           types.String  `tfsdk:"base_url"`
+	ClientID          types.String  `tfsdk:"client_id"`
+	ClientSecret      types.String  `tfsdk:"client_secret"`
+	Timeout           types.String  `tfsdk:"timeout"`
+	MaxRetries        types.Int64   `tfsdk:"max_retries"`
+	Concurrency       types.Int64   `tfsdk:"concurrency"`
+	RequestsPerSecond types.Float64 `tfsdk:"requests_per_second"`
+	CACertificatesPEM types.String  `tfsdk:"ca_certificates_pem"`
 }
 
 func portSchema() schema.SingleNestedAttribute {
@@ -66,6 +68,12 @@ func portSchema() schema.SingleNestedAttribute {
 				MarkdownDescription: "How many bulk requests may run at once (default 4). Environment variable `PORT_CONCURRENCY`.",
 				Validators:          []validator.Int64{int64validator.Between(1, 32)},
 			},
+			"requests_per_second": schema.Float64Attribute{
+				Optional: true,
+				MarkdownDescription: "An upper bound on requests per second to Port (default: no bound beyond `concurrency`; " +
+					"429 answers are always honoured). Environment variable `PORT_REQUESTS_PER_SECOND`.",
+				Validators: []validator.Float64{float64validator.AtLeast(0.1)},
+			},
 			"ca_certificates_pem": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Extra PEM-encoded CA certificates to trust, for a TLS-inspecting proxy; the system roots " +
@@ -104,6 +112,7 @@ func resolvePort(m *portModel, version string, diags *diag.Diagnostics) portSett
 		cfg.MaxRetries = -1
 	}
 	cfg.Concurrency = int(intSetting(m.Concurrency, "PORT_CONCURRENCY", 1, 32, diags))
+	cfg.RequestsPerSecond = floatSetting(m.RequestsPerSecond, "PORT_REQUESTS_PER_SECOND", diags)
 	if s, ok := stringSetting(m.Timeout, "PORT_TIMEOUT", env); ok {
 		d, err := time.ParseDuration(s)
 		if err != nil || d <= 0 {

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"regexp"
 	"sync/atomic"
 	"testing"
@@ -136,4 +137,33 @@ func TestAccPortTokenExpiresDuringApply(t *testing.T) {
 	if n := srv.RequestCount("POST", "/v1/auth/access_token"); n < 4 {
 		t.Fatalf("%d token requests: expiry and revocation did not both lead to a refresh", n)
 	}
+}
+
+func TestAccPortSettingsFromEnvironment(t *testing.T) {
+	srv := startPortWithService(t)
+	t.Setenv("PORT_BASE_URL", srv.URL())
+	t.Setenv("PORT_CLIENT_ID", "test-client")
+	t.Setenv("PORT_CLIENT_SECRET", "test-secret")
+	t.Setenv("PORT_REQUESTS_PER_SECOND", "50")
+	resource.Test(t, resource.TestCase{Steps: []resource.TestStep{{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ConfigFile:               config.StaticFile("testdata/no_port_block.tf"),
+		Check: func(*terraform.State) error {
+			if _, ok := srv.Entity("service", "api"); !ok {
+				return fmt.Errorf("the entity was not created with the settings from the environment")
+			}
+			return nil
+		},
+	}}})
+}
+
+func TestAccPortInvalidEnvironment(t *testing.T) {
+	t.Setenv("PORT_CLIENT_ID", "test-client")
+	t.Setenv("PORT_CLIENT_SECRET", "test-secret")
+	t.Setenv("PORT_CONCURRENCY", "many")
+	resource.Test(t, resource.TestCase{Steps: []resource.TestStep{{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ConfigFile:               config.StaticFile("testdata/no_port_block.tf"),
+		ExpectError:              errorMatching("Invalid Environment Variable", `PORT_CONCURRENCY is "many"`, "from 1 to 32"),
+	}}})
 }
