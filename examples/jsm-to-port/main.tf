@@ -29,6 +29,10 @@ data "portjsm_service_desks" "all" {
   }
 }
 
+# The Service Desk API has no top-level summary on requests, so the seed's
+# `.summary` is null and titles fall back to the issue key. To sync the
+# summary, map it from its field:
+#   .requestFieldValues[]? | select(.fieldId == "summary") | .value
 data "portjsm_customer_requests" "all" {
   mapping = {
     identifier = ".issueId | tostring"
