@@ -125,3 +125,29 @@ func TestAccSyncEfficiency(t *testing.T) {
 	}
 	resource.Test(t, resource.TestCase{Steps: []resource.TestStep{first, refresh, checked}})
 }
+
+// TestAccSyncFirstSyncPartialFailure makes Port refuse two entities of the
+// very first sync. A failed create would taint the resource, and replacing
+// it would delete what landed, so nothing is recorded: the next apply
+// upserts everything again and converges, with no delete in between.
+func TestAccSyncFirstSyncPartialFailure(t *testing.T) {
+	f := newSyncFixture(t, fakejsm.TenantOptions{Seed: 28, Requests: 30})
+	tenant := f.jsm.Tenant()
+	ids := tenant.RequestIDs()
+	first := f.step("sync_mapping", nil)
+	first.PreConfig = func() { f.port.FailBulkEntities(ids[4], ids[9]) }
+	first.ExpectError = errorMatching("Port Rejected Some Entities", "28 entities written", "2 failed", "upsert "+ids[4], "upsert "+ids[9], "Nothing was recorded in state")
+	retry := f.step("sync_mapping", nil)
+	retry.PreConfig = func() {
+		f.port.FailBulkEntities()
+		f.port.ResetCounters()
+	}
+	retry.ConfigPlanChecks = resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+	retry.Check = func(*terraform.State) error {
+		if n := f.port.RequestCount("POST", "/v1/blueprints/{blueprint}/bulk/entities/delete"); n != 0 {
+			return fmt.Errorf("converging made %d bulk deletes", n)
+		}
+		return portHolds(t, f.port, seedEntities(t, tenant))
+	}
+	resource.Test(t, resource.TestCase{Steps: []resource.TestStep{first, retry}})
+}
