@@ -3,18 +3,14 @@
 package jsm
 
 import (
-	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
+	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 )
 
 // Auth types accepted by Config.AuthType.
@@ -68,30 +64,16 @@ type Config struct {
 	HTTPClient *http.Client
 	UserAgent  string
 	// Logger receives one line per request; it never sees credentials.
-	Logger Logger
+	Logger httpbase.Logger
 }
-
-// Logger is the logging the client does; the provider adapts it to tflog.
-type Logger interface {
-	Debug(ctx context.Context, msg string, fields map[string]any)
-}
-
-type noLogger struct{}
-
-func (noLogger) Debug(context.Context, string, map[string]any) {}
 
 // Client talks to one JSM site. It is safe for concurrent use.
 type Client struct {
-	base    *url.URL
-	cfg     Config
-	http    *http.Client
-	limiter *rate.Limiter
-	logger  Logger
-
-	// pauseUntil is set by a 429 or 503 answer with Retry-After, so that every
-	// request of the client waits, not only the one that was refused.
-	pauseMu    sync.Mutex
-	pauseUntil time.Time
+	base   *url.URL
+	cfg    Config
+	http   *http.Client
+	pacer  *httpbase.Pacer
+	logger httpbase.Logger
 }
 
 // New checks cfg and returns a Client.
@@ -114,18 +96,14 @@ func New(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("unknown auth type %q: use %q or %q", cfg.AuthType, AuthBasic, AuthBearer)
 	}
 	if cfg.HTTPClient == nil {
-		transport, err := newTransport(cfg.CACertificatesPEM)
+		transport, err := httpbase.NewTransport(cfg.CACertificatesPEM)
 		if err != nil {
 			return nil, err
 		}
 		cfg.HTTPClient = &http.Client{Transport: transport}
 	}
 	applyDefaults(&cfg)
-	limiter := rate.NewLimiter(rate.Inf, 1)
-	if cfg.RequestsPerSecond > 0 {
-		limiter = rate.NewLimiter(rate.Limit(cfg.RequestsPerSecond), max(1, int(cfg.RequestsPerSecond)))
-	}
-	return &Client{base: base, cfg: cfg, http: cfg.HTTPClient, limiter: limiter, logger: cfg.Logger}, nil
+	return &Client{base: base, cfg: cfg, http: cfg.HTTPClient, pacer: httpbase.NewPacer(cfg.RequestsPerSecond), logger: cfg.Logger}, nil
 }
 
 func applyDefaults(cfg *Config) {
@@ -151,29 +129,11 @@ func applyDefaults(cfg *Config) {
 		cfg.RetryWaitMax = defaultRetryMax
 	}
 	if cfg.Logger == nil {
-		cfg.Logger = noLogger{}
+		cfg.Logger = httpbase.NopLogger{}
 	}
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = "terraform-provider-portjsm"
 	}
-}
-
-func newTransport(caPEM []byte) (*http.Transport, error) {
-	transport := http.DefaultTransport.(*http.Transport).Clone()
-	// Pages are fetched ahead in parallel: keep a connection per worker.
-	transport.MaxIdleConnsPerHost = 32
-	if len(caPEM) == 0 {
-		return transport, nil
-	}
-	pool, err := x509.SystemCertPool()
-	if err != nil {
-		pool = x509.NewCertPool()
-	}
-	if !pool.AppendCertsFromPEM(caPEM) {
-		return nil, errors.New("the CA certificates contain no PEM-encoded certificate")
-	}
-	transport.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
-	return transport, nil
 }
 
 func parseBaseURL(raw string) (*url.URL, error) {

@@ -406,15 +406,3 @@ func TestNewValidatesConfig(t *testing.T) {
 		}
 	}
 }
-
-func TestParseRetryAfter(t *testing.T) {
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	for in, want := range map[string]time.Duration{
-		"": 0, "3": 3 * time.Second, "0.5": 500 * time.Millisecond, "soon": 0,
-		now.Add(4 * time.Second).Format(http.TimeFormat): 4 * time.Second,
-	} {
-		if got := parseRetryAfter(in, now); got != want {
-			t.Errorf("%q: got %v want %v", in, got, want)
-		}
-	}
-}

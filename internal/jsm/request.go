@@ -5,12 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 )
 
 // maxBodyBytes bounds one response body; a Service Desk page is far smaller.
@@ -51,15 +50,15 @@ func (c *Client) get(ctx context.Context, r request) ([]byte, error) {
 		if attempt >= c.cfg.MaxRetries || !retryable(err) {
 			return nil, err
 		}
-		wait := c.backoff(attempt)
+		wait := httpbase.Backoff(attempt, c.cfg.RetryWaitMin, c.cfg.RetryWaitMax)
 		if retryAfter > 0 {
 			wait = retryAfter
-			c.pause(retryAfter)
+			c.pacer.Pause(retryAfter)
 		}
 		c.logger.Debug(ctx, "retrying JSM request", map[string]any{
 			"endpoint": r.endpoint(), "attempt": attempt + 1, "wait": wait.String(), "error": err.Error(),
 		})
-		if err := sleep(ctx, wait); err != nil {
+		if err := httpbase.Sleep(ctx, wait); err != nil {
 			return nil, err
 		}
 	}
@@ -84,7 +83,7 @@ func retryable(err error) bool {
 }
 
 func (c *Client) attempt(ctx context.Context, u *url.URL, r request) ([]byte, time.Duration, error) {
-	if err := c.waitTurn(ctx); err != nil {
+	if err := c.pacer.Wait(ctx); err != nil {
 		return nil, 0, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
@@ -105,7 +104,7 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, r request) ([]byte, ti
 		if ctx.Err() != nil && errors.Is(ctx.Err(), context.Canceled) {
 			return nil, 0, ctx.Err()
 		}
-		return nil, 0, &transientError{fmt.Errorf("JSM request GET %s failed: %w", r.endpoint(), stripURL(err))}
+		return nil, 0, &transientError{fmt.Errorf("JSM request GET %s failed: %w", r.endpoint(), httpbase.StripURL(err))}
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes))
@@ -113,7 +112,7 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, r request) ([]byte, ti
 		"method": "GET", "endpoint": r.endpoint(), "status": resp.StatusCode, "duration_ms": time.Since(started).Milliseconds(), "bytes": len(body),
 	})
 	if err != nil {
-		return nil, 0, &transientError{fmt.Errorf("the response body of GET %s from JSM was cut off after %d bytes: %w", r.endpoint(), len(body), stripURL(err))}
+		return nil, 0, &transientError{fmt.Errorf("the response body of GET %s from JSM was cut off after %d bytes: %w", r.endpoint(), len(body), httpbase.StripURL(err))}
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return body, 0, nil
@@ -121,7 +120,7 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, r request) ([]byte, ti
 	apiErr := &APIError{StatusCode: resp.StatusCode, Method: http.MethodGet, Endpoint: r.endpoint(), Message: errorMessageFrom(body)}
 	var retryAfter time.Duration
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
-		retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		retryAfter = httpbase.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 		if retryAfter > c.cfg.RetryWaitMax {
 			retryAfter = c.cfg.RetryWaitMax
 		}
@@ -135,70 +134,4 @@ func (c *Client) authorize(req *http.Request) {
 		return
 	}
 	req.SetBasicAuth(c.cfg.Username, c.cfg.APIToken)
-}
-
-// waitTurn waits for a pause set by Retry-After and for the rate limiter.
-func (c *Client) waitTurn(ctx context.Context) error {
-	c.pauseMu.Lock()
-	until := c.pauseUntil
-	c.pauseMu.Unlock()
-	if d := time.Until(until); d > 0 {
-		if err := sleep(ctx, d); err != nil {
-			return err
-		}
-	}
-	return c.limiter.Wait(ctx)
-}
-
-func (c *Client) pause(d time.Duration) {
-	c.pauseMu.Lock()
-	defer c.pauseMu.Unlock()
-	if until := time.Now().Add(d); until.After(c.pauseUntil) {
-		c.pauseUntil = until
-	}
-}
-
-// backoff is the full-jitter exponential wait before retry attempt+1.
-func (c *Client) backoff(attempt int) time.Duration {
-	wait := c.cfg.RetryWaitMin << min(attempt, 16)
-	if wait <= 0 || wait > c.cfg.RetryWaitMax {
-		wait = c.cfg.RetryWaitMax
-	}
-	return wait/2 + rand.N(wait/2+1)
-}
-
-// parseRetryAfter reads seconds or an HTTP date; zero when absent or unusable.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 {
-		return time.Duration(secs * float64(time.Second))
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
-// stripURL drops the URL from a *url.Error: the message names the endpoint
-// already, and the full URL is not needed in diagnostics.
-func stripURL(err error) error {
-	var uerr *url.Error
-	if errors.As(err, &uerr) {
-		return uerr.Err
-	}
-	return err
 }

@@ -5,18 +5,14 @@
 package port
 
 import (
-	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
+	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 )
 
 // Port's API hosts.
@@ -62,31 +58,17 @@ type Config struct {
 	CACertificatesPEM []byte
 	UserAgent         string
 	// Logger receives one line per request; it never sees secrets or tokens.
-	Logger Logger
+	Logger httpbase.Logger
 }
-
-// Logger is the logging the client does; the provider adapts it to tflog.
-type Logger interface {
-	Debug(ctx context.Context, msg string, fields map[string]any)
-}
-
-type noLogger struct{}
-
-func (noLogger) Debug(context.Context, string, map[string]any) {}
 
 // Client talks to one Port organization. It is safe for concurrent use.
 type Client struct {
-	base    string
-	cfg     Config
-	http    *http.Client
-	limiter *rate.Limiter
-	logger  Logger
-	tokens  tokenCache
-
-	// pauseUntil is set by a 429 or 503 answer that says how long to wait, so
-	// that every request of the client waits, not only the one refused.
-	pauseMu    sync.Mutex
-	pauseUntil time.Time
+	base   string
+	cfg    Config
+	http   *http.Client
+	pacer  *httpbase.Pacer
+	logger httpbase.Logger
+	tokens tokenCache
 }
 
 // New checks cfg and returns a Client. It does not contact Port: the first
@@ -100,24 +82,20 @@ func New(cfg Config) (*Client, error) {
 		return nil, errors.New("the Port client needs both a client ID and a client secret")
 	}
 	if cfg.HTTPClient == nil {
-		transport, err := newTransport(cfg.CACertificatesPEM)
+		transport, err := httpbase.NewTransport(cfg.CACertificatesPEM)
 		if err != nil {
 			return nil, err
 		}
 		cfg.HTTPClient = &http.Client{Transport: transport}
 	}
 	applyDefaults(&cfg)
-	limiter := rate.NewLimiter(rate.Inf, 1)
-	if cfg.RequestsPerSecond > 0 {
-		limiter = rate.NewLimiter(rate.Limit(cfg.RequestsPerSecond), max(1, int(cfg.RequestsPerSecond)))
-	}
 	return &Client{
-		base:    base,
-		cfg:     cfg,
-		http:    cfg.HTTPClient,
-		limiter: limiter,
-		logger:  cfg.Logger,
-		tokens:  tokenCache{sem: make(chan struct{}, 1)},
+		base:   base,
+		cfg:    cfg,
+		http:   cfg.HTTPClient,
+		pacer:  httpbase.NewPacer(cfg.RequestsPerSecond),
+		logger: cfg.Logger,
+		tokens: tokenCache{sem: make(chan struct{}, 1)},
 	}, nil
 }
 
@@ -147,26 +125,8 @@ func applyDefaults(cfg *Config) {
 		cfg.UserAgent = DefaultUserAgent
 	}
 	if cfg.Logger == nil {
-		cfg.Logger = noLogger{}
+		cfg.Logger = httpbase.NopLogger{}
 	}
-}
-
-func newTransport(caPEM []byte) (*http.Transport, error) {
-	transport := http.DefaultTransport.(*http.Transport).Clone()
-	// Bulk batches run in parallel: keep a connection per worker.
-	transport.MaxIdleConnsPerHost = 32
-	if len(caPEM) == 0 {
-		return transport, nil
-	}
-	pool, err := x509.SystemCertPool()
-	if err != nil {
-		pool = x509.NewCertPool()
-	}
-	if !pool.AppendCertsFromPEM(caPEM) {
-		return nil, errors.New("the CA certificates contain no PEM-encoded certificate")
-	}
-	transport.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
-	return transport, nil
 }
 
 // parseBaseURL checks the base URL and returns it without a trailing slash

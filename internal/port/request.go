@@ -7,12 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 )
 
 // maxResponseBytes bounds one response body; a search page of 1,000 large
@@ -85,15 +86,15 @@ func (c *Client) send(ctx context.Context, r request) ([]byte, error) {
 			return nil, err
 		}
 		if wait > 0 {
-			c.pause(wait)
+			c.pacer.Pause(wait)
 		} else {
-			wait = c.backoff(retries)
+			wait = httpbase.Backoff(retries, c.cfg.RetryWaitMin, c.cfg.RetryWaitMax)
 		}
 		retries++
 		c.logger.Debug(ctx, "retrying Port request", map[string]any{
 			"method": r.method, "endpoint": r.path, "retry": retries, "wait": wait.String(), "error": err.Error(),
 		})
-		if err := sleep(ctx, wait); err != nil {
+		if err := httpbase.Sleep(ctx, wait); err != nil {
 			return nil, fmt.Errorf("the request %s %s to Port was abandoned: %w", r.method, r.path, err)
 		}
 	}
@@ -121,7 +122,7 @@ func retryable(err error, idempotent bool) bool {
 // attempt sends the request once. wait is how long Port asked the client to
 // wait before trying again (429 and 503), capped at RetryWaitMax.
 func (c *Client) attempt(ctx context.Context, u string, r request, token string) (body []byte, wait time.Duration, err error) {
-	if err := c.waitTurn(ctx); err != nil {
+	if err := c.pacer.Wait(ctx); err != nil {
 		return nil, 0, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
@@ -145,7 +146,7 @@ func (c *Client) attempt(ctx context.Context, u string, r request, token string)
 	started := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, 0, &transientError{fmt.Errorf("the request %s %s to Port failed: %w", r.method, r.path, stripURL(err))}
+		return nil, 0, &transientError{fmt.Errorf("the request %s %s to Port failed: %w", r.method, r.path, httpbase.StripURL(err))}
 	}
 	defer resp.Body.Close()
 	body, err = io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
@@ -154,7 +155,7 @@ func (c *Client) attempt(ctx context.Context, u string, r request, token string)
 		"duration_ms": time.Since(started).Milliseconds(), "bytes_sent": len(r.body), "bytes_received": len(body),
 	})
 	if err != nil {
-		return nil, 0, &transientError{fmt.Errorf("the answer of Port to %s %s was cut off after %d bytes: %w", r.method, r.path, len(body), stripURL(err))}
+		return nil, 0, &transientError{fmt.Errorf("the answer of Port to %s %s was cut off after %d bytes: %w", r.method, r.path, len(body), httpbase.StripURL(err))}
 	}
 	if len(body) > maxResponseBytes {
 		return nil, 0, fmt.Errorf("the answer of Port to %s %s is larger than %d MiB", r.method, r.path, maxResponseBytes>>20)
@@ -173,24 +174,10 @@ func (c *Client) attempt(ctx context.Context, u string, r request, token string)
 // window resets; a value that can only be a Unix time (seconds or
 // milliseconds) is read as one. Zero when neither says anything usable.
 func retryWait(h http.Header, now time.Time) time.Duration {
-	if d := parseRetryAfter(h.Get("Retry-After"), now); d > 0 {
+	if d := httpbase.ParseRetryAfter(h.Get("Retry-After"), now); d > 0 {
 		return d
 	}
 	return parseRateLimitReset(h.Get("x-ratelimit-reset"), now)
-}
-
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 {
-		return time.Duration(secs * float64(time.Second))
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
 }
 
 // Values above these are Unix times, not durations: 1e9 seconds is 31 years.
@@ -217,58 +204,6 @@ func parseRateLimitReset(v string, now time.Time) time.Duration {
 		return at.Sub(now)
 	}
 	return 0
-}
-
-// waitTurn waits for a pause set by a rate-limit answer and for the limiter.
-func (c *Client) waitTurn(ctx context.Context) error {
-	c.pauseMu.Lock()
-	until := c.pauseUntil
-	c.pauseMu.Unlock()
-	if d := time.Until(until); d > 0 {
-		if err := sleep(ctx, d); err != nil {
-			return err
-		}
-	}
-	return c.limiter.Wait(ctx)
-}
-
-func (c *Client) pause(d time.Duration) {
-	c.pauseMu.Lock()
-	defer c.pauseMu.Unlock()
-	if until := time.Now().Add(d); until.After(c.pauseUntil) {
-		c.pauseUntil = until
-	}
-}
-
-// backoff is the full-jitter exponential wait before retry number retry+1:
-// uniform between zero and RetryWaitMin·2^retry, capped at RetryWaitMax.
-func (c *Client) backoff(retry int) time.Duration {
-	ceiling := c.cfg.RetryWaitMin << min(retry, 16)
-	if ceiling <= 0 || ceiling > c.cfg.RetryWaitMax {
-		ceiling = c.cfg.RetryWaitMax
-	}
-	return rand.N(ceiling + 1)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
-// stripURL drops the URL from a *url.Error: the message names the endpoint
-// already.
-func stripURL(err error) error {
-	var uerr *url.Error
-	if errors.As(err, &uerr) {
-		return uerr.Err
-	}
-	return err
 }
 
 // encodeJSON encodes v without HTML escaping (smaller bodies) and without

@@ -159,25 +159,6 @@ func TestTransportErrorRetriedForIdempotentCalls(t *testing.T) {
 	}
 }
 
-func TestParseRetryAfter(t *testing.T) {
-	now := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
-	for _, tc := range []struct {
-		v    string
-		want time.Duration
-	}{
-		{"", 0},
-		{"3", 3 * time.Second},
-		{"0.5", 500 * time.Millisecond},
-		{now.Add(7 * time.Second).Format(http.TimeFormat), 7 * time.Second},
-		{now.Add(-time.Second).Format(http.TimeFormat), 0},
-		{"soon", 0},
-	} {
-		if got := parseRetryAfter(tc.v, now); got != tc.want {
-			t.Errorf("parseRetryAfter(%q) = %v, want %v", tc.v, got, tc.want)
-		}
-	}
-}
-
 func TestParseRateLimitReset(t *testing.T) {
 	now := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 	for _, tc := range []struct {
@@ -207,17 +188,5 @@ func TestRetryWaitPrefersRetryAfter(t *testing.T) {
 	h.Set("Retry-After", "2")
 	if got := retryWait(h, now); got != 2*time.Second {
 		t.Errorf("with Retry-After: %v", got)
-	}
-}
-
-func TestBackoffIsCapped(t *testing.T) {
-	c, err := New(Config{ClientID: "id", ClientSecret: "secret", RetryWaitMin: 100 * time.Millisecond, RetryWaitMax: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for retry := range 40 {
-		if d := c.backoff(retry); d < 0 || d > time.Second {
-			t.Fatalf("backoff(%d) = %v, want within [0, 1s]", retry, d)
-		}
 	}
 }

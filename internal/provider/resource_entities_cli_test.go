@@ -101,7 +101,7 @@ func (c *terraformCLI) run(ok []int, args ...string) string {
 func TestAccSyncPlanTextShowsTheChange(t *testing.T) {
 	f := newSyncFixture(t, fakejsm.TenantOptions{Seed: 27, Requests: 40})
 	tenant := f.jsm.Tenant()
-	tf := newTerraformCLI(t, "testdata/sync_mapping", map[string]string{
+	tf := newTerraformCLI(t, f.configs["sync_mapping"], map[string]string{
 		"TF_VAR_jsm_base_url": f.jsm.URL(), "TF_VAR_jsm_api_token": fakejsm.DefaultAPIToken, "TF_VAR_port_base_url": f.port.URL(),
 	})
 	tf.run([]int{0}, "apply", "-auto-approve", "-input=false", "-no-color")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -18,15 +19,21 @@ import (
 	"github.com/portjsm/terraform-provider-portjsm/internal/reconcile"
 )
 
-// syncFixture is a fake JSM tenant and an empty fake Port.
+// syncFixture is a fake JSM tenant, an empty fake Port, and the
+// configurations of the seed scenario by style.
 type syncFixture struct {
-	jsm  *fakejsm.Server
-	port *fakeport.Server
+	jsm     *fakejsm.Server
+	port    *fakeport.Server
+	configs map[string]string
 }
 
 func newSyncFixture(t *testing.T, opts fakejsm.TenantOptions) syncFixture {
 	t.Helper()
-	return syncFixture{jsm: startJSM(t, opts), port: startPort(t)}
+	configs := map[string]string{}
+	for _, style := range []string{"sync_mapping", "sync_hcl", "sync_ocean"} {
+		configs[style] = syncConfig(t, style)
+	}
+	return syncFixture{jsm: startJSM(t, opts), port: startPort(t), configs: configs}
 }
 
 func (f syncFixture) vars(extra config.Variables) config.Variables {
@@ -38,12 +45,26 @@ func (f syncFixture) vars(extra config.Variables) config.Variables {
 	return v
 }
 
-func (f syncFixture) step(dir string, extra config.Variables) resource.TestStep {
+func (f syncFixture) step(style string, extra config.Variables) resource.TestStep {
 	return resource.TestStep{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		ConfigDirectory:          config.StaticDirectory("testdata/" + dir),
+		ConfigDirectory:          config.StaticDirectory(f.configs[style]),
 		ConfigVariables:          f.vars(extra),
 	}
+}
+
+// syncConfig assembles the configuration of one style of the seed scenario:
+// the provider and blueprints of testdata/sync_common with the data sources
+// and resources of testdata/<style>.
+func syncConfig(t *testing.T, style string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, src := range []string{"testdata/sync_common", "testdata/" + style} {
+		if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
 
 // writes counts the requests that change Port's entities.

@@ -1,0 +1,140 @@
+// Package httpbase holds what the JSM and Port clients share: a transport
+// that trusts extra CAs, pacing (a rate limit plus the pause a 429 imposes on
+// every worker), full-jitter backoff and Retry-After parsing.
+package httpbase
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Logger is the logging the clients do; the provider adapts it to tflog. It
+// never sees credentials.
+type Logger interface {
+	Debug(ctx context.Context, msg string, fields map[string]any)
+}
+
+// NopLogger discards everything.
+type NopLogger struct{}
+
+// Debug does nothing.
+func (NopLogger) Debug(context.Context, string, map[string]any) {}
+
+// NewTransport clones http.DefaultTransport (proxies from HTTPS_PROXY and
+// NO_PROXY), keeps a connection per parallel worker, and adds caPEM to the
+// system roots.
+func NewTransport(caPEM []byte) (*http.Transport, error) {
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 32
+	if len(caPEM) == 0 {
+		return transport, nil
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(caPEM) {
+		return nil, errors.New("the CA certificates contain no PEM-encoded certificate")
+	}
+	transport.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	return transport, nil
+}
+
+// Pacer spaces the requests of one client: a requests-per-second limit, and
+// a pause that a rate-limited answer sets for every worker, not only the one
+// that was refused.
+type Pacer struct {
+	limiter *rate.Limiter
+	mu      sync.Mutex
+	until   time.Time
+}
+
+// NewPacer returns a pacer; perSecond <= 0 means no limit.
+func NewPacer(perSecond float64) *Pacer {
+	limiter := rate.NewLimiter(rate.Inf, 1)
+	if perSecond > 0 {
+		limiter = rate.NewLimiter(rate.Limit(perSecond), max(1, int(perSecond)))
+	}
+	return &Pacer{limiter: limiter}
+}
+
+// Wait blocks until a pause is over and the rate limit allows a request.
+func (p *Pacer) Wait(ctx context.Context) error {
+	p.mu.Lock()
+	until := p.until
+	p.mu.Unlock()
+	if d := time.Until(until); d > 0 {
+		if err := Sleep(ctx, d); err != nil {
+			return err
+		}
+	}
+	return p.limiter.Wait(ctx)
+}
+
+// Pause holds every request back for d.
+func (p *Pacer) Pause(d time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if until := time.Now().Add(d); until.After(p.until) {
+		p.until = until
+	}
+}
+
+// Backoff is the full-jitter exponential wait before retry number retry+1:
+// uniform between zero and minWait·2^retry, capped at maxWait.
+func Backoff(retry int, minWait, maxWait time.Duration) time.Duration {
+	ceiling := minWait << min(retry, 16)
+	if ceiling <= 0 || ceiling > maxWait {
+		ceiling = maxWait
+	}
+	return rand.N(ceiling + 1)
+}
+
+// Sleep waits for d or until ctx ends.
+func Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// ParseRetryAfter reads a Retry-After value, seconds or an HTTP date; zero
+// when absent or unusable.
+func ParseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 {
+		return time.Duration(secs * float64(time.Second))
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// StripURL drops the URL from a *url.Error: the clients' messages name the
+// endpoint already, without the base URL.
+func StripURL(err error) error {
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		return uerr.Err
+	}
+	return err
+}
