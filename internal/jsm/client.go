@@ -156,9 +156,6 @@ func parseBaseURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// PageSize is the limit the client sends on each page.
-func (c *Client) PageSize() int { return c.cfg.PageSize }
-
 // endpointURL resolves an API path (with or without the /rest/servicedeskapi
 // prefix) and a query against the base URL. Absolute URLs are refused so that
 // credentials are never sent to another host.

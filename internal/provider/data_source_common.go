@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -92,14 +93,19 @@ func itemsJSON(items []json.RawMessage) string {
 	return b.String()
 }
 
-// decodeItems decodes raw items into typed records for a typed list.
-func decodeItems[T any](items []json.RawMessage, kind string, diags *diag.Diagnostics) []jsm.Record[T] {
+// typedList decodes raw items and builds a data source's typed list.
+func typedList[T any](items []json.RawMessage, kind string, elemType types.ObjectType, object func(T) attr.Value, diags *diag.Diagnostics) types.List {
 	records, err := jsm.DecodeAll[T](items, kind)
 	if err != nil {
 		diags.AddError("Unexpected JSM Response", err.Error()+". JSM answered with a shape the Service Desk API does not document; "+
 			"read the items with portjsm_records instead and report this.")
+		return types.ListNull(elemType)
 	}
-	return records
+	elems := make([]attr.Value, len(records))
+	for i, r := range records {
+		elems[i] = object(r.Value)
+	}
+	return types.ListValueMust(elemType, elems)
 }
 
 // addJSMError turns a failed JSM read into a diagnostic that says what to do.

@@ -145,12 +145,7 @@ func (d *customerRequestsDataSource) Read(ctx context.Context, req datasource.Re
 	if m.Mapping != nil {
 		m.EntitiesJSON = mapItems(ctx, m.Mapping, items, &resp.Diagnostics)
 	} else {
-		requests := decodeItems[jsm.CustomerRequest](items, "customer request", &resp.Diagnostics)
-		elems := make([]attr.Value, len(requests))
-		for i, r := range requests {
-			elems[i] = customerRequestObject(r.Value)
-		}
-		m.Requests = types.ListValueMust(customerRequestType, elems)
+		m.Requests = typedList(items, "customer request", customerRequestType, customerRequestObject, &resp.Diagnostics)
 		m.ItemsJSON = types.StringValue(itemsJSON(items))
 	}
 	if resp.Diagnostics.HasError() {

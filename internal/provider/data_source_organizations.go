@@ -78,12 +78,7 @@ func (d *organizationsDataSource) Read(ctx context.Context, req datasource.ReadR
 	if m.Mapping != nil {
 		m.EntitiesJSON = mapItems(ctx, m.Mapping, items, &resp.Diagnostics)
 	} else {
-		orgs := decodeItems[jsm.Organization](items, "organization", &resp.Diagnostics)
-		elems := make([]attr.Value, len(orgs))
-		for i, r := range orgs {
-			elems[i] = organizationObject(r.Value)
-		}
-		m.Organizations = types.ListValueMust(organizationType, elems)
+		m.Organizations = typedList(items, "organization", organizationType, organizationObject, &resp.Diagnostics)
 		m.ItemsJSON = types.StringValue(itemsJSON(items))
 	}
 	if resp.Diagnostics.HasError() {

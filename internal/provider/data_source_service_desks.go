@@ -66,12 +66,7 @@ func (d *serviceDesksDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if m.Mapping != nil {
 		m.EntitiesJSON = mapItems(ctx, m.Mapping, items, &resp.Diagnostics)
 	} else {
-		desks := decodeItems[jsm.ServiceDesk](items, "service desk", &resp.Diagnostics)
-		elems := make([]attr.Value, len(desks))
-		for i, r := range desks {
-			elems[i] = serviceDeskObject(r.Value)
-		}
-		m.ServiceDesks = types.ListValueMust(serviceDeskType, elems)
+		m.ServiceDesks = typedList(items, "service desk", serviceDeskType, serviceDeskObject, &resp.Diagnostics)
 		m.ItemsJSON = types.StringValue(itemsJSON(items))
 	}
 	if resp.Diagnostics.HasError() {

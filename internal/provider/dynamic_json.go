@@ -36,10 +36,6 @@ func toJSON(v attr.Value) (any, error) {
 		return x.ValueBool(), nil
 	case basetypes.NumberValue:
 		return jsonNumber(x.ValueBigFloat()), nil
-	case basetypes.Int64Value:
-		return x.ValueInt64(), nil
-	case basetypes.Float64Value:
-		return x.ValueFloat64(), nil
 	case basetypes.ObjectValue:
 		return attrsToJSON(x.Attributes())
 	case basetypes.MapValue:
@@ -78,10 +74,12 @@ func elemsToJSON(elems []attr.Value) ([]any, error) {
 	return out, nil
 }
 
+// jsonNumber gives whole numbers as int, the integer type gojq and the
+// mapping engine compute with.
 func jsonNumber(f *big.Float) any {
 	if f.IsInt() {
 		if i, acc := f.Int64(); acc == big.Exact {
-			return i
+			return int(i)
 		}
 	}
 	v, _ := f.Float64()
@@ -102,8 +100,6 @@ func fromJSON(j any) attr.Value {
 		return types.NumberValue(big.NewFloat(x))
 	case int:
 		return types.NumberValue(new(big.Float).SetInt64(int64(x)))
-	case int64:
-		return types.NumberValue(new(big.Float).SetInt64(x))
 	case json.Number:
 		f, _, err := big.ParseFloat(x.String(), 10, 512, big.ToNearestEven)
 		if err != nil {
@@ -226,13 +222,6 @@ func project(prior attr.Value, port any) attr.Value {
 				return p
 			}
 			return n
-		}
-	case basetypes.Int64Value, basetypes.Float64Value:
-		if n, ok := fromJSON(port).(basetypes.NumberValue); ok {
-			prev, _ := toJSON(p)
-			if fromJSON(prev).Equal(n) {
-				return p
-			}
 		}
 	}
 	return fromJSON(port)

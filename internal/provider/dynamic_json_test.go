@@ -24,8 +24,8 @@ func TestJSONRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]any{"s": "x", "n": int64(3), "f": 1.5, "b": true, "z": nil,
-		"a": []any{int64(1), "two", map[string]any{"k": false}}, "o": map[string]any{"p": map[string]any{"q": []any{}}}}
+	want := map[string]any{"s": "x", "n": 3, "f": 1.5, "b": true, "z": nil,
+		"a": []any{1, "two", map[string]any{"k": false}}, "o": map[string]any{"p": map[string]any{"q": []any{}}}}
 	if !reflect.DeepEqual(back, want) {
 		t.Fatalf("got %#v", back)
 	}

@@ -60,7 +60,7 @@ func (f *jqFunction) Run(ctx context.Context, req function.RunRequest, resp *fun
 		return
 	}
 	result := types.DynamicNull()
-	iter := code.RunWithContext(ctx, jqInput(input))
+	iter := code.RunWithContext(ctx, input)
 	if v, ok := iter.Next(); ok {
 		if runErr, isErr := v.(error); isErr {
 			resp.Error = function.NewFuncError(fmt.Sprintf("The JQ expression %q failed: %s.", expression, runErr))
@@ -71,22 +71,4 @@ func (f *jqFunction) Run(ctx context.Context, req function.RunRequest, resp *fun
 		}
 	}
 	resp.Error = function.ConcatFuncErrors(resp.Error, resp.Result.Set(ctx, result))
-}
-
-// jqInput turns int64 (how toJSON gives whole numbers) into int, the
-// integer type gojq computes with.
-func jqInput(v any) any {
-	switch x := v.(type) {
-	case int64:
-		return int(x)
-	case []any:
-		for i := range x {
-			x[i] = jqInput(x[i])
-		}
-	case map[string]any:
-		for k := range x {
-			x[k] = jqInput(x[k])
-		}
-	}
-	return v
 }

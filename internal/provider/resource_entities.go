@@ -166,9 +166,11 @@ func (r *entitiesResource) Read(ctx context.Context, req resource.ReadRequest, r
 		addPortError(&resp.Diagnostics, "reading the entities of blueprint "+bp, err)
 		return
 	}
-	current := reconcile.Project(managed, held)
+	var current reconcile.Set
 	if importing {
 		current = reconcile.Adopt(held)
+	} else {
+		current = reconcile.Project(managed, held)
 	}
 	doc, err := json.Marshal(current)
 	if err != nil {
