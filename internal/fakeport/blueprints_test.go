@@ -1,6 +1,7 @@
 package fakeport
 
 import (
+	"fmt"
 	"net/http"
 	"reflect"
 	"strings"
@@ -172,7 +173,15 @@ func TestDeleteBlueprint(t *testing.T) {
 	c.must(http.StatusCreated, "POST", "/v1/blueprints/jsmServiceDesk/entities?upsert=false", desk("1"))
 
 	c.wantError(http.StatusUnprocessableEntity, "has_dependents", "DELETE", "/v1/blueprints/jsmServiceDesk", nil)
-	c.must(http.StatusOK, "DELETE", "/v1/blueprints/jsmServiceDesk/all-entities", nil)
+	started := c.must(http.StatusOK, "DELETE", "/v1/blueprints/jsmServiceDesk/all-entities", nil)
+	migration := "/v1/migrations/" + fmt.Sprint(started["migrationId"])
+	if st := c.must(http.StatusOK, "GET", migration, nil)["migration"].(map[string]any)["status"]; st != "RUNNING" {
+		t.Fatalf("a migration that just started is %v, want RUNNING", st)
+	}
+	waitForMigrations(t, srv, "jsmServiceDesk")
+	if st := c.must(http.StatusOK, "GET", migration, nil)["migration"].(map[string]any)["status"]; st != "COMPLETED" {
+		t.Fatalf("the migration is %v after the entities went, want COMPLETED", st)
+	}
 	if n := c.must(http.StatusOK, "GET", "/v1/blueprints/jsmServiceDesk/entities-count", nil)["count"]; n != float64(0) {
 		t.Fatalf("count after all-entities: %v", n)
 	}
@@ -190,6 +199,11 @@ func TestDeleteBlueprint(t *testing.T) {
 
 	c.must(http.StatusCreated, "POST", "/v1/blueprints/jsmOrganization/entities?upsert=true", map[string]any{"identifier": "o1", "properties": map[string]any{"name": "Acme"}})
 	c.must(http.StatusOK, "DELETE", "/v1/blueprints/jsmOrganization/all-entities?delete_blueprint=true", nil)
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if _, ok := srv.Blueprint("jsmOrganization"); !ok || time.Now().After(deadline) {
+			break
+		}
+	}
 	if _, ok := srv.Blueprint("jsmOrganization"); ok {
 		t.Fatal("delete_blueprint=true kept the blueprint")
 	}

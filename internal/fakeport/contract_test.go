@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -58,6 +60,16 @@ const (
 	// when they are absent instead of answering 422, so such requests break
 	// the document's request schema but succeed.
 	devDefaultedRequiredQuery = "defaulted-required-query"
+
+	// DELETE .../all-entities runs as a background migration: Port answers
+	// {"ok": true, "migrationId": "..."} (Port's official Terraform provider
+	// reads migrationId and polls GET /v1/migrations/{id}), but the document's
+	// 200 schema lists only "ok" with additionalProperties: false, and lists
+	// no 200 for GET /v1/migrations/{id}. The contract test checks the
+	// migration fields are present, then validates the all-entities body
+	// without migrationId; the migration body is checked for its id and
+	// status.
+	devMigration = "migration"
 )
 
 // entityMetadata are the fields devEntityMetadata removes.
@@ -261,6 +273,10 @@ func (c *contract) run(ex exchange) map[string]any {
 	case devStatus409, devStatus429:
 		c.validateUndocumented(ex, route, decoded)
 		return decoded
+	case devMigration:
+		if validated = c.checkMigration(ex, route, decoded); validated == nil {
+			return decoded
+		}
 	}
 	if err := validateResponse(reqInput, resp.StatusCode, resp.Header, validated); err != nil {
 		t.Errorf("%s: %s %s answered %d with a body that breaks the document: %s\nbody: %s", ex.name, ex.method, ex.path, resp.StatusCode, clip(err), clip(string(validated)))
@@ -350,6 +366,43 @@ func (c *contract) validateUndocumented(ex exchange, route *routers.Route, body 
 	schema := ref.Value.Content.Get("application/json").Schema.Value
 	if err := schema.VisitJSON(body, openapi3.EnableJSONSchema2020()); err != nil {
 		c.t.Errorf("%s: %d body does not match the documented %d error envelope: %v", ex.name, ex.status, envelope, err)
+	}
+}
+
+// checkMigration applies devMigration. It returns the body to validate
+// against the document, or nil when the document has nothing to check it
+// against.
+func (c *contract) checkMigration(ex exchange, route *routers.Route, body map[string]any) []byte {
+	if mig, ok := body["migration"].(map[string]any); ok {
+		if route.Operation.Responses.Status(ex.status) != nil {
+			c.t.Errorf("%s: deviation %s is obsolete: the document now lists %d for %s %s", ex.name, ex.deviation, ex.status, route.Method, route.Path)
+		}
+		if id, _ := mig["id"].(string); id == "" || !slices.Contains([]any{"RUNNING", "COMPLETED", "FAILURE"}, mig["status"]) {
+			c.t.Errorf("%s: the migration has no id or no known status: %v", ex.name, mig)
+		}
+		return nil
+	}
+	id, _ := body["migrationId"].(string)
+	if id == "" {
+		c.t.Errorf("%s: the answer names no migrationId: %v", ex.name, body)
+	}
+	cp := maps.Clone(body)
+	delete(cp, "migrationId")
+	out, err := json.Marshal(cp)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return out
+}
+
+// waitForMigrations waits until a blueprint's migration deleted its entities.
+func waitForMigrations(t *testing.T, srv *Server, blueprintPath string) {
+	t.Helper()
+	bpID := blueprintPath[strings.LastIndex(blueprintPath, "/")+1:]
+	for deadline := time.Now().Add(5 * time.Second); len(srv.Entities(bpID)) > 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the migration never deleted the entities of %s", bpID)
+		}
 	}
 }
 
@@ -489,13 +542,20 @@ func TestContract(t *testing.T) {
 	c.run(exchange{name: "delete entity without delete_dependents", method: "DELETE", path: sd + "/entities/3", status: 200, badReq: true, deviation: devDefaultedRequiredQuery})
 
 	c.run(exchange{name: "delete blueprint with entities", method: "DELETE", path: sd, status: 422})
-	c.run(exchange{name: "delete all entities", method: "DELETE", path: sd + "/all-entities", status: 200})
+	c.run(exchange{name: "delete all entities with dependents", method: "DELETE", path: sd + "/all-entities", status: 422})
+	c.run(exchange{name: "delete all requests", method: "DELETE", path: cr + "/all-entities", status: 200, deviation: devMigration})
+	waitForMigrations(t, c.srv, cr)
+	started := c.run(exchange{name: "delete all entities", method: "DELETE", path: sd + "/all-entities", status: 200, deviation: devMigration})
+	c.run(exchange{name: "get migration", method: "GET", path: "/v1/migrations/" + fmt.Sprint(started["migrationId"]), status: 200, deviation: devMigration})
+	c.run(exchange{name: "get missing migration", method: "GET", path: "/v1/migrations/nope", status: 404})
+	c.run(exchange{name: "get migration without token", method: "GET", path: "/v1/migrations/nope", noAuth: true, status: 401})
+	waitForMigrations(t, c.srv, sd)
 	c.run(exchange{name: "delete all entities of missing blueprint", method: "DELETE", path: bp + "/nope/all-entities", status: 404})
 	c.run(exchange{name: "delete all entities without token", method: "DELETE", path: sd + "/all-entities", noAuth: true, status: 401})
 	c.run(exchange{name: "delete blueprint", method: "DELETE", path: bp + "/jsmOrganization?delete_actions=true", status: 200})
 	c.run(exchange{name: "delete missing blueprint", method: "DELETE", path: bp + "/jsmOrganization", status: 404})
 	c.run(exchange{name: "delete blueprint without token", method: "DELETE", path: sd, noAuth: true, status: 401})
-	c.run(exchange{name: "delete all entities and blueprint", method: "DELETE", path: cr + "/all-entities?delete_blueprint=true", status: 200})
+	c.run(exchange{name: "delete all entities and blueprint", method: "DELETE", path: cr + "/all-entities?delete_blueprint=true", status: 200, deviation: devMigration})
 
 	c.checkCoverage()
 	t.Logf("validated the fake against Port's document in %v", time.Since(start))
@@ -526,6 +586,7 @@ func (c *contract) checkCoverage() {
 // docPathOf maps the fake's route patterns to the document's path templates.
 func docPathOf(pattern string) string {
 	p := strings.Replace(pattern, "/entities/{entity}", "/entities/{entity_identifier}", 1)
+	p = strings.Replace(p, "{migration}", "{migration_id}", 1)
 	if strings.HasPrefix(p, "/v1/blueprints/{blueprint}/") {
 		return strings.Replace(p, "{blueprint}", "{blueprint_identifier}", 1)
 	}

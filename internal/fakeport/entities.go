@@ -205,26 +205,3 @@ func (st *store) deleteEntities(es []*entity, withDependents bool) *apiError {
 	st.deleteCascade(es, unlinkAll)
 	return nil
 }
-
-func (s *Server) handleDeleteAllEntities(c *call) (int, any, *apiError) {
-	dropBP, err := c.boolQuery("delete_blueprint", false)
-	if err != nil {
-		return 0, nil, err
-	}
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	bpID := c.params["blueprint"]
-	if s.st.bps[bpID] == nil {
-		return 0, nil, blueprintNotFound(bpID)
-	}
-	if dropBP {
-		if why := s.st.relationsInto(bpID); why != "" {
-			return 0, nil, errDependents("%s", why)
-		}
-	}
-	s.st.deleteCascade(s.st.live(bpID), deleteRequired)
-	if dropBP {
-		s.st.dropBlueprint(bpID)
-	}
-	return http.StatusOK, map[string]any{"ok": true}, nil
-}

@@ -36,6 +36,7 @@ var routes = buildRoutes([]route{
 	{method: "GET", pattern: "/v1/blueprints/{blueprint}/entities-count", auth: true, handle: (*Server).handleCountEntities},
 	{method: "DELETE", pattern: "/v1/blueprints/{blueprint}/all-entities", auth: true, handle: (*Server).handleDeleteAllEntities},
 	{method: "POST", pattern: "/v1/blueprints/{blueprint}/bulk/entities/delete", auth: true, handle: (*Server).handleBulkDelete},
+	{method: "GET", pattern: "/v1/migrations/{migration}", auth: true, handle: (*Server).handleGetMigration},
 })
 
 func buildRoutes(rs []route) []route {

@@ -18,6 +18,8 @@ type Server struct {
 	faults *faultState
 	obs    *observer
 	st     *store
+
+	migrations migrations
 }
 
 type config struct {
@@ -25,6 +27,8 @@ type config struct {
 	clientSecret string
 	tokenTTL     time.Duration
 	addr         string
+
+	migrationDelay time.Duration
 }
 
 // Option configures a [Server] created by [New].
@@ -55,6 +59,8 @@ func New(opts ...Option) *Server {
 		clientSecret: "test-secret",
 		tokenTTL:     time.Hour,
 		addr:         "127.0.0.1:0",
+
+		migrationDelay: 200 * time.Millisecond,
 	}
 	for _, o := range opts {
 		o(&cfg)

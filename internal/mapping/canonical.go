@@ -229,3 +229,7 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, s[start:]...)
 	return append(b, '"')
 }
+
+// MarshalValue returns one JSON value in the canonical form Canonicalize
+// gives.
+func MarshalValue(v any) ([]byte, error) { return appendJSON(nil, v) }

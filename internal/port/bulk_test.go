@@ -231,14 +231,14 @@ func TestBulkUpsertMergeKeepsFields(t *testing.T) {
 func TestBulkDeleteBatchesOf100(t *testing.T) {
 	h := newHarness(t, nil)
 	ids := h.seed(t, 250)
-	deleted, err := h.c.BulkDelete(context.Background(), bp, ids, false)
+	res, err := h.c.BulkDelete(context.Background(), bp, ids, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n := h.count("POST", "/v1/blueprints/{blueprint}/bulk/entities/delete"); n != 3 {
 		t.Errorf("bulk delete requests = %d, want 3", n)
 	}
-	if !slices.Equal(deleted, ids) {
+	if deleted := res.Deleted; !slices.Equal(deleted, ids) {
 		t.Errorf("deleted %d identifiers, want the 250 in order", len(deleted))
 	}
 	if left := h.storedIDs(bp); len(left) != 0 {
@@ -246,28 +246,59 @@ func TestBulkDeleteBatchesOf100(t *testing.T) {
 	}
 }
 
-func TestBulkDeleteReportsWhatWasDeleted(t *testing.T) {
+func TestBulkDeleteIsolatesRefusedIdentifiers(t *testing.T) {
 	h := newHarness(t, nil, func(c *Config) { c.Concurrency = 1 })
 	ids := h.seed(t, 250)
 	if err := h.srv.PutBlueprint(childBlueprint()); err != nil {
 		t.Fatal(err)
 	}
-	// ids[150] is needed by a child: the second request is refused whole.
-	if err := h.srv.PutEntity("child", map[string]any{"identifier": "c", "relations": map[string]any{"parent": ids[150]}}); err != nil {
-		t.Fatal(err)
+	// ids[150] and ids[160] are needed by children: Port refuses the second
+	// request whole, and the client must still delete the other 248.
+	for i, parent := range []string{ids[150], ids[160]} {
+		if err := h.srv.PutEntity("child", map[string]any{"identifier": fmt.Sprint("c", i), "relations": map[string]any{"parent": parent}}); err != nil {
+			t.Fatal(err)
+		}
 	}
-	deleted, err := h.c.BulkDelete(context.Background(), bp, ids, false)
-	if !IsStatus(err, http.StatusUnprocessableEntity) {
-		t.Fatalf("err = %v, want the 422 has_dependents", err)
+	res, err := h.c.BulkDelete(context.Background(), bp, ids, false)
+	if err != nil {
+		t.Fatalf("err = %v; a refused identifier must not fail the others", err)
 	}
-	if !slices.Equal(deleted, ids[:100]) {
-		t.Errorf("deleted %d identifiers, want the first 100", len(deleted))
+	var refused []string
+	for _, f := range res.Refused {
+		refused = append(refused, f.Identifier)
+		if f.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(f.Message, "child/c") {
+			t.Errorf("refusal of %s does not carry Port's reason naming the dependent: %+v", f.Identifier, f)
+		}
 	}
-	if left := h.storedIDs(bp); !slices.Equal(left, ids[100:]) {
-		t.Errorf("%d entities left, want 150", len(left))
+	if !slices.Equal(refused, []string{ids[150], ids[160]}) {
+		t.Errorf("refused %v, want %s and %s", refused, ids[150], ids[160])
 	}
-	if n := h.count("POST", "/v1/blueprints/{blueprint}/bulk/entities/delete"); n != 2 {
-		t.Errorf("bulk delete requests = %d, want 2 (stop after the failure)", n)
+	if len(res.Deleted) != 248 {
+		t.Errorf("deleted %d identifiers, want 248", len(res.Deleted))
+	}
+	if left := h.storedIDs(bp); !slices.Equal(left, []string{ids[150], ids[160]}) {
+		t.Errorf("left in Port: %v", left)
+	}
+	// 3 requests of 100, plus the halving of the refused one: 100 -> 50+50 ->
+	// 25+25 -> ... far fewer than one request per identifier.
+	if n := h.count("POST", "/v1/blueprints/{blueprint}/bulk/entities/delete"); n > 3+2*2*7 {
+		t.Errorf("bulk delete requests = %d, want the refused request split by halves", n)
+	}
+}
+
+func TestBulkDeleteStopsOnServerFailure(t *testing.T) {
+	h := newHarness(t, nil, func(c *Config) { c.Concurrency = 1; c.MaxRetries = -1 })
+	ids := h.seed(t, 250)
+	h.srv.FailRequests("POST", "/v1/blueprints/"+bp+"/bulk/entities/delete", http.StatusInternalServerError, 100)
+	res, err := h.c.BulkDelete(context.Background(), bp, ids, false)
+	if !IsStatus(err, http.StatusInternalServerError) {
+		t.Fatalf("err = %v, want the 500", err)
+	}
+	if len(res.Deleted) != 0 || len(res.Refused) != 0 {
+		t.Errorf("result %+v after a failed first request", res)
+	}
+	if n := h.count("POST", "/v1/blueprints/{blueprint}/bulk/entities/delete"); n != 1 {
+		t.Errorf("bulk delete requests = %d, want 1 (stop after a server failure)", n)
 	}
 }
 
@@ -280,9 +311,9 @@ func TestBulkDeleteWithDependents(t *testing.T) {
 	if err := h.srv.PutEntity("child", map[string]any{"identifier": "c", "relations": map[string]any{"parent": ids[0]}}); err != nil {
 		t.Fatal(err)
 	}
-	deleted, err := h.c.BulkDelete(context.Background(), bp, ids, true)
-	if err != nil || len(deleted) != 3 {
-		t.Fatalf("deleted %v, err %v", deleted, err)
+	res, err := h.c.BulkDelete(context.Background(), bp, ids, true)
+	if err != nil || len(res.Deleted) != 3 {
+		t.Fatalf("deleted %v, err %v", res.Deleted, err)
 	}
 	if _, ok := h.srv.Entity("child", "c"); ok {
 		t.Error("the dependent child survived delete_dependents=true")

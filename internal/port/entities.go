@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 )
 
 // EntityWriteOptions are the query flags of Port's entity writes.
@@ -67,11 +68,69 @@ func (c *Client) DeleteEntity(ctx context.Context, blueprint, id string, deleteD
 	}, nil)
 }
 
-// DeleteAllEntities deletes every entity of a blueprint (the blueprint stays).
+// DeleteAllEntities deletes every entity of a blueprint (the blueprint
+// stays). Port runs this as a background migration: the call answers with
+// the migration's id, and DeleteAllEntities polls it (see WaitForMigration)
+// until the entities are gone, so that a blueprint delete that follows does
+// not meet them. Port refuses (422) when entities of other blueprints need
+// these through a required relation.
 func (c *Client) DeleteAllEntities(ctx context.Context, blueprint string) error {
-	return c.do(ctx, request{
+	var ans struct {
+		MigrationID string `json:"migrationId"`
+	}
+	err := c.do(ctx, request{
 		method: http.MethodDelete, path: escapedPath("v1", "blueprints", blueprint, "all-entities"), idempotent: true,
-	}, nil)
+	}, &ans)
+	if err != nil || ans.MigrationID == "" {
+		return err
+	}
+	return c.WaitForMigration(ctx, ans.MigrationID)
+}
+
+// Migration is Port's record of a background job.
+type Migration struct {
+	ID            string `json:"id"`
+	Status        string `json:"status"`
+	FailureReason string `json:"failureReason"`
+}
+
+// Migration statuses that end the wait.
+const (
+	MigrationCompleted = "COMPLETED"
+	MigrationFailed    = "FAILURE"
+	MigrationCancelled = "CANCELLED"
+)
+
+// MigrationPollInterval is the longest pause between two polls of a migration.
+var MigrationPollInterval = 2 * time.Second
+
+// WaitForMigration polls GET /v1/migrations/{id} until the migration
+// completes (nil), fails or is cancelled (an error with Port's reason), or
+// ctx ends: bound the wait with ctx (the resource's delete timeout).
+func (c *Client) WaitForMigration(ctx context.Context, id string) error {
+	pause := 50 * time.Millisecond
+	for polls := 1; ; polls++ {
+		var ans struct {
+			Migration Migration `json:"migration"`
+		}
+		if err := c.do(ctx, request{method: http.MethodGet, path: escapedPath("v1", "migrations", id), idempotent: true}, &ans); err != nil {
+			return fmt.Errorf("waiting for Port's migration %s: %w", id, err)
+		}
+		m := ans.Migration
+		c.logger.Debug(ctx, "Port migration", map[string]any{"migration": id, "status": m.Status, "polls": polls})
+		switch m.Status {
+		case MigrationCompleted:
+			return nil
+		case MigrationFailed, MigrationCancelled:
+			return fmt.Errorf("Port's migration %s ended %s: %s", id, m.Status, m.FailureReason)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for Port's migration %s (last status %s): %w", id, m.Status, ctx.Err())
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, MigrationPollInterval)
+	}
 }
 
 func (c *Client) entityCall(ctx context.Context, blueprint string, r request) (*Entity, error) {

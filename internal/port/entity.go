@@ -25,6 +25,9 @@ import (
 type Entity struct {
 	Identifier string
 	Title      string
+	// ClearTitle sends an empty Title as "" instead of leaving it out, so
+	// that a merge replaces the title Port holds with an empty one.
+	ClearTitle bool
 	Icon       *string
 	Team       []string
 	// Properties maps property identifiers to JSON values (as encoding/json
@@ -44,7 +47,7 @@ type Entity struct {
 // entityWrite is the JSON Port's entity create and bulk endpoints take.
 type entityWrite struct {
 	Identifier string         `json:"identifier,omitempty"`
-	Title      string         `json:"title,omitempty"`
+	Title      *string        `json:"title,omitzero"`
 	Icon       *string        `json:"icon,omitzero"`
 	Team       []string       `json:"team,omitzero"`
 	Properties map[string]any `json:"properties,omitzero"`
@@ -58,7 +61,11 @@ type entityRead struct {
 }
 
 func (e *Entity) wire() entityWrite {
-	return entityWrite{Identifier: e.Identifier, Title: e.Title, Icon: e.Icon, Team: e.Team, Properties: e.Properties, Relations: e.Relations}
+	w := entityWrite{Identifier: e.Identifier, Icon: e.Icon, Team: e.Team, Properties: e.Properties, Relations: e.Relations}
+	if e.Title != "" || e.ClearTitle {
+		w.Title = &e.Title
+	}
+	return w
 }
 
 // writeJSON is the entity as a write request sends it.

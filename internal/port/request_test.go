@@ -40,8 +40,8 @@ func TestRateLimitRecoveredEverywhere(t *testing.T) {
 		t.Fatalf("SearchEntities: %d entities, err %v", len(got), err)
 	}
 	deleted, err := h.c.BulkDelete(ctx, bp, h.storedIDs(bp), false)
-	if err != nil || len(deleted) != 100 {
-		t.Fatalf("BulkDelete: %d deleted, err %v", len(deleted), err)
+	if err != nil || len(deleted.Deleted) != 100 {
+		t.Fatalf("BulkDelete: %d deleted, err %v", len(deleted.Deleted), err)
 	}
 	bulk := h.count("POST", bulkPattern)
 	search := h.count("POST", "/v1/blueprints/{blueprint}/entities/search")

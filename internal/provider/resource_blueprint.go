@@ -3,7 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"regexp"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -225,6 +227,7 @@ func (r *blueprintResource) Update(ctx context.Context, req resource.UpdateReque
 		addPortError(&resp.Diagnostics, "reading blueprint "+id+" before updating it", err)
 		return
 	}
+	keepUnmanagedEntries(desired, previous)
 	merged, _ := mergeManaged(current, desired, previous).(map[string]any)
 	for _, k := range readOnlyBlueprintFields {
 		delete(merged, k)
@@ -237,6 +240,24 @@ func (r *blueprintResource) Update(ctx context.Context, req resource.UpdateReque
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
+// keyedCollections are the blueprint fields that hold entries keyed by
+// identifier, some of which may have been added in Port's UI.
+var keyedCollections = []string{bpRelations, bpMirror, bpCalculation, bpAggregation}
+
+// keepUnmanagedEntries makes removing a whole collection attribute from the
+// configuration remove only the entries the configuration managed: the
+// collection is desired empty, so the merge drops the previously managed
+// entries and keeps what the UI added beside them.
+func keepUnmanagedEntries(desired, previous map[string]any) {
+	for _, k := range keyedCollections {
+		if _, managed := previous[k]; managed {
+			if _, still := desired[k]; !still {
+				desired[k] = map[string]any{}
+			}
+		}
+	}
+}
+
 func (r *blueprintResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state blueprintModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -245,11 +266,8 @@ func (r *blueprintResource) Delete(ctx context.Context, req resource.DeleteReque
 		return
 	}
 	id := state.Identifier.ValueString()
-	if state.ForceDeleteEntities.ValueBool() {
-		if err := client.DeleteAllEntities(ctx, id); err != nil && !port.IsNotFound(err) {
-			addPortError(&resp.Diagnostics, "deleting the entities of blueprint "+id, err)
-			return
-		}
+	if state.ForceDeleteEntities.ValueBool() && !r.deleteAllEntities(ctx, client, id, &resp.Diagnostics) {
+		return
 	}
 	err := client.DeleteBlueprint(ctx, id)
 	switch {
@@ -261,6 +279,31 @@ func (r *blueprintResource) Delete(ctx context.Context, req resource.DeleteReque
 	default:
 		addPortError(&resp.Diagnostics, "deleting blueprint "+id, err)
 	}
+}
+
+// forceDeleteTimeout bounds the wait for Port's background deletion of a
+// blueprint's entities.
+const forceDeleteTimeout = 30 * time.Minute
+
+// deleteAllEntities runs Port's deletion of every entity of the blueprint
+// and waits for its migration to finish, so that the blueprint delete that
+// follows does not meet them.
+func (r *blueprintResource) deleteAllEntities(ctx context.Context, client *port.Client, id string, diags *diag.Diagnostics) bool {
+	tflog.Info(ctx, "deleting every entity of the blueprint and waiting for Port's migration", map[string]any{"blueprint": id})
+	ctx, cancel := context.WithTimeout(ctx, forceDeleteTimeout)
+	defer cancel()
+	err := client.DeleteAllEntities(ctx, id)
+	switch {
+	case err == nil || port.IsNotFound(err):
+		return true
+	case port.IsStatus(err, http.StatusUnprocessableEntity):
+		diags.AddError("Blueprint Entities Still Needed", fmt.Sprintf("Port refused to delete the entities of blueprint %s: %s. "+
+			"Entities of other blueprints need them through a required relation; destroy those first (depends_on from the "+
+			"resources that manage them to this blueprint orders it), or make the relation optional.", id, portMessage(err)))
+	default:
+		addPortError(diags, "deleting the entities of blueprint "+id, err)
+	}
+	return false
 }
 
 func (r *blueprintResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

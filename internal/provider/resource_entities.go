@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -42,6 +45,7 @@ type entitiesModel struct {
 	EntitiesJSON                 entitiesJSONValue `tfsdk:"entities_json"`
 	DeletionThreshold            types.Float64     `tfsdk:"deletion_threshold"`
 	CreateMissingRelatedEntities types.Bool        `tfsdk:"create_missing_related_entities"`
+	DeleteDependents             types.Bool        `tfsdk:"delete_dependents"`
 }
 
 func (r *entitiesResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -51,10 +55,11 @@ func (r *entitiesResource) Metadata(_ context.Context, req resource.MetadataRequ
 func (r *entitiesResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The sync: every entity of one blueprint that this resource manages, written in bulk. The plan " +
-			"shows the entities that will be created, changed and deleted as a diff of `entities_json`; the apply writes only " +
-			"those (bulk upserts of up to 20 entities, bulk deletes of up to 100). Refresh reads the managed entities back " +
-			"from Port with the paginated search, so edits and deletions made in Port show up as drift; entities and fields " +
-			"this resource does not manage are left alone.",
+			"shows the entities that will be created, changed and deleted as a diff of `entities_json`, with one line of counts; " +
+			"the apply writes only those (bulk upserts of up to 20 entities, bulk deletes of up to 100). Refresh reads the " +
+			"owned entities back from Port with the paginated search, so edits and deletions made in Port show up as drift. " +
+			"The resource owns exactly the entities it wrote and those adopted by import: it changes and deletes nothing else, " +
+			"and after every apply, successful or not, its state records every owned entity Port holds.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -86,41 +91,68 @@ func (r *entitiesResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "Create bare related entities that do not exist yet instead of failing those entities.",
 			},
+			"delete_dependents": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "Delete, with each entity this resource deletes, the entities of any blueprint that need it " +
+					"through a required relation (Port's `delete_dependents`), so that a sync converges in one apply. Off by " +
+					"default: a delete that dependents block then stays planned, with a warning naming them, and goes through " +
+					"on a later apply once the resource that manages the dependents has removed them.",
+			},
 		},
 	}
 }
 
 func (r *entitiesResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+	if req.Plan.Raw.IsNull() {
 		return
 	}
-	var plan, state entitiesModel
+	var plan entitiesModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || plan.EntitiesJSON.IsUnknown() || plan.DeletionThreshold.IsUnknown() {
 		return
 	}
-	desired, errD := reconcile.ParseSet([]byte(plan.EntitiesJSON.ValueString()))
-	managed, errM := reconcile.ParseSet([]byte(state.EntitiesJSON.ValueString()))
-	if errD != nil || errM != nil || len(managed) == 0 {
+	desired, err := reconcile.ParseSet([]byte(plan.EntitiesJSON.ValueString()))
+	if err != nil {
+		return // validation reports it
+	}
+	bp := plan.Blueprint.ValueString()
+	managed := reconcile.Set{}
+	if !req.State.Raw.IsNull() {
+		var state entitiesModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if managed, err = reconcile.ParseSet([]byte(state.EntitiesJSON.ValueString())); err != nil {
+			return
+		}
+	}
+	counts := reconcile.Count(desired, managed)
+	tflog.Info(ctx, "entities sync plan", map[string]any{"blueprint": bp, "managed": len(managed), "desired": len(desired),
+		"create": counts.Create, "update": counts.Update, "delete": counts.Delete})
+	if counts.Changes() > 0 {
+		resp.Diagnostics.AddWarning(fmt.Sprintf("Sync %s: %d to create, %d to update, %d to delete, of %d entities",
+			bp, counts.Create, counts.Update, counts.Delete, len(desired)),
+			"The diff of entities_json lists each entity that changes; the apply writes only those.")
+	}
+	if len(managed) == 0 {
 		return
 	}
-	plan2 := reconcile.Diff(desired, managed)
-	tflog.Info(ctx, "entities sync plan", map[string]any{
-		"blueprint": plan.Blueprint.ValueString(), "managed": len(managed), "desired": len(desired),
-		"upserts": len(plan2.Upserts), "deletes": len(plan2.Deletes),
-	})
-	fraction := float64(len(plan2.Deletes)) / float64(len(managed))
+	fraction := float64(counts.Delete) / float64(len(managed))
 	if threshold := plan.DeletionThreshold.ValueFloat64(); fraction > threshold {
 		resp.Diagnostics.AddAttributeError(path.Root("entities_json"), "Deletion Threshold Exceeded", fmt.Sprintf(
 			"This plan would delete %d of the %d entities of blueprint %s that this resource manages (%.1f%%), more than "+
 				"deletion_threshold allows (%.1f%%). Nothing was changed. This usually means the JSM read, a filter or the "+
 				"mapping returned far fewer items than before. If the deletions are intended, raise deletion_threshold "+
 				"(1 allows any deletion) for this run, or destroy the resource.",
-			len(plan2.Deletes), len(managed), plan.Blueprint.ValueString(), 100*fraction, 100*threshold))
+			counts.Delete, len(managed), bp, 100*fraction, 100*threshold))
 	}
 }
 
+// Create runs the first sync. Terraform taints a resource whose create
+// returns an error with a state, and replacing a tainted sync would delete
+// and recreate every entity; returning no state would orphan what landed.
+// So once anything may have landed, Create records the planned set and
+// reports what did not land as warnings: the next refresh drops the
+// entities Port does not hold, the next plan shows them as still to create,
+// and every later apply that Port still refuses fails with an error.
 func (r *entitiesResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan entitiesModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -129,14 +161,23 @@ func (r *entitiesResource) Create(ctx context.Context, req resource.CreateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	res := reconcile.Apply(ctx, client, plan.Blueprint.ValueString(), desired, reconcile.Set{}, syncOptions(plan))
-	if res.Failed() {
-		// A failed create taints the resource, and replacing it would delete
-		// what landed: record nothing, and let the next apply upsert again.
-		addSyncError(&resp.Diagnostics, plan.Blueprint.ValueString(), res, " Nothing was recorded in state: the next apply "+
-			"writes every entity again (upserts are idempotent), so it converges once the cause is fixed.")
+	bp := plan.Blueprint.ValueString()
+	res := reconcile.Apply(ctx, client, bp, desired, reconcile.Set{}, syncOptions(plan))
+	if res.Failed() && len(res.Uncertain) > 0 {
+		res.State = r.readBack(ctx, client, bp, res.State)
+	}
+	if res.Failed() && len(res.State) == 0 {
+		addSyncDiagnostics(&resp.Diagnostics, diag.SeverityError, bp, res,
+			"Nothing landed and nothing was recorded in state: the next apply writes every entity again.")
 		return
 	}
+	if res.Failed() {
+		addSyncDiagnostics(&resp.Diagnostics, diag.SeverityWarning, bp, res, fmt.Sprintf("%d of %d entities landed and the "+
+			"state owns them. The first sync of a resource reports what did not land as a warning, because Terraform "+
+			"would replace (delete and recreate) a resource whose create fails; the next plan shows the missing entities "+
+			"as still to create, and an apply that Port still refuses fails.", landed(res, desired), len(desired)))
+	}
+	tflog.Info(ctx, "entities synced", map[string]any{"blueprint": bp, "upserted": res.Upserted})
 	plan.ID = plan.Blueprint
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -145,13 +186,12 @@ func (r *entitiesResource) Read(ctx context.Context, req resource.ReadRequest, r
 	var state entitiesModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	ctx, client := r.client(ctx, &resp.Diagnostics)
-	marker, diags := req.Private.GetKey(ctx, importingKey)
-	resp.Diagnostics.Append(diags...)
-	importing := len(marker) > 0
-	var managed reconcile.Set
-	if !importing {
+	adoption := importedAdoption(ctx, req.Private, &resp.Diagnostics)
+	managed := reconcile.Set{}
+	if adoption == "" {
 		managed = parseEntities(state.EntitiesJSON, &resp.Diagnostics)
 	}
+	owned := withPendingDeletes(ctx, managed, req.Private, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -166,13 +206,15 @@ func (r *entitiesResource) Read(ctx context.Context, req resource.ReadRequest, r
 		addPortError(&resp.Diagnostics, "reading the entities of blueprint "+bp, err)
 		return
 	}
-	var current reconcile.Set
-	if importing {
-		current = reconcile.Adopt(held)
-	} else {
-		current = reconcile.Project(managed, held)
+	var doc []byte
+	switch adoption {
+	case adoptAll:
+		doc, err = json.Marshal(reconcile.Adopt(held))
+	case adoptNamed:
+		doc = []byte("{}")
+	default:
+		doc, err = reconcile.EncodeLike(reconcile.Project(owned, held), managed, []byte(state.EntitiesJSON.ValueString()))
 	}
-	doc, err := json.Marshal(current)
 	if err != nil {
 		resp.Diagnostics.AddError("Encoding Entities Failed", err.Error()+". This is a bug in the provider: please report it.")
 		return
@@ -185,10 +227,12 @@ func (r *entitiesResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if state.CreateMissingRelatedEntities.IsNull() {
 		state.CreateMissingRelatedEntities = types.BoolValue(false)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	if importing {
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, nil)...)
+	if state.DeleteDependents.IsNull() {
+		state.DeleteDependents = types.BoolValue(false)
 	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, nil)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, pendingDeletesKey, nil)...)
 }
 
 func (r *entitiesResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -201,19 +245,30 @@ func (r *entitiesResource) Update(ctx context.Context, req resource.UpdateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	res := reconcile.Apply(ctx, client, plan.Blueprint.ValueString(), desired, actual, syncOptions(plan))
+	bp := plan.Blueprint.ValueString()
+	res := reconcile.Apply(ctx, client, bp, desired, actual, syncOptions(plan))
+	if res.Failed() && len(res.Uncertain) > 0 {
+		res.State = r.readBack(ctx, client, bp, res.State)
+	}
 	plan.ID = plan.Blueprint
-	if res.Failed() {
-		// Record exactly what Port now holds, so that the next plan shows
-		// only what is still missing.
-		doc, err := json.Marshal(res.State)
+	tflog.Info(ctx, "entities synced", map[string]any{"blueprint": bp, "upserted": res.Upserted, "deleted": res.Deleted})
+	blocked := res.BlockedDeletes()
+	resp.Diagnostics.Append(setPendingDeletes(ctx, resp.Private, actual, blocked)...)
+	switch {
+	case !res.Failed():
+	case res.Err == nil && len(blocked) == len(res.Refused):
+		// Only deletes wait for dependents: the state is the plan, and the
+		// private state keeps them owned until a refresh puts them back.
+		addSyncDiagnostics(&resp.Diagnostics, diag.SeverityWarning, bp, res, "Everything else landed. The state keeps "+
+			"the waiting entities, and the next plan deletes them again.")
+	default:
+		doc, err := reconcile.EncodeLike(res.State, desired, []byte(plan.EntitiesJSON.ValueString()))
 		if err == nil {
 			plan.EntitiesJSON = newEntitiesJSON(string(doc))
 		}
-		addSyncError(&resp.Diagnostics, plan.Blueprint.ValueString(), res, " The state records what Port now holds; run apply "+
-			"again once the cause is fixed and only the rest is written.")
+		addSyncDiagnostics(&resp.Diagnostics, diag.SeverityError, bp, res, fmt.Sprintf("The state records the %d owned "+
+			"entities Port now holds; the next apply writes only the rest.", len(res.State)))
 	}
-	tflog.Info(ctx, "entities synced", map[string]any{"blueprint": plan.Blueprint.ValueString(), "upserted": res.Upserted, "deleted": res.Deleted})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -222,29 +277,78 @@ func (r *entitiesResource) Delete(ctx context.Context, req resource.DeleteReques
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	ctx, client := r.client(ctx, &resp.Diagnostics)
 	managed := parseEntities(state.EntitiesJSON, &resp.Diagnostics)
+	owned := withPendingDeletes(ctx, managed, req.Private, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	bp := state.Blueprint.ValueString()
-	deleted, err := client.BulkDelete(ctx, bp, managed.Identifiers(), false)
-	if err == nil || port.IsNotFound(err) {
+	out, err := client.BulkDelete(ctx, bp, owned.Identifiers(), state.DeleteDependents.ValueBool())
+	if port.IsNotFound(err) || (err == nil && len(out.Refused) == 0) {
 		return
 	}
-	for _, id := range deleted {
-		delete(managed, id)
+	for _, id := range out.Deleted {
+		delete(owned, id)
 	}
-	if doc, mErr := json.Marshal(managed); mErr == nil {
+	if doc, mErr := json.Marshal(owned); mErr == nil {
 		state.EntitiesJSON = newEntitiesJSON(string(doc))
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	}
-	addPortError(&resp.Diagnostics, fmt.Sprintf("deleting the entities of blueprint %s (%d of %d deleted)", bp, len(deleted), len(deleted)+len(managed)), err)
+	res := reconcile.Result{State: owned, Deleted: len(out.Deleted), Err: err}
+	for _, f := range out.Refused {
+		res.Refused = append(res.Refused, reconcile.Failure{Identifier: f.Identifier, Operation: "delete", StatusCode: f.StatusCode, Code: f.Code, Message: f.Message})
+	}
+	addSyncDiagnostics(&resp.Diagnostics, diag.SeverityError, bp, res, fmt.Sprintf("The state keeps the %d entities not "+
+		"deleted; destroy again once the cause is fixed (or set delete_dependents = true).", len(owned)))
 }
 
+// ImportState adopts, by default, only the entities the configuration names:
+// the first plan writes them (merge upserts keep what it does not manage)
+// and never deletes another writer's entity. "<blueprint>/*" adopts every
+// entity of the blueprint, for replacing another sync: the first plan then
+// deletes those the configuration does not name, within deletion_threshold.
 func (r *entitiesResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("blueprint"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	bp, adoption := req.ID, adoptNamed
+	if b, all := strings.CutSuffix(req.ID, "/*"); all {
+		bp, adoption = b, adoptAll
+	}
+	if bp == "" || strings.Contains(bp, "/") {
+		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("The import ID %q is neither a blueprint identifier nor "+
+			"<blueprint>/*. Use jsmCustomerRequest to adopt the entities the configuration names, or jsmCustomerRequest/* "+
+			"to adopt every entity of the blueprint.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("blueprint"), bp)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), bp)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("entities_json"), newEntitiesJSON("{}"))...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, []byte(`true`))...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, []byte(strconv.Quote(adoption)))...)
+}
+
+// readBackTimeout bounds the read back after a failed apply, which runs even
+// when the apply was cancelled.
+const readBackTimeout = time.Minute
+
+// readBack settles writes whose outcome is unknown: it returns what Port
+// holds of the candidates. When Port cannot be read either, it keeps every
+// candidate owned (a refresh drops those Port does not hold).
+func (r *entitiesResource) readBack(ctx context.Context, client *port.Client, bp string, candidates reconcile.Set) reconcile.Set {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readBackTimeout)
+	defer cancel()
+	held, err := client.SearchEntities(ctx, bp, port.Search{})
+	if err != nil {
+		tflog.Warn(ctx, "reading back the entities of an unsettled write failed; keeping them owned", map[string]any{"blueprint": bp, "error": err.Error()})
+		return candidates
+	}
+	return reconcile.Project(candidates, held)
+}
+
+func landed(res reconcile.Result, desired reconcile.Set) int {
+	n := 0
+	for id := range res.State {
+		if _, ok := desired[id]; ok {
+			n++
+		}
+	}
+	return n
 }
 
 func parseEntities(v entitiesJSONValue, diags *diag.Diagnostics) reconcile.Set {
@@ -256,11 +360,8 @@ func parseEntities(v entitiesJSONValue, diags *diag.Diagnostics) reconcile.Set {
 }
 
 func syncOptions(m entitiesModel) reconcile.Options {
-	return reconcile.Options{CreateMissingRelatedEntities: m.CreateMissingRelatedEntities.ValueBool()}
-}
-
-func addSyncError(diags *diag.Diagnostics, blueprint string, res reconcile.Result, stateNote string) {
-	diags.AddError("Port Rejected Some Entities", fmt.Sprintf("Syncing blueprint %s: %d entities written, %d deleted, %d failed:%s\n\n"+
-		"Fix the mapping or the blueprint's schema for the entities named above.%s",
-		blueprint, res.Upserted, res.Deleted, len(res.Failures), res.Summary(), stateNote))
+	return reconcile.Options{
+		CreateMissingRelatedEntities: m.CreateMissingRelatedEntities.ValueBool(),
+		DeleteDependents:             m.DeleteDependents.ValueBool(),
+	}
 }

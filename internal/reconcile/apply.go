@@ -2,9 +2,7 @@ package reconcile
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"strings"
+	"net/http"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/port"
 )
@@ -12,40 +10,69 @@ import (
 // Writer is the part of the Port client a sync needs.
 type Writer interface {
 	BulkUpsert(ctx context.Context, blueprint string, entities []port.Entity, opts port.EntityWriteOptions) (port.BulkResult, error)
-	BulkDelete(ctx context.Context, blueprint string, ids []string, deleteDependents bool) ([]string, error)
+	BulkDelete(ctx context.Context, blueprint string, ids []string, deleteDependents bool) (port.DeleteResult, error)
 }
 
 // Options tune the writes of a sync.
 type Options struct {
 	CreateMissingRelatedEntities bool
+	// DeleteDependents deletes, with an entity, the entities that need it
+	// through a required relation (Port's delete_dependents).
+	DeleteDependents bool
 }
 
 // Failure is one entity Port did not take.
 type Failure struct {
 	Identifier string
 	Operation  string // "upsert" or "delete"
+	StatusCode int    // Port's HTTP status for it; 0 when no answer came
+	Code       string // Port's error code, e.g. has_dependents
 	Message    string
 }
 
 // Result is the outcome of Apply.
 type Result struct {
-	// State is what Port holds for the managed set after the writes: the
-	// desired value of every entity Port confirmed, the previous value of
-	// every entity it did not.
-	State    Set
-	Upserted int
-	Deleted  int
-	Failures []Failure
+	// State is the managed view of what Port holds after the writes, for
+	// every entity the resource owns (see the package documentation): the
+	// desired value of each entity Port confirmed or may have written, the
+	// previous value of each it refused or was never sent, and each entity
+	// Port refused to delete.
+	State Set
+	// Uncertain are identifiers whose write may or may not have landed (the
+	// request failed as a whole after it may have reached Port). State
+	// holds their desired value; a read back from Port settles them.
+	Uncertain []string
+	Upserted  int
+	Deleted   int
+	// Refused are entities Port refused one by one: upserts with a 4xx of
+	// their own (data or schema), and deletes blocked by dependents.
+	Refused []Failure
 	// Err is a failure of whole requests (Port unreachable, 5xx after
-	// retries, the context ended); deletes are not attempted after one.
+	// retries, 413, the context ended); deletes are not attempted after one.
 	Err error
 }
 
 // Failed reports whether anything did not land.
-func (r Result) Failed() bool { return r.Err != nil || len(r.Failures) > 0 }
+func (r Result) Failed() bool { return r.Err != nil || len(r.Refused) > 0 }
+
+// Wrote reports whether anything may have been written.
+func (r Result) Wrote() bool { return r.Upserted > 0 || r.Deleted > 0 || len(r.Uncertain) > 0 }
+
+// BlockedDeletes returns the deletes Port refused, keyed by identifier.
+func (r Result) BlockedDeletes() map[string]Failure {
+	out := map[string]Failure{}
+	for _, f := range r.Refused {
+		if f.Operation == "delete" {
+			out[f.Identifier] = f
+		}
+	}
+	return out
+}
 
 // Apply writes the difference between desired and actual: upserts in merge
 // mode (fields the configuration does not manage are kept), then deletes.
+// Deletes Port refuses because other entities need them stay in State, so
+// they stay owned and are planned again by the next run.
 func Apply(ctx context.Context, w Writer, blueprint string, desired, actual Set, opts Options) Result {
 	plan := Diff(desired, actual)
 	res := Result{State: make(Set, len(actual))}
@@ -61,7 +88,14 @@ func Apply(ctx context.Context, w Writer, blueprint string, desired, actual Set,
 		}
 		res.Upserted = len(out.Succeeded)
 		for _, f := range out.Failed {
-			res.Failures = append(res.Failures, Failure{Identifier: f.Identifier, Operation: "upsert", Message: failureMessage(f)})
+			if mayHaveLanded(f) {
+				res.State[f.Identifier] = desired[f.Identifier]
+				res.Uncertain = append(res.Uncertain, f.Identifier)
+				continue
+			}
+			if isRefusal(f) {
+				res.Refused = append(res.Refused, Failure{Identifier: f.Identifier, Operation: "upsert", StatusCode: f.StatusCode, Code: f.Code, Message: f.Message})
+			}
 		}
 		if err != nil {
 			res.Err = err
@@ -69,19 +103,22 @@ func Apply(ctx context.Context, w Writer, blueprint string, desired, actual Set,
 		}
 	}
 	if len(plan.Deletes) > 0 {
-		deleted, err := w.BulkDelete(ctx, blueprint, plan.Deletes, false)
-		gone := make(map[string]bool, len(deleted))
-		for _, id := range deleted {
-			gone[id] = true
+		out, err := w.BulkDelete(ctx, blueprint, plan.Deletes, opts.DeleteDependents)
+		for _, id := range out.Deleted {
 			delete(res.State, id)
 		}
-		res.Deleted = len(deleted)
+		res.Deleted = len(out.Deleted)
+		refused := make(map[string]bool, len(out.Refused))
+		for _, f := range out.Refused {
+			refused[f.Identifier] = true
+			res.Refused = append(res.Refused, Failure{Identifier: f.Identifier, Operation: "delete", StatusCode: f.StatusCode, Code: f.Code, Message: f.Message})
+		}
 		if err != nil {
 			res.Err = err
 			return res
 		}
 		for _, id := range plan.Deletes {
-			if !gone[id] {
+			if !refused[id] {
 				// Port reports only what it deleted; one it did not know is gone too.
 				delete(res.State, id)
 			}
@@ -90,31 +127,18 @@ func Apply(ctx context.Context, w Writer, blueprint string, desired, actual Set,
 	return res
 }
 
-func failureMessage(f port.EntityError) string {
-	parts := []string{fmt.Sprintf("HTTP %d", f.StatusCode)}
-	if f.Code != "" {
-		parts = append(parts, f.Code)
+// mayHaveLanded tells whether a failed upsert may still have been written:
+// its request failed as a whole with a 5xx or with no answer at all, after
+// it may have reached Port.
+func mayHaveLanded(f port.EntityError) bool {
+	if f.Code == "invalid_json" {
+		return false // never sent
 	}
-	if f.Message != "" {
-		parts = append(parts, f.Message)
-	}
-	return strings.Join(parts, ": ")
+	return f.StatusCode == 0 || f.StatusCode >= http.StatusInternalServerError
 }
 
-// Summary describes the failures of a result in one text, every identifier
-// named, for a diagnostic.
-func (r Result) Summary() string {
-	var b strings.Builder
-	for _, f := range r.Failures {
-		fmt.Fprintf(&b, "\n  - %s %s: %s", f.Operation, f.Identifier, f.Message)
-	}
-	if r.Err != nil {
-		var apiErr *port.APIError
-		if errors.As(r.Err, &apiErr) {
-			fmt.Fprintf(&b, "\n  - %s", apiErr.Error())
-		} else {
-			fmt.Fprintf(&b, "\n  - %s", r.Err.Error())
-		}
-	}
-	return b.String()
+// isRefusal tells whether Port refused the entity itself (a 4xx other than
+// 429, which only asks to come back later).
+func isRefusal(f port.EntityError) bool {
+	return f.StatusCode >= 400 && f.StatusCode < 500 && f.StatusCode != http.StatusTooManyRequests
 }

@@ -45,7 +45,7 @@ func write(id string, want, have mapping.Entity) port.Entity {
 		Relations:  withClearedKeys(relationValues(want.Relations), have.Relations),
 	}
 	if want.Title != nil {
-		e.Title = *want.Title
+		e.Title, e.ClearTitle = *want.Title, true
 	}
 	return e
 }
@@ -78,4 +78,30 @@ func relationValues(relations map[string]any) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+// Counts are the sizes of a plan.
+type Counts struct{ Create, Update, Delete int }
+
+// Changes is the number of entities a plan writes.
+func (c Counts) Changes() int { return c.Create + c.Update + c.Delete }
+
+// Count sizes the plan from actual to desired without building its writes.
+func Count(desired, actual Set) Counts {
+	var c Counts
+	for id, want := range desired {
+		have, exists := actual[id]
+		switch {
+		case !exists:
+			c.Create++
+		case !Equal(want, have):
+			c.Update++
+		}
+	}
+	for id := range actual {
+		if _, keep := desired[id]; !keep {
+			c.Delete++
+		}
+	}
+	return c
 }

@@ -19,7 +19,9 @@ func Project(managed Set, held []port.Entity) Set {
 		}
 		e := mapping.Entity{Identifier: pe.Identifier}
 		if m.Title != nil {
-			e.Title = stringOrNil(pe.Title)
+			// Port reads back a title written as "" as null or "".
+			title := pe.Title
+			e.Title = &title
 		}
 		if m.Icon != nil {
 			e.Icon = pe.Icon
@@ -28,7 +30,7 @@ func Project(managed Set, held []port.Entity) Set {
 			e.Team = append([]string{}, pe.Team...)
 		}
 		e.Properties = pick(m.Properties, pe.Properties)
-		e.Relations = pick(m.Relations, pe.Relations)
+		e.Relations = pickRelations(m.Relations, pe.Relations)
 		out[pe.Identifier] = e
 	}
 	return out
@@ -55,6 +57,30 @@ func pick(keys, from map[string]any) map[string]any {
 		out[k] = from[k]
 	}
 	return out
+}
+
+// pickRelations is pick for relations, where an empty many relation and no
+// relation are the same thing: Port may answer either for what was written.
+func pickRelations(keys, from map[string]any) map[string]any {
+	out := pick(keys, from)
+	for k, v := range out {
+		if isEmptyRelation(v) && isEmptyRelation(keys[k]) {
+			out[k] = keys[k]
+		}
+	}
+	return out
+}
+
+func isEmptyRelation(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case []string:
+		return len(x) == 0
+	case []any:
+		return len(x) == 0
+	}
+	return false
 }
 
 func nonNull(m map[string]any) map[string]any {

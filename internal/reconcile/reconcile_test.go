@@ -147,11 +147,13 @@ func TestApplyPartialFailureKeepsStateEqualToPort(t *testing.T) {
 	ctx := context.Background()
 	srv.FailBulkEntities("10003", "10030")
 	res := Apply(ctx, c, "req", requestSet(40, "open"), Set{}, Options{})
-	if !res.Failed() || len(res.Failures) != 2 {
-		t.Fatalf("failures %+v", res.Failures)
+	if !res.Failed() || len(res.Refused) != 2 {
+		t.Fatalf("failures %+v", res.Refused)
 	}
-	if !strings.Contains(res.Summary(), "upsert 10003") || !strings.Contains(res.Summary(), "upsert 10030") {
-		t.Fatalf("summary does not name every failure: %s", res.Summary())
+	for i, id := range []string{"10003", "10030"} {
+		if f := res.Refused[i]; f.Identifier != id || f.Operation != "upsert" || f.StatusCode == 0 || f.Message == "" {
+			t.Fatalf("refusal %d is %+v, want %s with Port's status and message", i, f, id)
+		}
 	}
 	held, err := c.SearchEntities(ctx, "req", port.Search{})
 	if err != nil {

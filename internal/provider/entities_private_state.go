@@ -1,0 +1,90 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/reconcile"
+)
+
+// Private state of portjsm_entities, kept by Terraform beside the state and
+// never shown in plans.
+const (
+	// pendingDeletesKey holds the owned entities whose delete Port refused
+	// because others need them, as entities_json. A successful apply must
+	// return the planned entities_json, which no longer names them; the next
+	// refresh puts them back into the state, so they stay owned and planned.
+	pendingDeletesKey = "pending_deletes"
+
+	// adoptNamed and adoptAll are the values of importingKey after an import
+	// by blueprint and by "<blueprint>/*".
+	adoptNamed = "named"
+	adoptAll   = "all"
+)
+
+// privateState is what Read, Update and Delete receive and return.
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}
+
+type privateStateSetter interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// importedAdoption returns how a just imported resource adopts entities, or
+// "" when it was not just imported.
+func importedAdoption(ctx context.Context, private privateState, diags *diag.Diagnostics) string {
+	raw, d := private.GetKey(ctx, importingKey)
+	diags.Append(d...)
+	var adoption string
+	if len(raw) > 0 && json.Unmarshal(raw, &adoption) != nil {
+		adoption = adoptAll // a marker written before the import forms existed
+	}
+	return adoption
+}
+
+// withPendingDeletes returns the owned set: managed plus the entities whose
+// delete is waiting for dependents.
+func withPendingDeletes(ctx context.Context, managed reconcile.Set, private privateState, diags *diag.Diagnostics) reconcile.Set {
+	raw, d := private.GetKey(ctx, pendingDeletesKey)
+	diags.Append(d...)
+	if len(raw) == 0 {
+		return managed
+	}
+	pending, err := reconcile.ParseSet(raw)
+	if err != nil {
+		diags.AddError("Invalid Private State", "The entities waiting for deletion could not be read: "+err.Error()+
+			". This is a bug in the provider: please report it.")
+		return managed
+	}
+	owned := make(reconcile.Set, len(managed)+len(pending))
+	for id, e := range pending {
+		owned[id] = e
+	}
+	for id, e := range managed {
+		owned[id] = e
+	}
+	return owned
+}
+
+// setPendingDeletes records the owned entities whose delete Port refused.
+func setPendingDeletes(ctx context.Context, private privateStateSetter, actual reconcile.Set, blocked map[string]reconcile.Failure) diag.Diagnostics {
+	if len(blocked) == 0 {
+		return private.SetKey(ctx, pendingDeletesKey, nil)
+	}
+	pending := make(reconcile.Set, len(blocked))
+	for id := range blocked {
+		if e, ok := actual[id]; ok {
+			pending[id] = e
+		}
+	}
+	doc, err := json.Marshal(pending)
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Encoding Entities Failed", err.Error()+". This is a bug in the provider: please report it.")
+		return diags
+	}
+	return private.SetKey(ctx, pendingDeletesKey, doc)
+}
