@@ -1,6 +1,8 @@
 package fakeport
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -149,5 +151,31 @@ func TestConcurrentUse(t *testing.T) {
 	srv.RateLimitEvery(0, 0)
 	if n := c.must(http.StatusOK, "GET", "/v1/blueprints/jsmServiceDesk/entities-count", nil)["count"].(float64); int(n) != len(srv.Entities("jsmServiceDesk")) {
 		t.Fatalf("count %v disagrees with Entities", n)
+	}
+}
+
+func TestLoseAnswersAfterTheWriteLanded(t *testing.T) {
+	srv, c := newFake(t)
+	seedBlueprints(c)
+	srv.LoseAnswers("POST", "/v1/blueprints/jsmServiceDesk/entities/bulk", http.StatusBadGateway, 1)
+	c.wantError(http.StatusBadGateway, "bad_gateway", "POST", "/v1/blueprints/jsmServiceDesk/entities/bulk?upsert=true",
+		map[string]any{"entities": []any{desk("1")}})
+	if _, ok := srv.Entity("jsmServiceDesk", "1"); !ok {
+		t.Fatal("the write whose answer was lost did not land")
+	}
+	srv.LoseAnswers("POST", "/v1/blueprints/jsmServiceDesk/entities/bulk", 0, 1)
+	body, err := json.Marshal(map[string]any{"entities": []any{desk("2")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("POST", srv.URL()+"/v1/blueprints/jsmServiceDesk/entities/bulk?upsert=true", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Content-Type", "application/json")
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("a lost answer with status 0 answered %d, want the connection closed", resp.StatusCode)
+	}
+	if _, ok := srv.Entity("jsmServiceDesk", "2"); !ok {
+		t.Fatal("the write whose connection was dropped did not land")
 	}
 }

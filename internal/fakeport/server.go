@@ -20,6 +20,7 @@ type Server struct {
 	st     *store
 
 	migrations migrations
+	lost       lostAnswers
 }
 
 type config struct {
@@ -124,6 +125,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.actor = who
 	}
 	status, body, err := rt.handle(s, c)
+	if lostStatus, lost := s.lost.lose(r.Method, r.URL.Path); lost {
+		writeLostAnswer(w, lostStatus)
+		return
+	}
 	if err != nil {
 		writeError(w, err)
 		return

@@ -1,0 +1,174 @@
+package provider
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/fakeport"
+	"github.com/portjsm/terraform-provider-portjsm/internal/reconcile"
+)
+
+// syncRig drives testdata/convergence, two syncs (desks, then requests that
+// need their desk through a required relation), with the real Terraform CLI
+// against a fake Port, one apply at a time, as a scheduled CI job would.
+type syncRig struct {
+	t    *testing.T
+	port *fakeport.Server
+	tf   *terraformCLI
+}
+
+const (
+	rigDesks    = "portjsm_entities.desks"
+	rigRequests = "portjsm_entities.requests"
+)
+
+func newSyncRig(t *testing.T, opts ...fakeport.Option) *syncRig {
+	t.Helper()
+	srv := startPort(t, opts...)
+	mustEdit(t, srv.PutBlueprint(map[string]any{
+		"identifier": "desk", "title": "Desk",
+		"schema": map[string]any{"properties": map[string]any{"name": map[string]any{"type": "string"}}},
+	}))
+	mustEdit(t, srv.PutBlueprint(map[string]any{
+		"identifier": "request", "title": "Request",
+		"schema": map[string]any{"properties": map[string]any{
+			"status": map[string]any{"type": "string"}, "size": map[string]any{"type": "number"},
+		}},
+		"relations": map[string]any{
+			"desk":     map[string]any{"target": "desk", "required": true, "many": false},
+			"watchers": map[string]any{"target": "desk", "required": false, "many": true},
+		},
+	}))
+	return &syncRig{t: t, port: srv, tf: newTerraformCLI(t, "testdata/convergence", nil)}
+}
+
+// exec runs a terraform command and returns its output and exit code.
+func (c *terraformCLI) exec(args ...string) (string, int) {
+	c.t.Helper()
+	cmd := exec.Command(c.bin, append([]string{"-chdir=" + c.dir}, args...)...)
+	cmd.Env = c.environ
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		if _, exited := err.(*exec.ExitError); !exited {
+			c.t.Fatalf("terraform %s: %v", strings.Join(args, " "), err)
+		}
+	}
+	return out.String(), cmd.ProcessState.ExitCode()
+}
+
+// interrupted runs a terraform command and sends it SIGINT after delay, as
+// a cancelled CI job does; Terraform then asks the provider to stop.
+func (c *terraformCLI) interrupted(delay time.Duration, args ...string) (string, int) {
+	c.t.Helper()
+	cmd := exec.Command(c.bin, append([]string{"-chdir=" + c.dir}, args...)...)
+	cmd.Env = c.environ
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		c.t.Fatal(err)
+	}
+	timer := time.AfterFunc(delay, func() { _ = cmd.Process.Signal(syscall.SIGINT) })
+	defer timer.Stop()
+	_ = cmd.Wait()
+	return out.String(), cmd.ProcessState.ExitCode()
+}
+
+// setSource writes the two entity sets (and extra variables) the next
+// command reads.
+func (r *syncRig) setSource(desks, requests reconcile.Set, extra map[string]any) {
+	r.t.Helper()
+	vars := map[string]any{"port_base_url": r.port.URL(), "desks": encodeSet(r.t, desks), "requests": encodeSet(r.t, requests)}
+	for k, v := range extra {
+		vars[k] = v
+	}
+	doc, err := json.Marshal(vars)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(r.tf.dir, "terraform.tfvars.json"), doc, 0o600); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+func (r *syncRig) apply() (string, int) {
+	return r.tf.exec("apply", "-auto-approve", "-input=false", "-no-color")
+}
+
+func (r *syncRig) plan() (string, int) {
+	return r.tf.exec("plan", "-detailed-exitcode", "-input=false", "-no-color")
+}
+
+// owned returns the entities a resource's state records, by identifier.
+func (r *syncRig) owned(address string) reconcile.Set {
+	r.t.Helper()
+	out, code := r.tf.exec("show", "-json")
+	if code != 0 {
+		r.t.Fatalf("terraform show: %s", out)
+	}
+	var doc struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Address string
+					Values  struct {
+						EntitiesJSON string `json:"entities_json"`
+					}
+				}
+			} `json:"root_module"`
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		r.t.Fatalf("terraform show -json: %v\n%s", err, out)
+	}
+	for _, res := range doc.Values.RootModule.Resources {
+		if res.Address == address {
+			set, err := reconcile.ParseSet([]byte(res.Values.EntitiesJSON))
+			if err != nil {
+				r.t.Fatal(err)
+			}
+			return set
+		}
+	}
+	return reconcile.Set{}
+}
+
+func encodeSet(t *testing.T, s reconcile.Set) string {
+	t.Helper()
+	if s == nil {
+		s = reconcile.Set{}
+	}
+	doc, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(doc)
+}
+
+func mustApply(t *testing.T, r *syncRig, wantCode int, fragments ...string) string {
+	t.Helper()
+	out, code := r.apply()
+	if code != wantCode {
+		t.Fatalf("apply exited %d, want %d:\n%s", code, wantCode, out)
+	}
+	for _, f := range fragments {
+		if !strings.Contains(strings.Join(strings.Fields(out), " "), f) {
+			t.Fatalf("apply output lacks %q:\n%s", f, out)
+		}
+	}
+	return out
+}
+
+func mustPlanEmpty(t *testing.T, r *syncRig) {
+	t.Helper()
+	if out, code := r.plan(); code != 0 {
+		t.Fatalf("the plan is not empty (exit %d):\n%s", code, out)
+	}
+}
