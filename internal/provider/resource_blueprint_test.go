@@ -174,4 +174,44 @@ func TestAccBlueprintDeleteWithEntities(t *testing.T) {
 	if _, ok := srv.Blueprint("jsmOrganization"); ok {
 		t.Fatal("force_delete_entities did not let the blueprint be destroyed")
 	}
+	// Port deletes the entities in a background migration: the provider must
+	// have waited for it before deleting the blueprint.
+	if n := srv.RequestCount("GET", "/v1/migrations/{migration}"); n == 0 {
+		t.Fatal("the provider deleted the blueprint without waiting for Port's migration")
+	}
+}
+
+// TestAccBlueprintRemovedCollectionKeepsUIEntries is situation 7 of the
+// convergence issue: removing calculation_properties and relations from the
+// configuration removes the managed entries only, not those the UI added.
+func TestAccBlueprintRemovedCollectionKeepsUIEntries(t *testing.T) {
+	srv := startPort(t)
+	step := func(manage bool) resource.TestStep {
+		vars := portVariables(srv)
+		vars["manage_collections"] = config.BoolVariable(manage)
+		return resource.TestStep{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			ConfigFile:               config.StaticFile("testdata/blueprint_collections.tf"),
+			ConfigVariables:          vars,
+			ConfigPlanChecks:         resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		}
+	}
+	removed := step(false)
+	removed.PreConfig = func() {
+		mustEdit(t, srv.EditBlueprint("service", func(doc map[string]any) {
+			doc["calculationProperties"].(map[string]any)["ui_added"] = map[string]any{"title": "UI", "type": "string", "calculation": ".title"}
+			doc["relations"].(map[string]any)["ui_relation"] = map[string]any{"target": "squad", "required": false, "many": true}
+		}))
+	}
+	removed.Check = func(*terraform.State) error {
+		doc, _ := srv.Blueprint("service")
+		if at(doc, "calculationProperties", "managed") != nil || at(doc, "relations", "owner") != nil {
+			t.Errorf("the entries the configuration stopped managing are still in Port: %v", doc)
+		}
+		if at(doc, "calculationProperties", "ui_added") == nil || at(doc, "relations", "ui_relation") == nil {
+			t.Errorf("removing the attributes deleted what the UI added beside them: %v", doc)
+		}
+		return nil
+	}
+	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{step(true), removed}})
 }

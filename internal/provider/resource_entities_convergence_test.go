@@ -192,3 +192,43 @@ func TestAccSyncEmptyValuesRoundTrip(t *testing.T) {
 	}
 	mustPlanEmpty(t, r)
 }
+
+// TestAccSyncImportAdoptsOnlyWhatIsNamed is situation 4: importing by
+// blueprint adopts the entities the configuration names, so the first apply
+// deletes nothing another writer made; "<blueprint>/*" adopts them all.
+func TestAccSyncImportAdoptsOnlyWhatIsNamed(t *testing.T) {
+	srv := startPortWithService(t)
+	mustEdit(t, srv.PutEntity("squad", map[string]any{"identifier": "platform", "title": "Platform"}))
+	for i := range 30 {
+		mustEdit(t, srv.PutEntity("service", map[string]any{"identifier": fmt.Sprint("svc-", i), "title": "Old title", "team": []any{"ops"}}))
+	}
+	for i := range 5 {
+		mustEdit(t, srv.PutEntity("service", map[string]any{"identifier": fmt.Sprint("by-hand-", i), "title": "Made by hand"}))
+	}
+	tf := newTerraformCLI(t, "testdata/import_named", map[string]string{"TF_VAR_port_base_url": srv.URL()})
+	tf.run([]int{0}, "import", "-input=false", "-no-color", "portjsm_entities.services", "service")
+	out := tf.run([]int{2}, "plan", "-detailed-exitcode", "-input=false", "-no-color")
+	if strings.Contains(out, "by-hand") || !strings.Contains(out, "0 to delete") {
+		t.Fatalf("the first plan after an import by blueprint touches entities the configuration does not name:\n%s", out)
+	}
+	tf.run([]int{0}, "apply", "-auto-approve", "-input=false", "-no-color")
+	if n := len(srv.Entities("service")); n != 35 {
+		t.Fatalf("Port holds %d services after the apply, want the 30 configured and the 5 made by hand", n)
+	}
+	if e, _ := srv.Entity("service", "svc-3"); e["title"] != "Service 3" || fmt.Sprint(e["team"]) != "[ops]" {
+		t.Fatalf("an adopted entity is %v, want the configured title and the team Port held", e)
+	}
+	tf.run([]int{0}, "plan", "-detailed-exitcode", "-input=false", "-no-color")
+
+	tf.run([]int{0}, "state", "rm", "portjsm_entities.services")
+	tf.run([]int{0}, "import", "-input=false", "-no-color", "portjsm_entities.services", "service/*")
+	out = tf.run([]int{2}, "plan", "-detailed-exitcode", "-input=false", "-no-color")
+	if !regexp.MustCompile(`0 to create, \d+ to update, 5 to delete, of 30 entities`).MatchString(out) {
+		t.Fatalf("the plan after importing service/* does not delete the 5 entities the configuration does not name:\n%s", out)
+	}
+	tf.run([]int{0}, "apply", "-auto-approve", "-input=false", "-no-color")
+	if n := len(srv.Entities("service")); n != 30 {
+		t.Fatalf("Port holds %d services, want 30", n)
+	}
+	tf.run([]int{0}, "destroy", "-auto-approve", "-input=false", "-no-color")
+}

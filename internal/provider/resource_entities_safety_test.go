@@ -76,7 +76,7 @@ func TestAccSyncPartialBulkFailure(t *testing.T) {
 		}
 		f.port.FailBulkEntities(ids[1], ids[2])
 	}
-	failing.ExpectError = errorMatching("Port Rejected Some Entities", "1 entities written", "2 failed", "upsert "+ids[1], "upsert "+ids[2])
+	failing.ExpectError = errorMatching("Port Refused Some Entities", "Port refused 2 entities", ids[1], ids[2], "the next apply writes only the rest")
 
 	// Without a refresh, the next plan shows the state as stored: it must
 	// plan exactly the two entities Port refused, and applying it converges.
@@ -128,15 +128,25 @@ func TestAccSyncEfficiency(t *testing.T) {
 
 // TestAccSyncFirstSyncPartialFailure makes Port refuse two entities of the
 // very first sync. A failed create would taint the resource, and replacing
-// it would delete what landed, so nothing is recorded: the next apply
-// upserts everything again and converges, with no delete in between.
+// it would delete what landed, so the create records the plan and warns:
+// the refresh drops the two entities Port does not hold, the next plan
+// creates them, and the next apply converges with no delete in between.
 func TestAccSyncFirstSyncPartialFailure(t *testing.T) {
 	f := newSyncFixture(t, fakejsm.TenantOptions{Seed: 28, Requests: 30})
 	tenant := f.jsm.Tenant()
 	ids := tenant.RequestIDs()
 	first := f.step("sync_mapping", nil)
 	first.PreConfig = func() { f.port.FailBulkEntities(ids[4], ids[9]) }
-	first.ExpectError = errorMatching("Port Rejected Some Entities", "28 entities written", "2 failed", "upsert "+ids[4], "upsert "+ids[9], "Nothing was recorded in state")
+	first.ExpectNonEmptyPlan = true
+	first.ConfigPlanChecks = resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+		entityChangesCheck{address: "portjsm_entities.customer_requests", created: 2},
+	}}
+	first.Check = func(*terraform.State) error {
+		if n := len(f.port.Entities("jsmCustomerRequest")); n != 28 {
+			return fmt.Errorf("Port holds %d requests, want the 28 it took", n)
+		}
+		return nil
+	}
 	retry := f.step("sync_mapping", nil)
 	retry.PreConfig = func() {
 		f.port.FailBulkEntities()
@@ -146,6 +156,9 @@ func TestAccSyncFirstSyncPartialFailure(t *testing.T) {
 	retry.Check = func(*terraform.State) error {
 		if n := f.port.RequestCount("POST", "/v1/blueprints/{blueprint}/bulk/entities/delete"); n != 0 {
 			return fmt.Errorf("converging made %d bulk deletes", n)
+		}
+		if got := f.port.BulkSizes(); len(got) != 1 || got[0] != 2 {
+			return fmt.Errorf("converging wrote bulk requests of %v entities, want one of the 2 refused", got)
 		}
 		return portHolds(t, f.port, seedEntities(t, tenant))
 	}

@@ -362,7 +362,7 @@ func TestAccEntitiesImport(t *testing.T) {
 			ConfigVariables:          portVariables(srv),
 			ResourceName:             "portjsm_entities.services",
 			ImportState:              true,
-			ImportStateId:            "service",
+			ImportStateId:            "service/*",
 			ImportStateVerify:        true,
 			ImportStateCheck: func(states []*terraform.InstanceState) error {
 				set, err := reconcile.ParseSet([]byte(states[0].Attributes["entities_json"]))

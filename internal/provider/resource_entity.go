@@ -196,6 +196,7 @@ func (r *entityResource) Update(ctx context.Context, req resource.UpdateRequest,
 		addPortError(&resp.Diagnostics, "reading entity "+entityAddress(plan)+" before updating it", err)
 		return
 	}
+	keepUnmanagedFields(&desired, current, plan, state)
 	desired.Properties = mergeObjects(current.Properties, desired.Properties, previous.Properties)
 	desired.Relations = mergeObjects(current.Relations, desired.Relations, previous.Relations)
 	opts := port.EntityWriteOptions{Upsert: true, CreateMissingRelatedEntities: plan.CreateMissingRelatedEntities.ValueBool()}
@@ -205,6 +206,22 @@ func (r *entityResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 	plan.ID = types.StringValue(entityAddress(plan))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// keepUnmanagedFields keeps the title, icon and team Port holds when the
+// configuration never set them (often set in Port's UI): the update replaces
+// the whole entity, so they would otherwise be erased. A field the
+// configuration stopped setting is cleared.
+func keepUnmanagedFields(desired *port.Entity, current *port.Entity, plan, state entityModel) {
+	if plan.Title.IsNull() && state.Title.IsNull() {
+		desired.Title = current.Title
+	}
+	if plan.Icon.IsNull() && state.Icon.IsNull() {
+		desired.Icon = current.Icon
+	}
+	if plan.Team.IsNull() && state.Team.IsNull() {
+		desired.Team = current.Team
+	}
 }
 
 func (r *entityResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

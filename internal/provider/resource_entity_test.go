@@ -117,3 +117,31 @@ func TestAccEntityLifecycle(t *testing.T) {
 		t.Fatal("destroy left entities in Port")
 	}
 }
+
+// TestAccEntityKeepsWhatTheUISet is situation 3 of the convergence issue: a
+// configuration that sets no title, icon or team changes a property; the
+// title, icon and team set in Port's UI survive the update.
+func TestAccEntityKeepsWhatTheUISet(t *testing.T) {
+	srv := startPortWithService(t)
+	version := func(v int) resource.TestStep {
+		step := entityStep(srv, config.Variables{"properties": config.ObjectVariable(map[string]config.Variable{"version": config.IntegerVariable(v)})}, nil)
+		step.ConfigPlanChecks = resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+		return step
+	}
+	uiEdit := version(2)
+	uiEdit.PreConfig = func() {
+		mustEdit(t, srv.PutEntity("service", map[string]any{"identifier": "api", "title": "Set in the UI", "icon": "Jira",
+			"team": []any{"ops"}, "properties": map[string]any{"version": 1}}))
+	}
+	uiEdit.Check = func(*terraform.State) error {
+		e, _ := srv.Entity("service", "api")
+		if e["title"] != "Set in the UI" || e["icon"] != "Jira" || !reflect.DeepEqual(e["team"], []any{"ops"}) {
+			t.Errorf("the update erased what the UI set: title %v, icon %v, team %v", e["title"], e["icon"], e["team"])
+		}
+		if got := at(e, "properties", "version"); got != float64(2) {
+			t.Errorf("version is %v, want 2", got)
+		}
+		return nil
+	}
+	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{version(1), uiEdit}})
+}
