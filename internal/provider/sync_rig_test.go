@@ -140,6 +140,44 @@ func (r *syncRig) owned(address string) reconcile.Set {
 	return reconcile.Set{}
 }
 
+// pending returns the entities a resource owns whose delete waits for
+// dependents: the private state Terraform keeps beside its attributes.
+func (r *syncRig) pending(address string) reconcile.Set {
+	r.t.Helper()
+	raw, err := os.ReadFile(filepath.Join(r.tf.dir, "terraform.tfstate"))
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	var state struct {
+		Resources []struct {
+			Type, Name string
+			Instances  []struct {
+				Private []byte `json:"private"`
+			}
+		}
+	}
+	if err := json.Unmarshal(raw, &state); err != nil {
+		r.t.Fatal(err)
+	}
+	for _, res := range state.Resources {
+		if res.Type+"."+res.Name != address || len(res.Instances) == 0 || len(res.Instances[0].Private) == 0 {
+			continue
+		}
+		var private map[string][]byte // the framework keeps each key's JSON as bytes
+		if err := json.Unmarshal(res.Instances[0].Private, &private); err != nil {
+			r.t.Fatalf("the private state of %s: %v", address, err)
+		}
+		if doc := private[pendingDeletesKey]; len(doc) > 0 {
+			set, err := reconcile.ParseSet(doc)
+			if err != nil {
+				r.t.Fatal(err)
+			}
+			return set
+		}
+	}
+	return reconcile.Set{}
+}
+
 func encodeSet(t *testing.T, s reconcile.Set) string {
 	t.Helper()
 	if s == nil {
