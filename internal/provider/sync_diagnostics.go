@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -27,13 +28,22 @@ func addSyncDiagnostics(diags *diag.Diagnostics, severity diag.Severity, bluepri
 	if severity == diag.SeverityWarning {
 		add = diags.AddWarning
 	}
-	var refused, waiting []reconcile.Failure
+	var refused, tooLarge, waiting []reconcile.Failure
 	for _, f := range res.Refused {
-		if f.Operation == "delete" {
+		switch {
+		case f.Operation == "delete":
 			waiting = append(waiting, f)
-		} else {
+		case f.StatusCode == http.StatusRequestEntityTooLarge:
+			tooLarge = append(tooLarge, f)
+		default:
 			refused = append(refused, f)
 		}
+	}
+	if len(tooLarge) > 0 {
+		add("Entities Too Large", fmt.Sprintf("%d entities of blueprint %s are larger than the 1 MiB Port accepts in one "+
+			"request and were not sent:%s\n\nMake them smaller: leave long fields (descriptions, comments, expanded "+
+			"objects) out of the mapping or shorten them with JQ. They stay planned until they land. %s",
+			len(tooLarge), blueprint, groupFailures(tooLarge), stateNote))
 	}
 	if len(refused) > 0 {
 		add("Port Refused Some Entities", fmt.Sprintf("Port refused %d entities of blueprint %s:%s\n\nEach refusal is about "+
@@ -130,7 +140,10 @@ func failureText(f reconcile.Failure) string {
 		parts = append(parts, f.Code)
 	}
 	if f.Message != "" {
-		parts = append(parts, strings.TrimSuffix(f.Message, "."))
+		// Port names the entity in its message; without the name, the same
+		// refusal of many entities is one line.
+		msg := strings.ReplaceAll(f.Message, strconv.Quote(f.Identifier), `"<identifier>"`)
+		parts = append(parts, strings.TrimSuffix(msg, "."))
 	}
 	return strings.Join(parts, ": ")
 }

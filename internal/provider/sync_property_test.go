@@ -84,7 +84,8 @@ func runSyncSequence(t *testing.T, seed uint64, steps int) int {
 		var code int
 		if fault == "interrupt" {
 			r.port.SetLatency(time.Duration(20+m.rng.IntN(30)) * time.Millisecond)
-			out, code = r.tf.interrupted(time.Duration(300+m.rng.IntN(1500))*time.Millisecond, "apply", "-auto-approve", "-input=false", "-no-color")
+			r.port.ResetCounters()
+			out, code = r.tf.interruptedWhen(r.bulkWritesSeen(1+m.rng.IntN(3)), "apply", "-auto-approve", "-input=false", "-no-color")
 		} else {
 			out, code = r.apply()
 		}

@@ -64,9 +64,10 @@ func (c *terraformCLI) exec(args ...string) (string, int) {
 	return out.String(), cmd.ProcessState.ExitCode()
 }
 
-// interrupted runs a terraform command and sends it SIGINT after delay, as
-// a cancelled CI job does; Terraform then asks the provider to stop.
-func (c *terraformCLI) interrupted(delay time.Duration, args ...string) (string, int) {
+// interruptedWhen runs a terraform command and sends it SIGINT, as a
+// cancelled CI job does, once ready reports true (polled every 10ms);
+// Terraform then asks the provider to stop.
+func (c *terraformCLI) interruptedWhen(ready func() bool, args ...string) (string, int) {
 	c.t.Helper()
 	cmd := exec.Command(c.bin, append([]string{"-chdir=" + c.dir}, args...)...)
 	cmd.Env = c.environ
@@ -75,10 +76,28 @@ func (c *terraformCLI) interrupted(delay time.Duration, args ...string) (string,
 	if err := cmd.Start(); err != nil {
 		c.t.Fatal(err)
 	}
-	timer := time.AfterFunc(delay, func() { _ = cmd.Process.Signal(syscall.SIGINT) })
-	defer timer.Stop()
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(10 * time.Millisecond):
+				if ready() {
+					_ = cmd.Process.Signal(syscall.SIGINT)
+					return
+				}
+			}
+		}
+	}()
 	_ = cmd.Wait()
+	close(done)
 	return out.String(), cmd.ProcessState.ExitCode()
+}
+
+// bulkWritesSeen reports whether Port has received at least n bulk upserts.
+func (r *syncRig) bulkWritesSeen(n int) func() bool {
+	return func() bool { return r.port.RequestCount("POST", "/v1/blueprints/{blueprint}/entities/bulk") >= n }
 }
 
 // setSource writes the two entity sets (and extra variables) the next
