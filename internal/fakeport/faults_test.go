@@ -168,7 +168,7 @@ func TestLoseAnswersAfterTheWriteLanded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, _ := http.NewRequest("POST", srv.URL()+"/v1/blueprints/jsmServiceDesk/entities/bulk?upsert=true", bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, srv.URL()+"/v1/blueprints/jsmServiceDesk/entities/bulk?upsert=true", bytes.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	req.Header.Set("Content-Type", "application/json")
 	if resp, err := http.DefaultClient.Do(req); err == nil {

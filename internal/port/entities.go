@@ -114,7 +114,7 @@ func (c *Client) WaitForMigration(ctx context.Context, id string) error {
 			Migration Migration `json:"migration"`
 		}
 		if err := c.do(ctx, request{method: http.MethodGet, path: escapedPath("v1", "migrations", id), idempotent: true}, &ans); err != nil {
-			return fmt.Errorf("waiting for Port's migration %s: %w", id, err)
+			return fmt.Errorf("waiting for the migration %s in Port: %w", id, err)
 		}
 		m := ans.Migration
 		c.logger.Debug(ctx, "Port migration", map[string]any{"migration": id, "status": m.Status, "polls": polls})
@@ -122,11 +122,11 @@ func (c *Client) WaitForMigration(ctx context.Context, id string) error {
 		case MigrationCompleted:
 			return nil
 		case MigrationFailed, MigrationCancelled:
-			return fmt.Errorf("Port's migration %s ended %s: %s", id, m.Status, m.FailureReason)
+			return fmt.Errorf("the migration %s in Port ended %s: %s", id, m.Status, m.FailureReason)
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("waiting for Port's migration %s (last status %s): %w", id, m.Status, ctx.Err())
+			return fmt.Errorf("waiting for the migration %s in Port (last status %s): %w", id, m.Status, ctx.Err())
 		case <-time.After(pause):
 		}
 		pause = min(2*pause, MigrationPollInterval)

@@ -79,4 +79,3 @@ func TestAccSyncErrorsByCause(t *testing.T) {
 		mustPlanEmpty(t, r)
 	})
 }
-

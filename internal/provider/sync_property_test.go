@@ -328,4 +328,3 @@ func subset(got, want any) ([]byte, []byte) {
 	b, _ := json.Marshal(wanted)
 	return a, b
 }
-

@@ -3,6 +3,7 @@ package provider
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -57,7 +58,7 @@ func (c *terraformCLI) exec(args ...string) (string, int) {
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
-		if _, exited := err.(*exec.ExitError); !exited {
+		if exitErr := (*exec.ExitError)(nil); !errors.As(err, &exitErr) {
 			c.t.Fatalf("terraform %s: %v", strings.Join(args, " "), err)
 		}
 	}

@@ -109,7 +109,10 @@ func encodeEntityLike(e mapping.Entity, raw json.RawMessage) ([]byte, error) {
 // object, keeping the prior bytes of each unchanged value.
 func encodeObjectLike(values map[string]any, raw json.RawMessage) (json.RawMessage, error) {
 	var prior map[string]json.RawMessage
-	if json.Unmarshal(raw, &prior) != nil || (len(values) == 0 && len(prior) == 0) {
+	if err := json.Unmarshal(raw, &prior); err != nil {
+		prior = nil // not an object before: encode the values canonically
+	}
+	if len(values) == 0 && len(prior) == 0 && len(raw) > 0 {
 		return raw, nil
 	}
 	out := make(map[string]json.RawMessage, len(values))
