@@ -202,6 +202,7 @@ func (s *Server) requests(c *call) response {
 	if bad != nil {
 		return *bad
 	}
+	s.stirBeforePage()
 	t := s.tenant
 	t.mu.RLock()
 	defer t.mu.RUnlock()
@@ -218,7 +219,9 @@ func (s *Server) requests(c *call) response {
 	}
 	idx := t.matching(f)
 	ex := parseExpand(c.query["expand"])
-	return s.page(c, p, len(idx), requestExpands, func(i int) []byte { return t.requestJSONExpanded(t.requests[idx[i]], ex) })
+	return s.page(c, p, len(idx), requestExpands, func(i int) []byte {
+		return t.requestJSONExpanded(t.requests[idx[t.requestAt(i, len(idx))]], ex)
+	})
 }
 
 // GET /request/{issueIdOrKey}
