@@ -54,8 +54,14 @@ type Listing struct {
 // skips an item over a page boundary shows as another item read twice. So a
 // read that repeats an id is followed by another read, and the result is the
 // union of the reads (an item any read saw exists or existed during this
-// run), until a read repeats nothing or MaxReads reads were made; then the
-// Listing says it did not settle. Repeats that no move explains, an id twice
+// run). A read of a list whose items only move or are added misses at most
+// as many items as it repeats, so the reads stop once the last one repeats
+// nothing, or the earlier reads hold at least as many items the last one did
+// not see as it repeated: then the union provably holds every item that
+// existed throughout. After MaxReads reads the union is returned and the
+// Listing says it did not settle. A request deleted during a read can hide
+// a neighbour without any repeat; nothing in offset paging can see that, and
+// the next run reads the neighbour again. Repeats that no move explains, an id twice
 // within one page or a page that repeats an earlier run of items, mean a
 // broken server or proxy: the list is read once more, and if that read is
 // broken too, List fails with a PagingError naming the pages and ids.
@@ -82,12 +88,19 @@ func (c *Client) List(ctx context.Context, path string, opts ListOptions) (*List
 		if merged == nil && len(d.repeated) == 0 {
 			return &Listing{Items: d.items, Reads: reads + boolInt(broken != nil), Settled: true}, nil
 		}
+		recovered := 0
 		if merged == nil {
 			merged = newUnion(len(d.items))
+		} else {
+			recovered = merged.notIn(d)
 		}
 		merged.add(d)
-		if len(d.repeated) == 0 || reads >= c.cfg.MaxReads {
-			return merged.listing(reads+boolInt(broken != nil), d, opts.MaxItems), nil
+		// A read of a list that only moves misses at most as many items as
+		// it repeats. So once earlier reads hold at least that many items
+		// this read missed, they hold every one of them: the union is whole.
+		settled := recovered >= len(d.repeated)
+		if settled || reads >= c.cfg.MaxReads {
+			return merged.listing(reads+boolInt(broken != nil), settled, d, opts.MaxItems), nil
 		}
 		c.logger.Debug(ctx, "a JSM read repeated items, which moved while it paged; reading the list again", map[string]any{
 			"endpoint": endpoint, "read": reads, "repeated": len(d.repeated), "items": len(d.items),
@@ -106,6 +119,8 @@ func boolInt(b bool) int {
 type drainResult struct {
 	items []json.RawMessage
 	keys  []string
+	// firstAt is where each key was first read.
+	firstAt map[string]int
 	// repeated holds the keys this read saw at more than one position.
 	repeated []string
 	broken   *brokenPage
@@ -149,8 +164,8 @@ type pageFetch struct {
 
 func (p *pager) run(ctx context.Context) (*drainResult, error) {
 	defer p.cancelAll()
-	d := &drainResult{}
 	firstAt := map[string]int{}
+	d := &drainResult{firstAt: firstAt}
 	next, step, window := 0, p.limit, 1
 	for {
 		p.schedule(ctx, next, step, window)
@@ -259,14 +274,25 @@ func (u *union) add(d *drainResult) {
 	}
 }
 
+// notIn counts the items of the union that the read d did not see.
+func (u *union) notIn(d *drainResult) int {
+	n := 0
+	for key := range u.at {
+		if _, ok := d.firstAt[key]; !ok {
+			n++
+		}
+	}
+	return n
+}
+
 const maxNamedIDs = 10
 
-func (u *union) listing(reads int, last *drainResult, maxItems int) *Listing {
+func (u *union) listing(reads int, settled bool, last *drainResult, maxItems int) *Listing {
 	items := u.items
 	if maxItems > 0 && len(items) > maxItems {
 		items = items[:maxItems]
 	}
-	return &Listing{Items: items, Reads: reads, Settled: len(last.repeated) == 0, Repeated: idsOf(last.repeated, maxNamedIDs)}
+	return &Listing{Items: items, Reads: reads, Settled: settled, Repeated: idsOf(last.repeated, maxNamedIDs)}
 }
 
 // idsOf turns item keys into the ids they carry, at most n of them.

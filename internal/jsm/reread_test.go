@@ -109,20 +109,43 @@ func TestListRereadsWhenAnItemMovesAndReturnsTheUnion(t *testing.T) {
 	}
 }
 
-// A list that moves during every read never settles: after MaxReads reads
-// the union is returned and the Listing says so.
-func TestListReturnsTheUnionWhenNoReadSettles(t *testing.T) {
+// An item moved during every read is recovered from the other reads: the
+// second read misses another item than the first, so the reads settle as
+// soon as the earlier ones hold as many items the last missed as it repeated.
+func TestListSettlesWhenEarlierReadsCoverTheRepeats(t *testing.T) {
 	l := newMovingList(200)
 	l.beforePage = func(l *movingList, start int) {
 		if start == 50 {
 			l.moveToEnd(0)
 		}
 	}
-	listing, err := newTestClient(t, l, sequential, func(c *Config) { c.MaxReads = 4 }).List(context.Background(), "/request", ListOptions{})
+	listing, err := newTestClient(t, l, sequential).List(context.Background(), "/request", ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	assertHolds(t, ids(t, listing.Items), 200)
+	if listing.Reads != 2 || !listing.Settled {
+		t.Fatalf("reads=%d settled=%v, want 2 settled reads", listing.Reads, listing.Settled)
+	}
+}
+
+// Requests created at the front of a latest-first list during every read
+// repeat items that no earlier read can account for: after MaxReads reads
+// the union is returned, and the Listing says it did not settle.
+func TestListReturnsTheUnionWhenNoReadSettles(t *testing.T) {
+	l := newMovingList(200)
+	next := 200
+	l.beforePage = func(l *movingList, start int) {
+		if start == 50 {
+			l.ids = append([]string{strconv.Itoa(next)}, l.ids...)
+			next++
+		}
+	}
+	listing, err := newTestClient(t, l, sequential, func(c *Config) { c.MaxReads = 4 }).List(context.Background(), "/request", ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertHolds(t, ids(t, listing.Items), 203) // 203 was created during the last read, after its page
 	if listing.Reads != 4 || listing.Settled || len(listing.Repeated) == 0 {
 		t.Fatalf("reads=%d settled=%v repeated=%v, want 4 unsettled reads naming the repeats", listing.Reads, listing.Settled, listing.Repeated)
 	}
