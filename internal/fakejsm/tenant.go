@@ -108,7 +108,7 @@ func (t *Tenant) insertRequest(r *request) {
 	r.summaryLower = strings.ToLower(r.summary)
 	t.requests = append(t.requests, r)
 	t.reqByID[r.issueID] = r
-	t.version++
+	t.recache(r, false)
 }
 
 // ActivityOrder is the direction GET /request lists requests in.
@@ -169,7 +169,7 @@ func (t *Tenant) touch(r *request) {
 	i := slices.Index(t.requests, r)
 	t.requests = append(slices.Delete(t.requests, i, i+1), r)
 	r.raw.Store(nil)
-	t.version++
+	t.recache(r, false)
 }
 
 // bind sets the link base; New calls it.
@@ -447,7 +447,7 @@ func (t *Tenant) RemoveRequest(issueID string) error {
 func (t *Tenant) deleteRequest(r *request) {
 	t.requests = slices.DeleteFunc(t.requests, func(x *request) bool { return x == r })
 	delete(t.reqByID, r.issueID)
-	t.version++
+	t.recache(r, true)
 }
 
 // SetRequestStatus moves a request (by issue id or key) to a new status with
