@@ -125,8 +125,9 @@ func listJSM(ctx context.Context, client *jsm.Client, what, apiPath string, opts
 		diags.AddWarning("JSM List Changed While Read", fmt.Sprintf("Each of the %d reads of %s saw some items twice (ids %s): the list changed while it "+
 			"was paged, as JSM orders it by latest activity, and an item that moves during a read can be skipped. The result is the union "+
 			"of the reads, %d items: every item any read saw. An item that moved at the wrong moment in every read may still be missing, "+
-			"and a sync would delete its entity until the next run brings it back. To read until a read is clean, raise "+
-			"jsm.max_list_reads (JSM_MAX_LIST_READS); raising jsm.concurrency makes each read shorter.",
+			"and a sync would delete its entity until the next run brings it back. Raising jsm.max_list_reads "+
+			"(JSM_MAX_LIST_READS) allows more reads and raising jsm.concurrency makes each one shorter; on a desk where requests "+
+			"are created during every read, reads may never settle, and the union is the best that offset paging can do.",
 			listing.Reads, what, strings.Join(listing.Repeated, ", "), len(listing.Items)))
 	}
 	return listing.Items, true

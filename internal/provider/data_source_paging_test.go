@@ -1,14 +1,18 @@
 package provider
 
 import (
+	"context"
 	"net"
+	"strings"
 	"sync/atomic"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/fakejsm"
+	"github.com/portjsm/terraform-provider-portjsm/internal/jsm"
 )
 
 // A JSM that serves a page repeating items no change of the list explains
@@ -117,5 +121,29 @@ func TestAccJSMSilentServerNamesTheTimeout(t *testing.T) {
 	// failed step, once more when it destroys: count one read's attempts.
 	if n := accepted.Load(); n%2 != 0 || n == 0 || n > 4 {
 		t.Fatalf("the silent server saw %d connections, want 1 + max_retries=1 per read", n)
+	}
+}
+
+// A desk listed latest activity first, with requests created during every
+// read, never settles: the union is used and the read says so in a warning.
+func TestListJSMWarnsWhenReadsDoNotSettle(t *testing.T) {
+	srv := startJSM(t, fakejsm.TenantOptions{Seed: 32, Requests: 600})
+	srv.Tenant().SetActivityOrder(fakejsm.LatestActivityFirst)
+	srv.SetActivity(fakejsm.Activity{Seed: 1, CreationsPerPage: 1})
+	client, err := jsm.New(jsm.Config{BaseURL: srv.URL(), Username: fakejsm.DefaultEmail, APIToken: fakejsm.DefaultAPIToken, Concurrency: 1, MaxReads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var diags diag.Diagnostics
+	items, ok := listJSM(context.Background(), client, "the customer requests", jsm.CustomerRequestsPath, jsm.ListOptions{}, &diags)
+	if !ok || diags.HasError() || len(items) < 600 {
+		t.Fatalf("ok=%v, %d items, diagnostics %v", ok, len(items), diags)
+	}
+	if diags.WarningsCount() != 1 {
+		t.Fatalf("diagnostics %v, want one warning", diags)
+	}
+	w := diags.Warnings()[0]
+	if w.Summary() != "JSM List Changed While Read" || !strings.Contains(w.Detail(), "Each of the 2 reads of the customer requests saw some items twice") {
+		t.Fatalf("warning %q: %s", w.Summary(), w.Detail())
 	}
 }
