@@ -2,8 +2,8 @@ package fakejsm
 
 import (
 	"net/url"
-	"strconv"
 	"slices"
+	"strconv"
 	"testing"
 )
 

@@ -3,7 +3,6 @@ package jsm_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"strconv"
 	"testing"
@@ -146,5 +145,5 @@ func TestDrainUnderDeletionsMissesAtMostTheDeleted(t *testing.T) {
 		missedTotal += missed
 		deletedTotal += log.Deletions
 	}
-	t.Log(fmt.Sprintf("%d requests deleted during the drains, %d neighbours missed", deletedTotal, missedTotal))
+	t.Logf("%d requests deleted during the drains, %d neighbours missed", deletedTotal, missedTotal)
 }
