@@ -29,10 +29,13 @@ type Listing struct {
 	// read, in the order of the first read with items that only later reads
 	// saw appended, each as the latest read that saw it sent it.
 	Items []json.RawMessage
-	// Reads is how many times the list was drained.
+	// Reads is how many times the list was drained, a discarded broken read
+	// included.
 	Reads int
-	// Settled is false when every read repeated some id, so even the union
-	// of the reads may lack an item that moved at the wrong moment in each.
+	// Settled says the items hold every item that existed throughout the
+	// reads (deletions aside): the last read repeated nothing, or the earlier
+	// reads hold as many items it missed as it repeated. When it is false,
+	// the union may lack an item that moved at the wrong moment in every read.
 	Settled bool
 	// Repeated names a few ids the last read saw twice.
 	Repeated []string
@@ -57,19 +60,21 @@ type Listing struct {
 // run). A read of a list whose items only move or are added misses at most
 // as many items as it repeats, so the reads stop once the last one repeats
 // nothing, or the earlier reads hold at least as many items the last one did
-// not see as it repeated: then the union provably holds every item that
-// existed throughout. After MaxReads reads the union is returned and the
-// Listing says it did not settle. A request deleted during a read can hide
-// a neighbour without any repeat; nothing in offset paging can see that, and
-// the next run reads the neighbour again. Repeats that no move explains, an id twice
-// within one page or a page that repeats an earlier run of items, mean a
-// broken server or proxy: the list is read once more, and if that read is
+// not see as it repeated: then the union holds every item that existed
+// throughout. After MaxReads reads the union is returned and the Listing says
+// it did not settle. An item deleted during a read can hide a neighbour
+// without any repeat; offset paging cannot see that, and the next run reads
+// the neighbour again.
+//
+// Repeats that no move explains, an id twice within one page or a page that
+// repeats an earlier run of items, mean a broken server or proxy: such a
+// read is discarded and the list read once more, and if a second read is
 // broken too, List fails with a PagingError naming the pages and ids.
 func (c *Client) List(ctx context.Context, path string, opts ListOptions) (*Listing, error) {
 	endpoint := request{path: path, query: opts.Query}.endpoint()
 	var merged *union
 	var broken *brokenPage
-	for reads := 1; ; reads++ {
+	for made, used := 1, 1; ; made++ {
 		d, err := c.drain(ctx, path, opts)
 		if err != nil {
 			return nil, err
@@ -82,11 +87,10 @@ func (c *Client) List(ctx context.Context, path string, opts ListOptions) (*List
 			c.logger.Debug(ctx, "JSM sent a page that repeats items; reading the list again", map[string]any{
 				"endpoint": endpoint, "start": d.broken.start, "reason": d.broken.reason,
 			})
-			reads--
 			continue
 		}
 		if merged == nil && len(d.repeated) == 0 {
-			return &Listing{Items: d.items, Reads: reads + boolInt(broken != nil), Settled: true}, nil
+			return &Listing{Items: d.items, Reads: made, Settled: true}, nil
 		}
 		recovered := 0
 		if merged == nil {
@@ -99,20 +103,14 @@ func (c *Client) List(ctx context.Context, path string, opts ListOptions) (*List
 		// it repeats. So once earlier reads hold at least that many items
 		// this read missed, they hold every one of them: the union is whole.
 		settled := recovered >= len(d.repeated)
-		if settled || reads >= c.cfg.MaxReads {
-			return merged.listing(reads+boolInt(broken != nil), settled, d, opts.MaxItems), nil
+		if settled || used >= c.cfg.MaxReads {
+			return merged.listing(made, settled, d, opts.MaxItems), nil
 		}
+		used++
 		c.logger.Debug(ctx, "a JSM read repeated items, which moved while it paged; reading the list again", map[string]any{
-			"endpoint": endpoint, "read": reads, "repeated": len(d.repeated), "items": len(d.items),
+			"endpoint": endpoint, "read": made, "repeated": len(d.repeated), "items": len(d.items),
 		})
 	}
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // drainResult is one read of a list from start to end.
