@@ -199,14 +199,74 @@ func (s *Server) emptyPageAt(rel string, start int) bool {
 	return false
 }
 
+// pageRepeat is a page that serves items again under a correct envelope,
+// the way a broken cache or proxy can: either the items of the page at
+// `earlier`, or (earlier < 0) its own first half twice.
+type pageRepeat struct {
+	prefix  string
+	start   int
+	earlier int
+}
+
+// DuplicateWithinPage makes the page at `start` of every endpoint whose path
+// starts with pathPrefix repeat items within itself, until cleared: its
+// second half holds its first half again, under an envelope that is
+// otherwise correct (start, size, isLastPage). No change of the list can
+// produce this, as one page is one snapshot. start < 0 clears the repeats set
+// for pathPrefix (this and RepeatPageAt).
+func (s *Server) DuplicateWithinPage(pathPrefix string, start int) {
+	s.setRepeat(pathPrefix, start, -1)
+}
+
+// RepeatPageAt makes the page at `start` serve the items of the page at
+// `earlier` under its own, correct envelope, until cleared: a cache or proxy
+// answering the wrong offset. start < 0 clears the repeats set for
+// pathPrefix.
+func (s *Server) RepeatPageAt(pathPrefix string, start, earlier int) {
+	s.setRepeat(pathPrefix, start, max(earlier, 0))
+}
+
+func (s *Server) setRepeat(pathPrefix string, start, earlier int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if start < 0 {
+		s.repeats = deleteByPrefix(s.repeats, pathPrefix, func(r pageRepeat) string { return r.prefix })
+		return
+	}
+	s.repeats = append(s.repeats, pageRepeat{pathPrefix, start, earlier})
+}
+
+// repeatedSource returns, for the page at start holding n items, which item
+// of the list each position serves, or nil when the page is not faulted.
+func (s *Server) repeatedSource(rel string, start, n, total int) func(i int) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range s.repeats {
+		if r.start != start || !strings.HasPrefix(rel, r.prefix) {
+			continue
+		}
+		if r.earlier < 0 {
+			half := (n + 1) / 2
+			return func(i int) int {
+				if k := i - start; k >= half {
+					return start + k - half
+				}
+				return i
+			}
+		}
+		return func(i int) int { return min(r.earlier+i-start, total-1) }
+	}
+	return nil
+}
+
 // ClearFaults removes latency, rate limiting, injected failures,
-// truncations and empty pages. Page caps and counters stay.
+// truncations, empty pages and repeated pages. Page caps and counters stay.
 func (s *Server) ClearFaults() {
 	s.SetLatency(0)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.rate = rateLimit{}
-	s.fails, s.truncs, s.empties = nil, nil, nil
+	s.fails, s.truncs, s.empties, s.repeats = nil, nil, nil, nil
 }
 
 func deleteByPrefix[T any](list []T, prefix string, key func(T) string) []T {

@@ -73,7 +73,8 @@ type generator struct {
 // RestrictedServiceDeskID, that the current user may not access: it is absent
 // from listings and answers 403 when addressed directly.
 //
-// Requests get issue ids from 10100 upward in creation order. The current user
+// Requests get issue ids from 10100 upward in creation order, and are listed
+// by latest activity (see Tenant). The current user
 // is a member of every organization, and every request either belongs to an
 // organization or was reported by or involves the current user, so the default
 // /request listing returns every request.
@@ -88,6 +89,7 @@ func GenerateTenant(o TenantOptions) *Tenant {
 	g.genDesks()
 	g.genOrganizations()
 	g.genRequests()
+	g.t.sortByActivity()
 	return g.t
 }
 

@@ -109,9 +109,14 @@ func (s *Server) page(c *call, p pageParams, total int, expands []string, item f
 	head := bytes.TrimSuffix(marshal(env), []byte("null}"))
 	body := make([]byte, 0, len(head)+n*2048+3)
 	body = append(append(body, head...), '[')
+	source := s.repeatedSource(c.rel, p.start, n, total)
 	for i := p.start; i < end; i++ {
 		if i > p.start {
 			body = append(body, ',')
+		}
+		if source != nil {
+			body = append(body, item(source(i))...)
+			continue
 		}
 		body = append(body, item(i)...)
 	}

@@ -158,38 +158,65 @@ func (t *Tenant) owns(r *request, ownership string, f *requestFilter) bool {
 	return false
 }
 
-// filterCache keeps the matching indexes of recent filters for one tenant
-// version, so that paging through a large tenant stays linear.
+// filterCache keeps the requests recent filters select, in activity order,
+// for one tenant version, so that paging through a large tenant stays
+// linear. Activity (a transition, a creation, a deletion) updates the
+// entries in place instead of starting a new version, so that a busy desk
+// does not cost a full scan per page.
 type filterCache struct {
 	version uint64
-	entries map[string][]int
+	entries map[string]*cachedMatch
 }
 
-// matching returns the indexes into t.requests of the requests f selects.
+type cachedMatch struct {
+	filter *requestFilter
+	reqs   []*request
+}
+
+// matching returns the requests f selects, in ascending latest activity.
 // The caller holds the read lock.
-func (t *Tenant) matching(f *requestFilter) []int {
+func (t *Tenant) matching(f *requestFilter) []*request {
 	key := f.key()
 	t.cacheMu.Lock()
 	if t.cache.version == t.version {
-		if idx, ok := t.cache.entries[key]; ok {
+		if m, ok := t.cache.entries[key]; ok {
 			t.cacheMu.Unlock()
-			return idx
+			return m.reqs
 		}
 	}
 	t.cacheMu.Unlock()
-	idx := []int{}
-	for i, r := range t.requests {
+	reqs := []*request{}
+	for _, r := range t.requests {
 		if t.matches(r, f) {
-			idx = append(idx, i)
+			reqs = append(reqs, r)
 		}
 	}
 	t.cacheMu.Lock()
 	defer t.cacheMu.Unlock()
 	if t.cache.version != t.version || len(t.cache.entries) >= maxFilterCacheEntries {
-		t.cache = filterCache{version: t.version, entries: map[string][]int{}}
+		t.cache = filterCache{version: t.version, entries: map[string]*cachedMatch{}}
 	}
-	t.cache.entries[key] = idx
-	return idx
+	t.cache.entries[key] = &cachedMatch{filter: f, reqs: reqs}
+	return reqs
+}
+
+// recache moves r to the latest-activity end of every cached selection
+// that (still) selects it, or removes it (gone: it was deleted). The caller
+// holds the write lock.
+func (t *Tenant) recache(r *request, gone bool) {
+	t.cacheMu.Lock()
+	defer t.cacheMu.Unlock()
+	if t.cache.version != t.version {
+		return
+	}
+	for _, m := range t.cache.entries {
+		if i := slices.Index(m.reqs, r); i >= 0 {
+			m.reqs = slices.Delete(m.reqs, i, i+1)
+		}
+		if !gone && t.matches(r, m.filter) {
+			m.reqs = append(m.reqs, r)
+		}
+	}
 }
 
 // GET /request
@@ -202,6 +229,7 @@ func (s *Server) requests(c *call) response {
 	if bad != nil {
 		return *bad
 	}
+	s.stirBeforePage()
 	t := s.tenant
 	t.mu.RLock()
 	defer t.mu.RUnlock()
@@ -216,9 +244,11 @@ func (s *Server) requests(c *call) response {
 				"sd.request.error.requesttype.not.found", f.typeID, f.deskID)
 		}
 	}
-	idx := t.matching(f)
+	reqs := t.matching(f)
 	ex := parseExpand(c.query["expand"])
-	return s.page(c, p, len(idx), requestExpands, func(i int) []byte { return t.requestJSONExpanded(t.requests[idx[i]], ex) })
+	return s.page(c, p, len(reqs), requestExpands, func(i int) []byte {
+		return t.requestJSONExpanded(reqs[t.requestAt(i, len(reqs))], ex)
+	})
 }
 
 // GET /request/{issueIdOrKey}

@@ -41,6 +41,10 @@ type Server struct {
 	fails   []*failRule
 	truncs  []*truncRule
 	empties []emptyPage
+	repeats []pageRepeat
+
+	activityMu sync.Mutex // taken before the tenant's lock, never after it
+	activity   *activityState
 }
 
 // Option configures a Server.

@@ -1,6 +1,7 @@
 package fakejsm
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,9 +21,14 @@ const SiteURL = "https://example.atlassian.net"
 //
 // API order, which every listing and every *JSON accessor follows, is
 // ascending numeric id for service desks, organizations, request types and
-// queues, and ascending issueId for customer requests (issueId grows with
-// createdDate). The real API orders requests by latest activity; the fake uses
-// a stable order so that tests can compare whole listings.
+// queues. Customer requests are ordered, as Atlassian's document says,
+// "chronologically by the latest activity on each request": the fake's
+// activity is the latest status transition (currentStatus.statusDate), ties
+// broken by issueId. The document does not say which end comes first, so
+// SetActivityOrder chooses; the default is oldest activity first. A request
+// created or transitioned becomes the one with the latest activity, so on a
+// busy desk the list moves while a client pages through it (see
+// Server.SetActivity).
 //
 // Links inside the JSON objects are absolute and start with the link base:
 // SiteURL until New binds the tenant to a server, then that server's address
@@ -48,6 +54,7 @@ type Tenant struct {
 	reqByID     map[int64]*request
 	nextIssueID int64
 	version     uint64
+	order       ActivityOrder
 
 	cacheMu sync.Mutex
 	cache   filterCache
@@ -101,7 +108,68 @@ func (t *Tenant) insertRequest(r *request) {
 	r.summaryLower = strings.ToLower(r.summary)
 	t.requests = append(t.requests, r)
 	t.reqByID[r.issueID] = r
+	t.recache(r, false)
+}
+
+// ActivityOrder is the direction GET /request lists requests in.
+type ActivityOrder int
+
+const (
+	// OldestActivityFirst lists the request with the oldest latest activity
+	// first: an updated request jumps to the end of the list.
+	OldestActivityFirst ActivityOrder = iota
+	// LatestActivityFirst lists the most recently active request first: an
+	// updated request jumps to the front.
+	LatestActivityFirst
+)
+
+// SetActivityOrder sets the direction of GET /request and of the accessors
+// that follow API order (RequestIDs, RequestsJSON).
+func (t *Tenant) SetActivityOrder(o ActivityOrder) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.order = o
 	t.version++
+}
+
+// requestAt maps a position in API order to a position in t.requests, which
+// holds the requests by ascending latest activity. The caller holds the lock.
+func (t *Tenant) requestAt(i, n int) int {
+	if t.order == LatestActivityFirst {
+		return n - 1 - i
+	}
+	return i
+}
+
+func (r *request) activity() time.Time { return r.current().at }
+
+// sortByActivity puts t.requests in ascending latest activity, ties by
+// issueId. The caller holds the write lock or owns the tenant exclusively.
+func (t *Tenant) sortByActivity() {
+	slices.SortStableFunc(t.requests, func(a, b *request) int {
+		if c := a.activity().Compare(b.activity()); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.issueID, b.issueID)
+	})
+	t.version++
+}
+
+// nextActivity is the time of a new activity on the site: a minute after the
+// latest one. The caller holds the lock.
+func (t *Tenant) nextActivity() time.Time {
+	if n := len(t.requests); n > 0 {
+		return t.requests[n-1].activity().Add(time.Minute)
+	}
+	return epoch
+}
+
+// touch moves r to the latest-activity end. The caller holds the write lock.
+func (t *Tenant) touch(r *request) {
+	i := slices.Index(t.requests, r)
+	t.requests = append(slices.Delete(t.requests, i, i+1), r)
+	r.raw.Store(nil)
+	t.recache(r, false)
 }
 
 // bind sets the link base; New calls it.
@@ -180,9 +248,10 @@ func (t *Tenant) ServiceDesksJSON() []json.RawMessage {
 func (t *Tenant) RequestsJSON() []json.RawMessage {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	out := make([]json.RawMessage, 0, len(t.requests))
-	for _, r := range t.requests {
-		out = append(out, t.requestJSON(r))
+	n := len(t.requests)
+	out := make([]json.RawMessage, 0, n)
+	for i := range n {
+		out = append(out, t.requestJSON(t.requests[t.requestAt(i, n)]))
 	}
 	return out
 }
@@ -226,9 +295,10 @@ func (t *Tenant) ServiceDeskIDs() []string {
 func (t *Tenant) RequestIDs() []string {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	out := make([]string, 0, len(t.requests))
-	for _, r := range t.requests {
-		out = append(out, strconv.FormatInt(r.issueID, 10))
+	n := len(t.requests)
+	out := make([]string, 0, n)
+	for i := range n {
+		out = append(out, strconv.FormatInt(t.requests[t.requestAt(i, n)].issueID, 10))
 	}
 	return out
 }
@@ -289,8 +359,8 @@ type NewRequest struct {
 }
 
 // AddRequest creates a customer request. It gets the next issue id and a
-// createdDate one minute after the newest request, so it is last in API
-// order. It returns the new issue id and the object as the server serves it.
+// createdDate one minute after the latest activity on the site, so it is
+// the request with the latest activity. It returns the new issue id and the object as the server serves it.
 func (t *Tenant) AddRequest(nr NewRequest) (string, json.RawMessage, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -330,10 +400,7 @@ func (t *Tenant) AddRequest(nr NewRequest) (string, json.RawMessage, error) {
 	if !validCategory(category) {
 		return "", nil, fmt.Errorf("fakejsm: invalid status category %q", category)
 	}
-	created := epoch
-	if n := len(t.requests); n > 0 {
-		created = t.requests[n-1].created.Add(time.Minute)
-	}
+	created := t.nextActivity()
 	r := &request{
 		deskID:       d.id,
 		typeID:       rt.id,
@@ -372,15 +439,22 @@ func (t *Tenant) RemoveRequest(issueID string) error {
 	if r == nil {
 		return fmt.Errorf("request %s: %w", issueID, ErrNotFound)
 	}
+	t.deleteRequest(r)
+	return nil
+}
+
+// deleteRequest removes r. The caller holds the write lock.
+func (t *Tenant) deleteRequest(r *request) {
 	t.requests = slices.DeleteFunc(t.requests, func(x *request) bool { return x == r })
 	delete(t.reqByID, r.issueID)
-	t.version++
-	return nil
+	t.recache(r, true)
 }
 
 // SetRequestStatus moves a request (by issue id or key) to a new status with
 // the given category (NEW, INDETERMINATE, DONE or UNDEFINED). The status date
-// is one hour after the previous transition.
+// is one hour after the previous transition, or a minute after the latest
+// activity on the site if that is later: the request becomes the one with
+// the latest activity.
 func (t *Tenant) SetRequestStatus(issueID, status, category string) error {
 	if !validCategory(category) {
 		return fmt.Errorf("fakejsm: invalid status category %q", category)
@@ -391,11 +465,19 @@ func (t *Tenant) SetRequestStatus(issueID, status, category string) error {
 	if r == nil {
 		return fmt.Errorf("request %s: %w", issueID, ErrNotFound)
 	}
-	at := r.current().at.Add(time.Hour)
-	r.history = append(r.history, statusChange{status, category, at})
-	r.raw.Store(nil)
-	t.version++
+	t.transition(r, status, category)
 	return nil
+}
+
+// transition appends a status change, which is the request's latest activity.
+// The caller holds the write lock.
+func (t *Tenant) transition(r *request, status, category string) {
+	at := r.current().at.Add(time.Hour)
+	if next := t.nextActivity(); next.After(at) {
+		at = next
+	}
+	r.history = append(r.history, statusChange{status, category, at})
+	t.touch(r)
 }
 
 // SetOrganizationMembership makes the current user a member of an

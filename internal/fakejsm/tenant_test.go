@@ -82,12 +82,13 @@ func TestGenerateTenantDefaults(t *testing.T) {
 	if len(reqs) != 50 {
 		t.Fatalf("%d requests", len(reqs))
 	}
-	var lastMillis int64
+	var lastActivity int64
+	lastID := 0
+	issueIDs := map[string]bool{}
 	hiddenEmail, withPriority := 0, 0
 	for i, r := range reqs {
-		if id := field[string](t, r, "issueId"); id != strconv.Itoa(firstIssueID+i) {
-			t.Errorf("request %d issueId %q", i, id)
-		}
+		id := field[string](t, r, "issueId")
+		issueIDs[id] = true
 		if k := field[string](t, r, "issueKey"); !keyRe.MatchString(k) {
 			t.Errorf("issueKey %q", k)
 		}
@@ -106,10 +107,15 @@ func TestGenerateTenantDefaults(t *testing.T) {
 		if !iso8601Re.MatchString(created.ISO8601) || !jiraRe.MatchString(created.Jira) || created.Friendly == "" {
 			t.Errorf("createdDate %+v", created)
 		}
-		if created.EpochMillis <= lastMillis {
-			t.Errorf("request %d not in ascending createdDate order", i)
+		activity := field[requestStatusDTO](t, r, "currentStatus").StatusDate.EpochMillis
+		n, _ := strconv.Atoi(id)
+		if activity < lastActivity || activity == lastActivity && n < lastID {
+			t.Errorf("request %d (%s) not in ascending latest-activity order", i, id)
 		}
-		lastMillis = created.EpochMillis
+		if activity < created.EpochMillis {
+			t.Errorf("request %s: latest activity before creation", id)
+		}
+		lastActivity, lastID = activity, n
 		reporter := field[json.RawMessage](t, r, "reporter")
 		if !hasField(t, reporter, "emailAddress") {
 			hiddenEmail++
@@ -124,6 +130,11 @@ func TestGenerateTenantDefaults(t *testing.T) {
 		links := field[requestLinksDTO](t, r, "_links")
 		if links.JiraRest == "" || links.Web == "" || links.Self == "" || links.Agent == "" {
 			t.Errorf("_links %+v", links)
+		}
+	}
+	for i := range reqs {
+		if !issueIDs[strconv.Itoa(firstIssueID+i)] {
+			t.Errorf("issueId %d missing: ids are not %d upward", firstIssueID+i, firstIssueID)
 		}
 	}
 	if hiddenEmail == 0 || hiddenEmail == len(reqs) {

@@ -25,6 +25,7 @@ const (
 	DefaultConcurrency = 8
 	DefaultTimeout     = 30 * time.Second
 	DefaultMaxRetries  = 5
+	DefaultMaxReads    = 3
 	defaultRetryWait   = 500 * time.Millisecond
 	defaultRetryMax    = 30 * time.Second
 )
@@ -51,6 +52,9 @@ type Config struct {
 	RequestsPerSecond float64
 	// Timeout bounds each HTTP request, including reading its body.
 	Timeout time.Duration
+	// MaxReads bounds how often List reads one list whose reads keep
+	// repeating items (see List).
+	MaxReads int
 	// MaxRetries is how often a failed request is retried; negative disables retries.
 	MaxRetries int
 	// RetryWaitMin is the first backoff wait; it doubles up to RetryWaitMax.
@@ -115,6 +119,9 @@ func applyDefaults(cfg *Config) {
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.MaxReads <= 0 {
+		cfg.MaxReads = DefaultMaxReads
 	}
 	if cfg.MaxRetries == 0 {
 		cfg.MaxRetries = DefaultMaxRetries

@@ -64,6 +64,11 @@ type PagingError struct {
 	Endpoint string
 	Start    int
 	Reason   string
+	// Pages are the start offsets of the broken pages, when pages repeated
+	// items that no change of the list explains.
+	Pages []int
+	// IDs are a few of the ids those pages repeated.
+	IDs []string
 }
 
 func (e *PagingError) Error() string {

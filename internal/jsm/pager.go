@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/tidwall/gjson"
 )
@@ -21,6 +23,24 @@ type ListOptions struct {
 	Experimental bool
 }
 
+// Listing is the result of List.
+type Listing struct {
+	// Items are the items verbatim, one per distinct id: the union of every
+	// read, in the order of the first read with items that only later reads
+	// saw appended, each as the latest read that saw it sent it.
+	Items []json.RawMessage
+	// Reads is how many times the list was drained, a discarded broken read
+	// included.
+	Reads int
+	// Settled says the items hold every item that existed throughout the
+	// reads (deletions aside): the last read repeated nothing, or the earlier
+	// reads hold as many items it missed as it repeated. When it is false,
+	// the union may lack an item that moved at the wrong moment in every read.
+	Settled bool
+	// Repeated names a few ids the last read saw twice.
+	Repeated []string
+}
+
 // List reads every page of a paged endpoint and returns the items verbatim,
 // in API order, without duplicates.
 //
@@ -31,7 +51,87 @@ type ListOptions struct {
 // A server that caps a page (size < limit, isLastPage false) is followed at
 // start+size, and speculative fetches at offsets that no longer fit are
 // dropped. Anything that breaks the chain is an error, never an early end.
-func (c *Client) List(ctx context.Context, path string, opts ListOptions) ([]json.RawMessage, error) {
+//
+// A read proves itself. Lists such as GET /request are ordered by latest
+// activity, so items move while a read pages through them, and a move that
+// skips an item over a page boundary shows as another item read twice. So a
+// read that repeats an id is followed by another read, and the result is the
+// union of the reads (an item any read saw exists or existed during this
+// run). A read of a list whose items only move or are added misses at most
+// as many items as it repeats, so the reads stop once the last one repeats
+// nothing, or the earlier reads hold at least as many items the last one did
+// not see as it repeated: then the union holds every item that existed
+// throughout. After MaxReads reads the union is returned and the Listing says
+// it did not settle. An item deleted during a read can hide a neighbour
+// without any repeat; offset paging cannot see that, and the next run reads
+// the neighbour again.
+//
+// Repeats that no move explains, an id twice within one page or a page that
+// repeats an earlier run of items, mean a broken server or proxy: such a
+// read is discarded and the list read once more, and if a second read is
+// broken too, List fails with a PagingError naming the pages and ids.
+func (c *Client) List(ctx context.Context, path string, opts ListOptions) (*Listing, error) {
+	endpoint := request{path: path, query: opts.Query}.endpoint()
+	var merged *union
+	var broken *brokenPage
+	for made, used := 1, 1; ; made++ {
+		d, err := c.drain(ctx, path, opts)
+		if err != nil {
+			return nil, err
+		}
+		if d.broken != nil {
+			if broken != nil {
+				return nil, brokenPagingError(endpoint, broken, d.broken)
+			}
+			broken = d.broken
+			c.logger.Debug(ctx, "JSM sent a page that repeats items; reading the list again", map[string]any{
+				"endpoint": endpoint, "start": d.broken.start, "reason": d.broken.reason,
+			})
+			continue
+		}
+		if merged == nil && len(d.repeated) == 0 {
+			return &Listing{Items: d.items, Reads: made, Settled: true}, nil
+		}
+		recovered := 0
+		if merged == nil {
+			merged = newUnion(len(d.items))
+		} else {
+			recovered = merged.notIn(d)
+		}
+		merged.add(d)
+		// A read of a list that only moves misses at most as many items as
+		// it repeats. So once earlier reads hold at least that many items
+		// this read missed, they hold every one of them: the union is whole.
+		settled := recovered >= len(d.repeated)
+		if settled || used >= c.cfg.MaxReads {
+			return merged.listing(made, settled, d, opts.MaxItems), nil
+		}
+		used++
+		c.logger.Debug(ctx, "a JSM read repeated items, which moved while it paged; reading the list again", map[string]any{
+			"endpoint": endpoint, "read": made, "repeated": len(d.repeated), "items": len(d.items),
+		})
+	}
+}
+
+// drainResult is one read of a list from start to end.
+type drainResult struct {
+	items []json.RawMessage
+	keys  []string
+	// firstAt is where each key was first read.
+	firstAt map[string]int
+	// repeated holds the keys this read saw at more than one position.
+	repeated []string
+	broken   *brokenPage
+}
+
+// brokenPage is a page whose repeats no move of the list explains.
+type brokenPage struct {
+	start  int
+	reason string
+	keys   []string
+}
+
+func (c *Client) drain(ctx context.Context, path string, opts ListOptions) (*drainResult, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	p := &pager{client: c, path: path, opts: opts, inflight: map[int]*pageFetch{}}
@@ -60,10 +160,10 @@ type pageFetch struct {
 	err    error
 }
 
-func (p *pager) run(ctx context.Context) ([]json.RawMessage, error) {
+func (p *pager) run(ctx context.Context) (*drainResult, error) {
 	defer p.cancelAll()
-	var items []json.RawMessage
-	seen := map[string]struct{}{}
+	firstAt := map[string]int{}
+	d := &drainResult{firstAt: firstAt}
 	next, step, window := 0, p.limit, 1
 	for {
 		p.schedule(ctx, next, step, window)
@@ -80,20 +180,26 @@ func (p *pager) run(ctx context.Context) ([]json.RawMessage, error) {
 		if err := p.checkChain(f, next); err != nil {
 			return nil, err
 		}
-		for i, item := range f.page.Values {
-			if key := f.keys[i]; key != "" {
-				if _, dup := seen[key]; dup {
-					continue
-				}
-				seen[key] = struct{}{}
-			}
-			items = append(items, item)
-			if p.opts.MaxItems > 0 && len(items) == p.opts.MaxItems {
-				return items, nil
-			}
+		if d.broken = checkRepeats(f, d.keys, firstAt); d.broken != nil {
+			return d, nil
 		}
-		if f.page.IsLastPage {
-			return items, nil
+		for i, item := range f.page.Values {
+			if p.opts.MaxItems > 0 && len(d.items) == p.opts.MaxItems {
+				return d, nil
+			}
+			key := f.keys[i]
+			if key != "" {
+				if _, dup := firstAt[key]; dup {
+					d.repeated = append(d.repeated, key)
+				} else {
+					firstAt[key] = len(d.items)
+				}
+			}
+			d.items = append(d.items, item)
+			d.keys = append(d.keys, key)
+		}
+		if f.page.IsLastPage || (p.opts.MaxItems > 0 && len(d.items) == p.opts.MaxItems) {
+			return d, nil
 		}
 		next += f.page.Size
 		if f.page.Size != step {
@@ -101,6 +207,112 @@ func (p *pager) run(ctx context.Context) ([]json.RawMessage, error) {
 			p.dropMisaligned(next, step)
 		}
 		window = min(window*2, p.client.cfg.Concurrency)
+	}
+}
+
+// checkRepeats finds the repeats that no move of the list explains. One
+// page is one snapshot of the list, so it cannot hold an item twice. And a
+// page of two or more items that are, in the same order, a run the read has
+// already seen is a page served again (a cache or proxy answering the wrong
+// offset under a correct envelope); items that really moved reach the end of
+// the list in the order of their updates, which matches an earlier run only
+// under a bulk update, and the fresh read that follows tells the two apart.
+func checkRepeats(f *pageFetch, seen []string, firstAt map[string]int) *brokenPage {
+	inPage := make(map[string]struct{}, len(f.keys))
+	var dups []string
+	for _, key := range f.keys {
+		if key == "" {
+			continue
+		}
+		if _, dup := inPage[key]; dup {
+			dups = append(dups, key)
+		}
+		inPage[key] = struct{}{}
+	}
+	if len(dups) > 0 {
+		return &brokenPage{start: f.start, reason: "holds the same items more than once", keys: dups}
+	}
+	if len(f.keys) < 2 || f.keys[0] == "" {
+		return nil
+	}
+	at, ok := firstAt[f.keys[0]]
+	if !ok || at+len(f.keys) > len(seen) || !slices.Equal(seen[at:at+len(f.keys)], f.keys) {
+		return nil
+	}
+	return &brokenPage{start: f.start, reason: fmt.Sprintf("repeats the items read at start=%d", at), keys: f.keys}
+}
+
+// union merges reads by id: the order of the first read, items only later
+// reads saw appended, each item as the latest read sent it.
+type union struct {
+	items []json.RawMessage
+	at    map[string]int
+}
+
+func newUnion(capacity int) *union {
+	return &union{items: make([]json.RawMessage, 0, capacity), at: make(map[string]int, capacity)}
+}
+
+func (u *union) add(d *drainResult) {
+	first := len(u.items) == 0
+	for i, item := range d.items {
+		key := d.keys[i]
+		if key == "" {
+			if first {
+				u.items = append(u.items, item)
+			}
+			continue
+		}
+		if at, ok := u.at[key]; ok {
+			u.items[at] = item
+			continue
+		}
+		u.at[key] = len(u.items)
+		u.items = append(u.items, item)
+	}
+}
+
+// notIn counts the items of the union that the read d did not see.
+func (u *union) notIn(d *drainResult) int {
+	n := 0
+	for key := range u.at {
+		if _, ok := d.firstAt[key]; !ok {
+			n++
+		}
+	}
+	return n
+}
+
+const maxNamedIDs = 10
+
+func (u *union) listing(reads int, settled bool, last *drainResult, maxItems int) *Listing {
+	items := u.items
+	if maxItems > 0 && len(items) > maxItems {
+		items = items[:maxItems]
+	}
+	return &Listing{Items: items, Reads: reads, Settled: settled, Repeated: idsOf(last.repeated, maxNamedIDs)}
+}
+
+// idsOf turns item keys into the ids they carry, at most n of them.
+func idsOf(keys []string, n int) []string {
+	out := make([]string, 0, min(len(keys), n))
+	for _, k := range keys[:min(len(keys), n)] {
+		_, id, _ := strings.Cut(k, ":")
+		out = append(out, strings.Trim(id, `"`))
+	}
+	return out
+}
+
+func brokenPagingError(endpoint string, first, second *brokenPage) *PagingError {
+	return &PagingError{
+		Endpoint: endpoint,
+		Start:    second.start,
+		Pages:    []int{first.start, second.start},
+		IDs:      idsOf(slices.Concat(first.keys, second.keys), maxNamedIDs),
+		Reason: fmt.Sprintf("in two reads a page repeated items that no change of the list explains: first the page at start=%d %s (ids %s), "+
+			"then the page at start=%d %s (ids %s); a server or proxy between the provider and JSM is serving wrong pages",
+			first.start, first.reason, strings.Join(idsOf(first.keys, maxNamedIDs), ", "),
+			second.start, second.reason, strings.Join(idsOf(second.keys, maxNamedIDs), ", ")),
 	}
 }
 

@@ -107,7 +107,7 @@ func TestListFollowsCappedPagesInOrder(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			assertSequence(t, ids(t, items), tc.n)
+			assertSequence(t, ids(t, items.Items), tc.n)
 		})
 	}
 }
@@ -140,7 +140,7 @@ func TestListStopsAtMaxItems(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertSequence(t, ids(t, items), 120)
+	assertSequence(t, ids(t, items.Items), 120)
 	for _, s := range list.starts {
 		if s >= 120 {
 			t.Fatalf("fetched a page at start=%d beyond max_items", s)
@@ -150,7 +150,7 @@ func TestListStopsAtMaxItems(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertSequence(t, ids(t, small), 3)
+	assertSequence(t, ids(t, small.Items), 3)
 }
 
 func TestListRejectsBrokenChains(t *testing.T) {
@@ -203,15 +203,17 @@ func TestListRejectsBrokenChains(t *testing.T) {
 				t.Fatalf("got %v, want an error containing %q", err, tc.want)
 			}
 			if items != nil {
-				t.Fatalf("a broken list returned %d items", len(items))
+				t.Fatalf("a broken list returned %d items", len(items.Items))
 			}
 		})
 	}
 }
 
-func TestListDeduplicatesShiftedItems(t *testing.T) {
-	// An item inserted at the front while paging shifts every later page by
-	// one: the first item of each later page repeats the last of the previous.
+func TestListNeverShrinksAListThatKeepsShifting(t *testing.T) {
+	// An item inserted at the front before every later page shifts each of
+	// them by one: the first item of each later page repeats the last of the
+	// previous, every read. The reads never settle, and the result is the
+	// union of the reads, never a list shorter than any of them.
 	list := &pagedList{n: 200, cap: 50, tamper: func(start int, page map[string]any) (int, string) {
 		if start > 0 {
 			values := page["values"].([]map[string]any)
@@ -222,11 +224,14 @@ func TestListDeduplicatesShiftedItems(t *testing.T) {
 		return 0, ""
 	}}
 	c := newTestClient(t, list)
-	items, err := c.List(context.Background(), "/servicedesk", ListOptions{})
+	listing, err := c.List(context.Background(), "/servicedesk", ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertSequence(t, ids(t, items), 199)
+	assertSequence(t, ids(t, listing.Items), 199)
+	if listing.Settled || listing.Reads != DefaultMaxReads {
+		t.Fatalf("settled=%v after %d reads, want %d unsettled reads", listing.Settled, listing.Reads, DefaultMaxReads)
+	}
 }
 
 func TestListRetriesTransientFailures(t *testing.T) {
@@ -242,7 +247,7 @@ func TestListRetriesTransientFailures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertSequence(t, ids(t, items), 120)
+	assertSequence(t, ids(t, items.Items), 120)
 }
 
 func TestListHonoursRetryAfterForEveryWorker(t *testing.T) {
@@ -270,7 +275,7 @@ func TestListHonoursRetryAfterForEveryWorker(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertSequence(t, ids(t, items), 400)
+	assertSequence(t, ids(t, items.Items), 400)
 	if early.Load() != 0 {
 		t.Fatalf("the refused page was asked again before Retry-After elapsed")
 	}

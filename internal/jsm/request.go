@@ -48,6 +48,9 @@ func (c *Client) get(ctx context.Context, r request) ([]byte, error) {
 			return nil, ctx.Err()
 		}
 		if attempt >= c.cfg.MaxRetries || !retryable(err) {
+			if t, ok := httpbase.AsTransportError(err); ok {
+				t.Attempts = attempt + 1
+			}
 			return nil, err
 		}
 		wait := httpbase.Backoff(attempt, c.cfg.RetryWaitMin, c.cfg.RetryWaitMax)
@@ -64,16 +67,12 @@ func (c *Client) get(ctx context.Context, r request) ([]byte, error) {
 	}
 }
 
-// transientError marks failures worth another attempt.
-type transientError struct{ err error }
-
-func (e *transientError) Error() string { return e.err.Error() }
-func (e *transientError) Unwrap() error { return e.err }
-
+// retryable reports whether another attempt may succeed. A host that does
+// not resolve or refuses connections is not retried: it fails fast, naming
+// the base URL.
 func retryable(err error) bool {
-	var t *transientError
-	if errors.As(err, &t) {
-		return true
+	if t, ok := httpbase.AsTransportError(err); ok {
+		return t.Retryable()
 	}
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
@@ -104,7 +103,7 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, r request) ([]byte, ti
 		if ctx.Err() != nil && errors.Is(ctx.Err(), context.Canceled) {
 			return nil, 0, ctx.Err()
 		}
-		return nil, 0, &transientError{fmt.Errorf("JSM request GET %s failed: %w", r.endpoint(), httpbase.StripURL(err))}
+		return nil, 0, c.transportError(ctx, r, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes))
@@ -112,7 +111,7 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, r request) ([]byte, ti
 		"method": "GET", "endpoint": r.endpoint(), "status": resp.StatusCode, "duration_ms": time.Since(started).Milliseconds(), "bytes": len(body),
 	})
 	if err != nil {
-		return nil, 0, &transientError{fmt.Errorf("the response body of GET %s from JSM was cut off after %d bytes: %w", r.endpoint(), len(body), httpbase.StripURL(err))}
+		return nil, 0, c.transportError(ctx, r, fmt.Errorf("the response body was cut off after %d bytes: %w", len(body), err))
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return body, 0, nil
@@ -126,6 +125,10 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, r request) ([]byte, ti
 		}
 	}
 	return nil, retryAfter, apiErr
+}
+
+func (c *Client) transportError(attemptCtx context.Context, r request, err error) *httpbase.TransportError {
+	return httpbase.NewTransportError("JSM", http.MethodGet, r.endpoint(), c.base.Host, c.cfg.Timeout, attemptCtx, err)
 }
 
 func (c *Client) authorize(req *http.Request) {

@@ -30,6 +30,7 @@ type jsmModel struct {
 	RequestsPerSecond types.Float64 `tfsdk:"requests_per_second"`
 	Timeout           types.String  `tfsdk:"timeout"`
 	MaxRetries        types.Int64   `tfsdk:"max_retries"`
+	MaxListReads      types.Int64   `tfsdk:"max_list_reads"`
 	CACertificatesPEM types.String  `tfsdk:"ca_certificates_pem"`
 }
 
@@ -93,9 +94,19 @@ func jsmSchema() schema.SingleNestedAttribute {
 			},
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
-				MarkdownDescription: fmt.Sprintf("How often a request that failed with 429, 5xx or a transport error is "+
-					"retried (default %d; 0 disables retries). Environment variable `JSM_MAX_RETRIES`.", jsm.DefaultMaxRetries),
+				MarkdownDescription: fmt.Sprintf("How often a request that failed with 429, 5xx, a timeout or a transport error "+
+					"is retried (default %d; 0 disables retries). A host that does not resolve or refuses the connection fails at once. "+
+					"Environment variable `JSM_MAX_RETRIES`.", jsm.DefaultMaxRetries),
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
+			},
+			"max_list_reads": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("How often one list may be read when its reads keep repeating items, 1 to 10 "+
+					"(default %d). JSM orders customer requests by latest activity, so on a busy desk a request updated during a "+
+					"read is seen twice and may make a neighbour unread; the provider then reads the list again and uses the union "+
+					"of the reads, until a read repeats nothing or this bound is reached (then it warns). Environment variable "+
+					"`JSM_MAX_LIST_READS`.", jsm.DefaultMaxReads),
+				Validators: []validator.Int64{int64validator.Between(1, 10)},
 			},
 			"ca_certificates_pem": schema.StringAttribute{
 				Optional: true,
@@ -142,6 +153,7 @@ func resolveJSM(ctx context.Context, m *jsmModel, version string, diags *diag.Di
 	if cfg.MaxRetries == 0 && (!m.MaxRetries.IsNull() || os.Getenv("JSM_MAX_RETRIES") != "") {
 		cfg.MaxRetries = -1
 	}
+	cfg.MaxReads = int(intSetting(m.MaxListReads, "JSM_MAX_LIST_READS", 1, 10, diags))
 	cfg.RequestsPerSecond = floatSetting(m.RequestsPerSecond, "JSM_REQUESTS_PER_SECOND", diags)
 	if s, ok := stringSetting(m.Timeout, "JSM_TIMEOUT", env); ok {
 		d, err := time.ParseDuration(s)

@@ -16,7 +16,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 	"github.com/portjsm/terraform-provider-portjsm/internal/jsm"
 )
 
@@ -108,6 +110,29 @@ func typedList[T any](items []json.RawMessage, kind string, elemType types.Objec
 	return types.ListValueMust(elemType, elems)
 }
 
+// listJSM reads a whole list, reporting a failed read as an error and a
+// read that never settled as a warning. ok is false when nothing may be used.
+func listJSM(ctx context.Context, client *jsm.Client, what, apiPath string, opts jsm.ListOptions, diags *diag.Diagnostics) ([]json.RawMessage, bool) {
+	listing, err := client.List(ctx, apiPath, opts)
+	if err != nil {
+		addJSMError(diags, what, err)
+		return nil, false
+	}
+	if listing.Reads > 1 {
+		tflog.Info(ctx, "JSM list read more than once", map[string]any{"what": what, "reads": listing.Reads, "settled": listing.Settled, "items": len(listing.Items)})
+	}
+	if !listing.Settled {
+		diags.AddWarning("JSM List Changed While Read", fmt.Sprintf("Each of the %d reads of %s saw some items twice (ids %s): the list changed while it "+
+			"was paged, as JSM orders it by latest activity, and an item that moves during a read can be skipped. The result is the union "+
+			"of the reads, %d items: every item any read saw. An item that moved at the wrong moment in every read may still be missing, "+
+			"and a sync would delete its entity until the next run brings it back. Raising jsm.max_list_reads "+
+			"(JSM_MAX_LIST_READS) allows more reads and raising jsm.concurrency makes each one shorter; on a desk where requests "+
+			"are created during every read, reads may never settle, and the union is the best that offset paging can do.",
+			listing.Reads, what, strings.Join(listing.Repeated, ", "), len(listing.Items)))
+	}
+	return listing.Items, true
+}
+
 // addJSMError turns a failed JSM read into a diagnostic that says what to do.
 // Every failed read fails the plan: nothing downstream may act on a partial
 // list.
@@ -117,6 +142,7 @@ func addJSMError(diags *diag.Diagnostics, what string, err error) {
 	msg := strings.TrimSuffix(err.Error(), ".")
 	var apiErr *jsm.APIError
 	var pagingErr *jsm.PagingError
+	transportErr, isTransport := httpbase.AsTransportError(err)
 	status := 0
 	if errors.As(err, &apiErr) {
 		status = apiErr.StatusCode
@@ -140,8 +166,19 @@ func addJSMError(diags *diag.Diagnostics, what string, err error) {
 			"set experimental = true on the portjsm_records data source to send X-ExperimentalApi: opt-in.", what, msg))
 	case status >= 400 && status < 500:
 		diags.AddError("JSM Rejected The Request", fmt.Sprintf("Reading %s failed: %s. Fix the arguments of the data source.", what, msg))
+	case errors.As(err, &pagingErr) && len(pagingErr.Pages) > 0:
+		diags.AddError("JSM Paging Failed", fmt.Sprintf("Reading %s failed: %s. Check for a caching proxy or gateway between the "+
+			"provider and JSM (HTTPS_PROXY) and that jsm.base_url points at the site itself.%s", what, msg, noPartial))
 	case errors.As(err, &pagingErr):
 		diags.AddError("JSM Paging Failed", fmt.Sprintf("Reading %s failed: %s. Run again; if it persists, lower jsm.page_size.", what, msg))
+	case isTransport && transportErr.Cause == httpbase.CauseUnreachable:
+		diags.AddError("JSM Unreachable", fmt.Sprintf("Reading %s failed: %s. Check jsm.base_url (JSM_BASE_URL): its host must resolve "+
+			"and accept connections; a proxy is taken from HTTPS_PROXY and NO_PROXY. The request was not retried, as an unreachable "+
+			"host does not come back within a run.%s", what, msg, noPartial))
+	case isTransport && transportErr.Cause == httpbase.CauseTimeout:
+		diags.AddError("JSM Timed Out", fmt.Sprintf("Reading %s failed: %s. JSM accepted the connection but sent no complete answer "+
+			"within jsm.timeout (JSM_TIMEOUT, now %s): raise it if JSM is slow, or check that jsm.base_url (JSM_BASE_URL) points at "+
+			"the JSM site.%s", what, msg, transportErr.Timeout, noPartial))
 	default:
 		diags.AddError("JSM Read Failed", fmt.Sprintf("Reading %s failed: %s. Run again later; raise jsm.max_retries or jsm.timeout "+
 			"if JSM is slow.%s", what, msg, noPartial))

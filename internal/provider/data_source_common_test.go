@@ -103,7 +103,7 @@ func TestAccJSMTruncatedBody(t *testing.T) {
 	srv := startJSM(t, fakejsm.TenantOptions{Seed: 6, Requests: 200})
 	srv.TruncateBodies("/request", -1)
 	step := requestsStep(srv, 1, "")
-	step.ExpectError = errorMatching("JSM Read Failed", "response body of GET /request?limit=50&start=0 from JSM was cut off")
+	step.ExpectError = errorMatching("JSM Read Failed", "GET /request?limit=50&start=0", "the response body was cut off")
 	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{step}})
 }
 

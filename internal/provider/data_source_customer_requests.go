@@ -135,9 +135,8 @@ func (d *customerRequestsDataSource) Read(ctx context.Context, req datasource.Re
 		SearchTerm:       m.SearchTerm.ValueString(),
 		Expand:           m.Expand,
 	}
-	items, err := client.List(ctx, jsm.CustomerRequestsPath, jsm.ListOptions{Query: filter.Query(), MaxItems: maxItems(m.MaxItems)})
-	if err != nil {
-		addJSMError(&resp.Diagnostics, "the customer requests", err)
+	items, ok := listJSM(ctx, client, "the customer requests", jsm.CustomerRequestsPath, jsm.ListOptions{Query: filter.Query(), MaxItems: maxItems(m.MaxItems)}, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	m.ItemCount = types.Int64Value(int64(len(items)))

@@ -68,9 +68,8 @@ func (d *organizationsDataSource) Read(ctx context.Context, req datasource.ReadR
 		return
 	}
 	filter := jsm.OrganizationFilter{ServiceDeskID: m.ServiceDeskID.ValueString(), AccountID: m.AccountID.ValueString()}
-	items, err := client.List(ctx, filter.Path(), jsm.ListOptions{Query: filter.Query(), MaxItems: maxItems(m.MaxItems)})
-	if err != nil {
-		addJSMError(&resp.Diagnostics, "the organizations", err)
+	items, ok := listJSM(ctx, client, "the organizations", filter.Path(), jsm.ListOptions{Query: filter.Query(), MaxItems: maxItems(m.MaxItems)}, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	m.ItemCount = types.Int64Value(int64(len(items)))

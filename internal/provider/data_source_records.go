@@ -109,11 +109,7 @@ func (d *recordsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 func readRecords(ctx context.Context, client *jsm.Client, apiPath string, query url.Values, dataPath string, experimental bool, limit int, diags *diag.Diagnostics) []json.RawMessage {
 	what := "the records of " + apiPath
 	if dataPath == pagedDataPath {
-		items, err := client.List(ctx, apiPath, jsm.ListOptions{Query: query, MaxItems: limit, Experimental: experimental})
-		if err != nil {
-			addJSMError(diags, what, err)
-			return nil
-		}
+		items, _ := listJSM(ctx, client, what, apiPath, jsm.ListOptions{Query: query, MaxItems: limit, Experimental: experimental}, diags)
 		return items
 	}
 	body, err := client.Get(ctx, apiPath, query, experimental)

@@ -56,9 +56,8 @@ func (d *serviceDesksDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	items, err := client.List(ctx, jsm.ServiceDesksPath, jsm.ListOptions{MaxItems: maxItems(m.MaxItems)})
-	if err != nil {
-		addJSMError(&resp.Diagnostics, "the service desks", err)
+	items, ok := listJSM(ctx, client, "the service desks", jsm.ServiceDesksPath, jsm.ListOptions{MaxItems: maxItems(m.MaxItems)}, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	m.ItemCount = types.Int64Value(int64(len(items)))
