@@ -111,7 +111,7 @@ func (d *oceanMappingDataSource) Read(ctx context.Context, req datasource.ReadRe
 		counts[res.Kind] = types.Int64Value(int64(len(items)))
 		items, explain, err := parseNestedItems(ctx, res, items)
 		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("config_yaml"), "Mapping Failed", fmt.Sprintf("%s, itemsToParse: %s. Fix the expression; nothing was returned.", where, err))
+			resp.Diagnostics.AddAttributeError(path.Root("config_yaml"), "Mapping Failed", fmt.Sprintf("%s, %s. Fix port.itemsToParse; nothing was returned.", where, err))
 			return
 		}
 		for j, mp := range res.Mappings {

@@ -99,3 +99,16 @@ func TestAccOceanMappingItemsToParse(t *testing.T) {
 
 	resource.Test(t, resource.TestCase{Steps: []resource.TestStep{first, removal}})
 }
+
+// TestAccOceanMappingItemsToParseNotArray checks that an itemsToParse that
+// does not give an array fails the read and names the item and expression.
+func TestAccOceanMappingItemsToParseNotArray(t *testing.T) {
+	srv := startJSM(t, fakejsm.TenantOptions{Seed: 32, Requests: 5})
+	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ConfigFile:               config.StaticFile("testdata/ocean_items_to_parse_not_array.tf"),
+		ConfigVariables:          jsmVariables(srv),
+		ExpectError: errorMatching("Mapping Failed", "resources[0]", "itemsToParse", "item 0", `".issueKey"`,
+			"returned a string", "must return an array"),
+	}}})
+}
