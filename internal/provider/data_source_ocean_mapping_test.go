@@ -108,7 +108,7 @@ func TestAccOceanMappingItemsToParseNotArray(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		ConfigFile:               config.StaticFile("testdata/ocean_items_to_parse_not_array.tf"),
 		ConfigVariables:          jsmVariables(srv),
-		ExpectError: errorMatching("Mapping Failed", "resources[0]", "itemsToParse", "item 0", `".issueKey"`,
+		ExpectError: errorMatching("Mapping Failed", "resources[0]", "item 0: itemsToParse", `".issueKey"`,
 			"returned a string", "must return an array"),
 	}}})
 }
