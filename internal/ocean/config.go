@@ -53,7 +53,25 @@ type PortBlock struct {
 	Entity struct {
 		Mappings yaml.Node `yaml:"mappings"`
 	} `yaml:"entity"`
-	ItemsToParse string `yaml:"itemsToParse"`
+	// ItemsToParse, ItemsToParseName and ItemsToParseTopLevelTransform
+	// turn each element of an item's array into an item of its own.
+	ItemsToParse                  string `yaml:"itemsToParse"`
+	ItemsToParseName              string `yaml:"itemsToParseName"`
+	ItemsToParseTopLevelTransform *bool  `yaml:"itemsToParseTopLevelTransform"`
+}
+
+// ItemsToParse is the resource's itemsToParse settings, or nil when it
+// maps the items it reads directly.
+func (r Resource) ItemsToParse() *mapping.ItemsToParse {
+	if r.Port.ItemsToParse == "" {
+		return nil
+	}
+	transform := r.Port.ItemsToParseTopLevelTransform
+	return &mapping.ItemsToParse{
+		Expr:            r.Port.ItemsToParse,
+		Name:            r.Port.ItemsToParseName,
+		KeepParsedArray: transform != nil && !*transform,
+	}
 }
 
 // EntityMapping is one port.entity.mappings block, with its blueprint
@@ -102,8 +120,10 @@ func (r *Resource) resolve() error {
 	if strings.TrimSpace(r.Kind) == "" {
 		return errors.New("kind is empty: give the Service Desk API path, such as /rest/servicedeskapi/request")
 	}
-	if r.Port.ItemsToParse != "" {
-		return errors.New("itemsToParse is not supported: map the nested items with a portjsm_records data source instead")
+	if spec := r.ItemsToParse(); spec != nil {
+		if _, err := mapping.CompileItemsToParse(*spec); err != nil {
+			return fmt.Errorf("port.%w", err)
+		}
 	}
 	if r.Selector.DataPath == "" {
 		r.Selector.DataPath = ".values"

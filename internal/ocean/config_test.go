@@ -3,6 +3,8 @@ package ocean
 import (
 	"strings"
 	"testing"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/mapping"
 )
 
 const seedConfig = `
@@ -62,10 +64,51 @@ func TestParseErrors(t *testing.T) {
 		`resources: [{kind: "", port: {entity: {mappings: {identifier: .id, blueprint: '"b"'}}}}]`:                                       "kind is empty",
 		`entityDeletionThreshold: 2` + "\n" + `resources: [{kind: /x, port: {entity: {mappings: {identifier: .id, blueprint: '"b"'}}}}]`: "between 0 and 1",
 		`resources: [{kind: /x, unknown: 1}]`: "not valid YAML of the expected shape",
-		`resources: [{kind: /x, port: {itemsToParse: .a, entity: {mappings: {identifier: .id, blueprint: '"b"'}}}}]`: "itemsToParse is not supported",
+		`resources: [{kind: /x, port: {itemsToParse: '.a | (', entity: {mappings: {identifier: .id, blueprint: '"b"'}}}}]`: "port.itemsToParse: the JQ expression \".a | (\" does not parse",
 	} {
 		if _, err := Parse([]byte(doc)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: got %v, want %q", doc, err, want)
 		}
+	}
+}
+
+func TestParseItemsToParse(t *testing.T) {
+	cfg, err := Parse([]byte(`
+resources:
+  - kind: /rest/servicedeskapi/request
+    port:
+      itemsToParse: .participants.values
+      entity:
+        mappings:
+          identifier: .issueId + "-" + .item.accountId
+          blueprint: '"jsmRequestParticipant"'
+  - kind: /rest/servicedeskapi/organization
+    port:
+      itemsToParse: .users
+      itemsToParseName: user
+      itemsToParseTopLevelTransform: false
+      entity:
+        mappings:
+          identifier: .user.accountId
+          blueprint: '"jsmUser"'
+  - kind: /rest/servicedeskapi/servicedesk
+    port:
+      entity:
+        mappings:
+          identifier: .id
+          blueprint: '"jsmServiceDesk"'
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	participants, users, desks := cfg.Resources[0].ItemsToParse(), cfg.Resources[1].ItemsToParse(), cfg.Resources[2].ItemsToParse()
+	if participants == nil || *participants != (mapping.ItemsToParse{Expr: ".participants.values"}) {
+		t.Errorf("participants: %+v", participants)
+	}
+	if users == nil || *users != (mapping.ItemsToParse{Expr: ".users", Name: "user", KeepParsedArray: true}) {
+		t.Errorf("users: %+v", users)
+	}
+	if desks != nil {
+		t.Errorf("desks: %+v, want nil", desks)
 	}
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"sort"
@@ -44,7 +45,8 @@ func (d *oceanMappingDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Runs the `port-app-config` of Port's Ocean custom integration for JSM unchanged: each resource's " +
 			"`kind` (the Service Desk API path) is read through the provider's paginating client with its `selector.query_params`, " +
-			"`selector.data_path` picks the items, `selector.query` filters them and `port.entity.mappings` maps them. The " +
+			"`selector.data_path` picks the items, `port.itemsToParse` optionally turns each item's array into items of its own, " +
+			"`selector.query` filters them and `port.entity.mappings` maps them. The " +
 			"entities come back grouped by blueprint, in the form `portjsm_entities` takes, so migrating from Ocean is one " +
 			"file and three resources.",
 		Attributes: map[string]schema.Attribute{
@@ -52,7 +54,11 @@ func (d *oceanMappingDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 				Required: true,
 				MarkdownDescription: "The Ocean `port-app-config` YAML, such as `file(\"port-app-config.yml\")`: a `resources` list " +
 					"of `kind`, `selector` (`query`, `data_path`, `query_params`) and `port.entity.mappings` (`identifier`, `title`, " +
-					"`blueprint`, `icon`, `team`, `properties`, `relations`). `blueprint` must be a constant JQ string such as `'\"jsmServiceDesk\"'`.",
+					"`blueprint`, `icon`, `team`, `properties`, `relations`). `blueprint` must be a constant JQ string such as `'\"jsmServiceDesk\"'`. " +
+					"`port.itemsToParse` works as in Ocean: each element of the array it returns becomes an item of its own, a copy of " +
+					"the parent item with the element under `.item` (or the key `port.itemsToParseName` names), and without the parsed " +
+					"array unless `port.itemsToParseTopLevelTransform` is `false`; a null result gives no items, anything else that is " +
+					"not an array is an error.",
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"entities_json": schema.MapAttribute{
@@ -103,6 +109,11 @@ func (d *oceanMappingDataSource) Read(ctx context.Context, req datasource.ReadRe
 			return
 		}
 		counts[res.Kind] = types.Int64Value(int64(len(items)))
+		items, explain, err := parseNestedItems(ctx, res, items)
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("config_yaml"), "Mapping Failed", fmt.Sprintf("%s, %s. Fix port.itemsToParse; nothing was returned.", where, err))
+			return
+		}
 		for j, mp := range res.Mappings {
 			program, err := mapping.Compile(mp.Mapping(res.Selector.Query))
 			if err != nil {
@@ -111,6 +122,7 @@ func (d *oceanMappingDataSource) Read(ctx context.Context, req datasource.ReadRe
 			}
 			set, err := program.Map(ctx, items)
 			if err != nil {
+				err = explain(err)
 				resp.Diagnostics.AddAttributeError(path.Root("config_yaml"), "Mapping Failed", fmt.Sprintf("%s, mapping %d: %s. Fix the mapping or skip such items with selector.query; nothing was returned.", where, j, err))
 				return
 			}
@@ -134,6 +146,24 @@ func (d *oceanMappingDataSource) Read(ctx context.Context, req datasource.ReadRe
 	m.CreateMissingRelatedEntities = types.BoolValue(cfg.CreateMissingRelatedEntities)
 	m.DeletionThreshold = types.Float64Value(cfg.DeletionThreshold())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// parseNestedItems applies a resource's itemsToParse, if any, and returns
+// the items to map with a function that says where a failing one came from.
+func parseNestedItems(ctx context.Context, res ocean.Resource, items []json.RawMessage) ([]json.RawMessage, func(error) error, error) {
+	spec := res.ItemsToParse()
+	if spec == nil {
+		return items, func(err error) error { return err }, nil
+	}
+	expander, err := mapping.CompileItemsToParse(*spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	expansion, err := expander.Expand(ctx, items)
+	if err != nil {
+		return nil, nil, err
+	}
+	return expansion.Items, expansion.Explain, nil
 }
 
 // addEntities files entities under their blueprint; two resources mapping

@@ -27,3 +27,10 @@ resource "portjsm_entities" "organizations" {
   blueprint     = "jsmOrganization"
   entities_json = local.ocean.entities_json["jsmOrganization"]
 }
+
+# One entity per request participant, from the itemsToParse resource.
+resource "portjsm_entities" "request_participants" {
+  blueprint     = "jsmRequestParticipant"
+  entities_json = local.ocean.entities_json["jsmRequestParticipant"]
+  depends_on    = [portjsm_entities.customer_requests]
+}
