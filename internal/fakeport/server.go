@@ -18,6 +18,7 @@ type Server struct {
 	faults *faultState
 	obs    *observer
 	st     *store
+	limits *orgLimits
 }
 
 type config struct {
@@ -25,6 +26,7 @@ type config struct {
 	clientSecret string
 	tokenTTL     time.Duration
 	addr         string
+	rateLimits   RateLimits
 }
 
 // Option configures a [Server] created by [New].
@@ -71,7 +73,9 @@ func New(opts ...Option) *Server {
 		faults: newFaultState(),
 		obs:    newObserver(),
 		st:     newStore(),
+		limits: &orgLimits{now: time.Now},
 	}
+	s.SetRateLimits(cfg.rateLimits)
 	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.srv.Serve(ln) }()
 	return s
@@ -84,9 +88,20 @@ func (s *Server) URL() string { return s.url }
 // Close stops the server and closes all connections.
 func (s *Server) Close() { _ = s.srv.Close() }
 
-// ServeHTTP runs one request through observation, fault injection, routing,
-// authentication and the endpoint handler, in that order.
+// ServeHTTP runs one request through observation, latency, the organisation
+// rate limit, fault injection, routing, authentication and the endpoint
+// handler, in that order, and counts the status of its answer.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := &statusRecorder{ResponseWriter: w}
+	s.serve(rec, w, r)
+	if rec.status != 0 {
+		s.obs.countStatus(rec.status)
+	}
+}
+
+// serve answers through rec; the handler's call keeps the plain w, which
+// http.MaxBytesReader needs to close the connection after a body over 1 MiB.
+func (s *Server) serve(rec, w http.ResponseWriter, r *http.Request) {
 	rt, params := matchRoute(r.Method, r.URL.EscapedPath())
 	key := r.Method + " " + r.URL.Path
 	if rt != nil {
@@ -97,30 +112,33 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.faults.sleep(r.Context()) {
 		return
 	}
-	if s.faults.rateLimit(w) {
+	if !s.limits.admit(rec, classify(rt, r)) {
+		return
+	}
+	if s.faults.rateLimit(rec) {
 		return
 	}
 	if status, ok := s.faults.injected(r.Method, r.URL.Path); ok {
-		writeError(w, injectedError(status))
+		writeError(rec, injectedError(status))
 		return
 	}
 	if rt == nil {
-		writeError(w, errNotFound("Route %s:%s not found", r.Method, r.URL.Path))
+		writeError(rec, errNotFound("Route %s:%s not found", r.Method, r.URL.Path))
 		return
 	}
 	c := &call{w: w, r: r, params: params}
 	if rt.auth {
 		who, err := s.auth.check(r.Header.Get("Authorization"))
 		if err != nil {
-			writeError(w, err)
+			writeError(rec, err)
 			return
 		}
 		c.actor = who
 	}
 	status, body, err := rt.handle(s, c)
 	if err != nil {
-		writeError(w, err)
+		writeError(rec, err)
 		return
 	}
-	writeJSON(w, status, body)
+	writeJSON(rec, status, body)
 }
