@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
@@ -48,7 +49,10 @@ type Config struct {
 	// Concurrency bounds the bulk requests in flight at once for one call.
 	Concurrency int
 	// RequestsPerSecond limits the request rate of the client; 0 means no
-	// limit beyond Concurrency.
+	// limit beyond Concurrency and the budget Port states on every answer
+	// (x-ratelimit-remaining until x-ratelimit-reset), which the client always
+	// follows: it spreads what is left over the time to the reset and waits
+	// for the reset when nothing is left.
 	RequestsPerSecond float64
 	// HTTPClient replaces the default client (http.DefaultTransport's settings,
 	// proxies from HTTPS_PROXY/NO_PROXY); CACertificatesPEM is then ignored.
@@ -69,6 +73,8 @@ type Client struct {
 	pacer  *httpbase.Pacer
 	logger httpbase.Logger
 	tokens tokenCache
+	// inFlight counts the requests waiting for their turn or under way.
+	inFlight atomic.Int64
 }
 
 // New checks cfg and returns a Client. It does not contact Port: the first

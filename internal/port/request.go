@@ -122,6 +122,8 @@ func retryable(err error, idempotent bool) bool {
 // attempt sends the request once. wait is how long Port asked the client to
 // wait before trying again (429 and 503), capped at RetryWaitMax.
 func (c *Client) attempt(ctx context.Context, u string, r request, token string) (body []byte, wait time.Duration, err error) {
+	c.inFlight.Add(1)
+	defer c.inFlight.Add(-1)
 	if err := c.pacer.Wait(ctx); err != nil {
 		return nil, 0, err
 	}
@@ -149,6 +151,7 @@ func (c *Client) attempt(ctx context.Context, u string, r request, token string)
 		return nil, 0, &transientError{fmt.Errorf("the request %s %s to Port failed: %w", r.method, r.path, httpbase.StripURL(err))}
 	}
 	defer resp.Body.Close()
+	c.observeBudget(ctx, resp.Header)
 	body, err = io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
 	c.logger.Debug(ctx, "Port request", map[string]any{
 		"method": r.method, "endpoint": r.path, "status": resp.StatusCode,
@@ -169,10 +172,42 @@ func (c *Client) attempt(ctx context.Context, u string, r request, token string)
 	return nil, wait, newAPIError(resp.StatusCode, r.method, r.path, body, c.redact)
 }
 
+// observeBudget hands the rate-limit budget Port states on every answer to
+// the pacer, so that the client slows down before Port refuses it. The other
+// requests under way or waiting for their turn are kept in reserve.
+func (c *Client) observeBudget(ctx context.Context, h http.Header) {
+	b, ok := rateBudget(h, time.Now())
+	if !ok {
+		return
+	}
+	if paused := c.pacer.Observe(b, int(c.inFlight.Load())-1); paused > 0 {
+		c.logger.Debug(ctx, "Port rate-limit budget spent; requests wait for the window to reset", map[string]any{
+			"limit": b.Limit, "remaining": b.Remaining, "wait": paused.String(),
+		})
+	}
+}
+
+// rateBudget reads Port's x-ratelimit-remaining and x-ratelimit-reset, with
+// x-ratelimit-limit and x-ratelimit-period (seconds) when present.
+func rateBudget(h http.Header, now time.Time) (httpbase.Budget, bool) {
+	remaining, err := strconv.Atoi(strings.TrimSpace(h.Get("x-ratelimit-remaining")))
+	untilReset := parseRateLimitReset(h.Get("x-ratelimit-reset"), now)
+	if err != nil || untilReset <= 0 {
+		return httpbase.Budget{}, false
+	}
+	limit, _ := strconv.Atoi(strings.TrimSpace(h.Get("x-ratelimit-limit")))
+	period, _ := strconv.Atoi(strings.TrimSpace(h.Get("x-ratelimit-period")))
+	return httpbase.Budget{
+		Limit: limit, Period: time.Duration(period) * time.Second,
+		Remaining: remaining, Reset: now.Add(untilReset),
+	}, true
+}
+
 // retryWait reads Retry-After (seconds or an HTTP date) and, failing that,
-// Port's x-ratelimit-reset. Port documents the latter as seconds until the
-// window resets; a value that can only be a Unix time (seconds or
-// milliseconds) is read as one. Zero when neither says anything usable.
+// Port's x-ratelimit-reset. Port's rate-limit page has documented the latter
+// both as the reset time in UTC epoch seconds and as seconds until the reset;
+// a value that can only be a Unix time (seconds or milliseconds) is read as
+// one, a smaller one as seconds. Zero when neither says anything usable.
 func retryWait(h http.Header, now time.Time) time.Duration {
 	if d := httpbase.ParseRetryAfter(h.Get("Retry-After"), now); d > 0 {
 		return d
