@@ -88,9 +88,10 @@ func (s *Server) URL() string { return s.url }
 // Close stops the server and closes all connections.
 func (s *Server) Close() { _ = s.srv.Close() }
 
-// ServeHTTP runs one request through observation, latency, the organisation
-// rate limit, fault injection, routing, authentication and the endpoint
-// handler, in that order, and counts the status of its answer.
+// ServeHTTP runs one request through observation, the organisation rate
+// limit (which counts requests as they arrive, and refuses at once), latency,
+// fault injection, routing, authentication and the endpoint handler, in that
+// order, and counts the status of its answer.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &statusRecorder{ResponseWriter: w}
 	s.serve(rec, w, r)
@@ -109,10 +110,10 @@ func (s *Server) serve(rec, w http.ResponseWriter, r *http.Request) {
 	}
 	s.obs.count(key)
 
-	if !s.faults.sleep(r.Context()) {
+	if !s.limits.admit(rec, classify(rt, r)) {
 		return
 	}
-	if !s.limits.admit(rec, classify(rt, r)) {
+	if !s.faults.sleep(r.Context()) {
 		return
 	}
 	if s.faults.rateLimit(rec) {

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
@@ -73,8 +72,6 @@ type Client struct {
 	pacer  *httpbase.Pacer
 	logger httpbase.Logger
 	tokens tokenCache
-	// inFlight counts the requests waiting for their turn or under way.
-	inFlight atomic.Int64
 }
 
 // New checks cfg and returns a Client. It does not contact Port: the first

@@ -14,8 +14,9 @@ import (
 
 // tightLimits make a 10,000-entity first sync (500 bulk requests) take about
 // five windows of one second. Port answers after syncLatency, so syncWorkers
-// keep several requests under way at once (as against Port itself) and would
-// send over 250 requests a second if nothing held them back.
+// keep many requests under way at once, as against Port itself, that the
+// budget on an answer does not count yet; unchecked, they would send 160
+// requests a second (320 with two calls at once).
 var tightLimits = fakeport.RateLimits{
 	Unauthenticated: fakeport.RateLimit{Requests: 10, Period: time.Second},
 	Entities:        fakeport.RateLimit{Requests: 100, Period: time.Second},
@@ -23,8 +24,8 @@ var tightLimits = fakeport.RateLimits{
 }
 
 const (
-	syncLatency = 30 * time.Millisecond
-	syncWorkers = 8
+	syncLatency = 100 * time.Millisecond
+	syncWorkers = 16
 )
 
 // newSyncHarness is a fake Port under tightLimits with syncLatency and a
@@ -101,20 +102,28 @@ func TestFirstSyncStaysWithinPortsRateLimit(t *testing.T) {
 }
 
 // TestFirstSyncWithoutTheBudgetIsRefused shows the limit of the test above
-// binds: the same sync, with the rate-limit headers hidden from the client,
-// is refused, and only gets through by waiting out Retry-After.
+// binds: the same sync under the same limit, with the rate-limit headers
+// hidden from the client, is refused, and only gets through by waiting out
+// Retry-After. The blind client keeps more requests under way than a window
+// admits, so its first wave alone overruns the budget however fast the
+// machine is (BenchmarkFirstSyncUnderRateLimit shows syncWorkers refused too,
+// when the machine sends faster than the limit).
 func TestFirstSyncWithoutTheBudgetIsRefused(t *testing.T) {
-	h := newSyncHarness(t, func(c *Config) {
-		c.HTTPClient = &http.Client{Transport: blindTransport{http.DefaultTransport}}
-		c.MaxRetries = 100
-		c.RetryWaitMax = 2 * time.Second
-	})
+	h := newSyncHarness(t, blind, func(c *Config) { c.Concurrency = 2 * tightLimits.Entities.Requests })
 	firstSync(t, h, 1)
 	refused := h.srv.StatusCount(http.StatusTooManyRequests)
 	if refused == 0 {
 		t.Fatal("no 429 without the budget: the limit is too loose to show anything")
 	}
 	t.Logf("without the budget: %d requests refused with 429", refused)
+}
+
+// blind hides Port's budget from the client and lets it retry 429s, waiting
+// out Retry-After, until the sync is through.
+func blind(c *Config) {
+	c.HTTPClient = &http.Client{Transport: blindTransport{http.DefaultTransport}}
+	c.MaxRetries = 100
+	c.RetryWaitMax = 2 * time.Second
 }
 
 func TestRateBudgetReadsBothDocumentedResetForms(t *testing.T) {
@@ -128,18 +137,42 @@ func TestRateBudgetReadsBothDocumentedResetForms(t *testing.T) {
 		return h
 	}
 	for _, reset := range []string{strconv.FormatInt(now.Unix()+53, 10), "53"} {
-		b, ok := rateBudget(header(reset), now)
-		if !ok || b.Remaining != 12 || b.Limit != 35000 || b.Period != 5*time.Minute || !b.Reset.Equal(now.Add(53*time.Second)) {
-			t.Errorf("reset %q: %+v, %v", reset, b, ok)
+		b := rateBudget(header(reset), now)
+		if b == nil || b.Remaining != 12 || b.Period != 5*time.Minute || !b.Reset.Equal(now.Add(53*time.Second)) {
+			t.Errorf("reset %q: %+v", reset, b)
 		}
 	}
+	badRemaining := header("53")
+	badRemaining.Set("x-ratelimit-remaining", "many")
 	for name, h := range map[string]http.Header{
 		"no headers":    {},
 		"past reset":    header(strconv.FormatInt(now.Unix()-1, 10)),
-		"bad remaining": func() http.Header { h := header("53"); h.Set("x-ratelimit-remaining", "many"); return h }(),
+		"bad remaining": badRemaining,
 	} {
-		if b, ok := rateBudget(h, now); ok {
+		if b := rateBudget(h, now); b != nil {
 			t.Errorf("%s: read as %+v", name, b)
 		}
+	}
+}
+
+func TestRateLimitOfFollowsPortsClasses(t *testing.T) {
+	for path, want := range map[string]string{
+		"/v1/blueprints/svc/entities/bulk":        "entities",
+		"/v1/blueprints/svc/entities/search":      "entities",
+		"/v1/blueprints/svc/entities/e1":          "entities",
+		"/v1/blueprints/svc/entities-count":       "entities",
+		"/v1/blueprints/svc/all-entities":         "entities",
+		"/v1/blueprints/svc/bulk/entities/delete": "entities",
+		"/v1/blueprints/svc":                      "other",
+		"/v1/blueprints/entities":                 "other",
+		"/v1/blueprints":                          "other",
+		"/v1/blueprints/a%2Fentities/permissions": "other",
+	} {
+		if got := rateLimitOf(request{path: path}); got != want {
+			t.Errorf("%s: %s, want %s", path, got, want)
+		}
+	}
+	if got := rateLimitOf(request{path: "/v1/auth/access_token", noAuth: true}); got != "unauthenticated" {
+		t.Errorf("token request: %s", got)
 	}
 }
