@@ -49,7 +49,7 @@ var syncRequestsAtTheLimit = time.Duration(500/tightLimits.Entities.Requests) * 
 // syncLatency.
 func leastSyncTime(start time.Time) time.Duration {
 	period := tightLimits.Entities.Period
-	windows := time.Duration((500 + tightLimits.Entities.Requests - 1) / tightLimits.Entities.Requests)
-	firstWindow := start.Truncate(period)
-	return firstWindow.Add((windows-1)*period + syncLatency).Sub(start)
+	windows := (500 + tightLimits.Entities.Requests - 1) / tightLimits.Entities.Requests
+	lastWindow := start.Truncate(period).Add(time.Duration(windows-1) * period)
+	return lastWindow.Add(syncLatency).Sub(start)
 }
