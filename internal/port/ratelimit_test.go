@@ -33,9 +33,18 @@ const (
 func newSyncHarness(t testing.TB, mutate ...func(*Config)) *harness {
 	t.Helper()
 	h := newHarness(t, []fakeport.Option{fakeport.WithRateLimits(tightLimits)},
-		append([]func(*Config){func(c *Config) { c.Concurrency = syncWorkers }}, mutate...)...)
+		append([]func(*Config){func(c *Config) {
+			c.Concurrency = syncWorkers
+			c.HTTPClient = &http.Client{Transport: keepAlive()}
+		}}, mutate...)...)
 	h.srv.SetLatency(syncLatency)
 	return h
+}
+
+// keepAlive keeps a connection per worker, as the client's own transport
+// does, instead of dialling for nearly every request.
+func keepAlive() *http.Transport {
+	return &http.Transport{MaxIdleConnsPerHost: 4 * tightLimits.Entities.Requests}
 }
 
 // blindTransport removes Port's rate-limit budget from every answer, so the
@@ -110,6 +119,8 @@ func TestFirstSyncStaysWithinPortsRateLimit(t *testing.T) {
 // when the machine sends faster than the limit).
 func TestFirstSyncWithoutTheBudgetIsRefused(t *testing.T) {
 	h := newSyncHarness(t, blind, func(c *Config) { c.Concurrency = 2 * tightLimits.Entities.Requests })
+	// Start with a window, so that the first wave has all of it to arrive in.
+	time.Sleep(time.Until(time.Now().Truncate(tightLimits.Entities.Period).Add(tightLimits.Entities.Period)))
 	firstSync(t, h, 1)
 	refused := h.srv.StatusCount(http.StatusTooManyRequests)
 	if refused == 0 {
@@ -121,7 +132,7 @@ func TestFirstSyncWithoutTheBudgetIsRefused(t *testing.T) {
 // blind hides Port's budget from the client and lets it retry 429s, waiting
 // out Retry-After, until the sync is through.
 func blind(c *Config) {
-	c.HTTPClient = &http.Client{Transport: blindTransport{http.DefaultTransport}}
+	c.HTTPClient = &http.Client{Transport: blindTransport{keepAlive()}}
 	c.MaxRetries = 100
 	c.RetryWaitMax = 2 * time.Second
 }
