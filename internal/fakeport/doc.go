@@ -64,7 +64,9 @@
 //     [PortRateLimits] are Port's documented budgets) keeps one budget per
 //     class of request (unauthenticated, entities, other) in fixed windows
 //     aligned to the Unix epoch, so x-ratelimit-reset is the exact end of the
-//     window in epoch seconds. Refused requests do not use the budget.
+//     window in epoch seconds. Requests count as they arrive, before any
+//     latency set with [Server.SetLatency], as a gateway's limiter counts
+//     them; refused requests are answered at once and do not use the budget.
 //   - Search supports the combinators and the string, number, date, empty and
 //     relation-identifier rules; other rules (relatedTo, context-based
 //     properties, scorecards, matchAny, propertySchema) answer 422.
