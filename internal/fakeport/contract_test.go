@@ -49,7 +49,8 @@ const (
 	// documented 422 error envelope instead.
 	devStatus409 = "status-409"
 
-	// RateLimitEvery answers 429 with Retry-After and x-ratelimit-* headers.
+	// RateLimitEvery, and a request over the organisation limit of
+	// SetRateLimits, answer 429 with Retry-After and x-ratelimit-* headers.
 	// The document lists no 429; the body is validated against the
 	// operation's documented 401 error envelope instead.
 	devStatus429 = "status-429"
@@ -172,7 +173,7 @@ func loadSpec(t *testing.T) *openapi3.T {
 // with the document's servers replaced by the fake's URL.
 func newContract(t *testing.T) *contract {
 	doc := loadSpec(t)
-	srv := New()
+	srv := New(WithRateLimits(PortRateLimits))
 	t.Cleanup(srv.Close)
 	doc.Servers = openapi3.Servers{{URL: srv.URL()}}
 	router, err := gorillamux.NewRouter(doc)
@@ -238,6 +239,7 @@ func (c *contract) run(ex exchange) map[string]any {
 	if resp.StatusCode != ex.status {
 		t.Fatalf("%s: %s %s answered %d, want %d: %s", ex.name, ex.method, ex.path, resp.StatusCode, ex.status, clip(string(respBody)))
 	}
+	checkRateLimitHeaders(t, ex.name, resp)
 
 	req := newReq()
 	route, params, err := c.router.FindRoute(req)
@@ -525,6 +527,7 @@ func TestContract(t *testing.T) {
 	c.srv.RateLimitEvery(1, time.Second)
 	c.run(exchange{name: "rate limited", method: "GET", path: sd + "/entities/1", status: 429, deviation: devStatus429})
 	c.srv.RateLimitEvery(0, 0)
+	c.exceedEntityBudget(exchange{name: "over the organisation limit", method: "GET", path: sd + "/entities/1", status: 429, deviation: devStatus429})
 	c.run(exchange{name: "bulk delete", method: "POST", path: sd + "/bulk/entities/delete?delete_dependents=false", body: map[string]any{"entities": []any{"100", "101", "nope"}}, status: 200})
 	c.run(exchange{name: "bulk delete 101", method: "POST", path: sd + "/bulk/entities/delete?delete_dependents=false", body: map[string]any{"entities": make([]any, 101)}, status: 422, badReq: true})
 	c.run(exchange{name: "bulk delete missing blueprint", method: "POST", path: bp + "/nope/bulk/entities/delete?delete_dependents=false", body: map[string]any{"entities": []any{"1"}}, status: 404})

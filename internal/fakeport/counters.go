@@ -2,6 +2,7 @@ package fakeport
 
 import (
 	"maps"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -10,10 +11,28 @@ import (
 type observer struct {
 	mu        sync.Mutex
 	counts    map[string]int
+	statuses  map[int]int
 	bulkSizes []int
 }
 
-func newObserver() *observer { return &observer{counts: map[string]int{}} }
+func newObserver() *observer { return &observer{counts: map[string]int{}, statuses: map[int]int{}} }
+
+// statusRecorder remembers the status of an answer for the counters.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (o *observer) countStatus(status int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.statuses[status]++
+}
 
 func (o *observer) count(key string) {
 	o.mu.Lock()
@@ -45,12 +64,21 @@ func (s *Server) RequestCounts() map[string]int {
 	return maps.Clone(s.obs.counts)
 }
 
-// ResetCounters sets all request counters to zero and forgets the recorded
-// bulk sizes.
+// StatusCount is the number of answers sent with this HTTP status, e.g. how
+// many requests the rate limit refused (429), whatever refused them.
+func (s *Server) StatusCount(status int) int {
+	s.obs.mu.Lock()
+	defer s.obs.mu.Unlock()
+	return s.obs.statuses[status]
+}
+
+// ResetCounters sets all request and status counters to zero and forgets the
+// recorded bulk sizes.
 func (s *Server) ResetCounters() {
 	s.obs.mu.Lock()
 	defer s.obs.mu.Unlock()
 	s.obs.counts = map[string]int{}
+	s.obs.statuses = map[int]int{}
 	s.obs.bulkSizes = nil
 }
 

@@ -39,7 +39,8 @@
 //	422 schema_mismatch      entity does not match its blueprint (types, unknown or missing properties)
 //	422 has_dependents       delete of a blueprint that still has entities or is a relation target,
 //	                         or of entities that others need through a required relation
-//	429 rate_limit_exceeded  injected by [Server.RateLimitEvery] (status not in the document)
+//	429 rate_limit_exceeded  over the organisation limit of [Server.SetRateLimits], or injected by
+//	                         [Server.RateLimitEvery] (status not in the document)
 //
 // Port's document leaves some behaviour open; the fake's choices are:
 //   - Deleting a blueprint that still has entities answers 422 has_dependents
@@ -59,6 +60,13 @@
 //   - Entities are returned in creation order; an upsert of an existing entity
 //     keeps its place. Search cursors ("next"/"from") are opaque and stay valid
 //     while entities are added or deleted.
+//   - The organisation rate limit ([Server.SetRateLimits], off unless set;
+//     [PortRateLimits] are Port's documented budgets) keeps one budget per
+//     class of request (unauthenticated, entities, other) in fixed windows
+//     aligned to the Unix epoch, so x-ratelimit-reset is the exact end of the
+//     window in epoch seconds. Requests count as they arrive, before any
+//     latency set with [Server.SetLatency], as a gateway's limiter counts
+//     them; refused requests are answered at once and do not use the budget.
 //   - Search supports the combinators and the string, number, date, empty and
 //     relation-identifier rules; other rules (relatedTo, context-based
 //     properties, scorecards, matchAny, propertySchema) answer 422.

@@ -52,10 +52,11 @@ func (l *lostAnswers) lose(method, path string) (int, bool) {
 	return 0, false
 }
 
-// writeLostAnswer sends the replacement answer, or drops the connection.
-func writeLostAnswer(w http.ResponseWriter, status int) {
+// writeLostAnswer sends the replacement answer through rec, or drops the
+// connection of w.
+func writeLostAnswer(rec, w http.ResponseWriter, status int) {
 	if status != 0 {
-		writeError(w, injectedError(status))
+		writeError(rec, injectedError(status))
 		return
 	}
 	if hj, ok := w.(http.Hijacker); ok {

@@ -18,6 +18,7 @@ type Server struct {
 	faults *faultState
 	obs    *observer
 	st     *store
+	limits *orgLimits
 
 	migrations migrations
 	lost       lostAnswers
@@ -28,6 +29,7 @@ type config struct {
 	clientSecret string
 	tokenTTL     time.Duration
 	addr         string
+	rateLimits   RateLimits
 
 	migrationDelay time.Duration
 }
@@ -78,7 +80,9 @@ func New(opts ...Option) *Server {
 		faults: newFaultState(),
 		obs:    newObserver(),
 		st:     newStore(),
+		limits: &orgLimits{now: time.Now},
 	}
+	s.SetRateLimits(cfg.rateLimits)
 	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.srv.Serve(ln) }()
 	return s
@@ -91,9 +95,21 @@ func (s *Server) URL() string { return s.url }
 // Close stops the server and closes all connections.
 func (s *Server) Close() { _ = s.srv.Close() }
 
-// ServeHTTP runs one request through observation, fault injection, routing,
-// authentication and the endpoint handler, in that order.
+// ServeHTTP runs one request through observation, the organisation rate
+// limit (which counts requests as they arrive, and refuses at once), latency,
+// fault injection, routing, authentication and the endpoint handler, in that
+// order, and counts the status of its answer.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := &statusRecorder{ResponseWriter: w}
+	s.serve(rec, w, r)
+	if rec.status != 0 {
+		s.obs.countStatus(rec.status)
+	}
+}
+
+// serve answers through rec; the handler's call keeps the plain w, which
+// http.MaxBytesReader needs to close the connection after a body over 1 MiB.
+func (s *Server) serve(rec, w http.ResponseWriter, r *http.Request) {
 	rt, params := matchRoute(r.Method, r.URL.EscapedPath())
 	key := r.Method + " " + r.URL.Path
 	if rt != nil {
@@ -101,37 +117,40 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.obs.count(key)
 
+	if !s.limits.admit(rec, classify(rt, r)) {
+		return
+	}
 	if !s.faults.sleep(r.Context()) {
 		return
 	}
-	if s.faults.rateLimit(w) {
+	if s.faults.rateLimit(rec) {
 		return
 	}
 	if status, ok := s.faults.injected(r.Method, r.URL.Path); ok {
-		writeError(w, injectedError(status))
+		writeError(rec, injectedError(status))
 		return
 	}
 	if rt == nil {
-		writeError(w, errNotFound("Route %s:%s not found", r.Method, r.URL.Path))
+		writeError(rec, errNotFound("Route %s:%s not found", r.Method, r.URL.Path))
 		return
 	}
 	c := &call{w: w, r: r, params: params}
 	if rt.auth {
 		who, err := s.auth.check(r.Header.Get("Authorization"))
 		if err != nil {
-			writeError(w, err)
+			writeError(rec, err)
 			return
 		}
 		c.actor = who
 	}
 	status, body, err := rt.handle(s, c)
 	if lostStatus, lost := s.lost.lose(r.Method, r.URL.Path); lost {
-		writeLostAnswer(w, lostStatus)
+		writeLostAnswer(rec, w, lostStatus)
 		return
 	}
 	if err != nil {
-		writeError(w, err)
+		writeError(rec, err)
 		return
 	}
-	writeJSON(w, status, body)
+	writeJSON(rec, status, body)
 }

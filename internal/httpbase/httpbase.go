@@ -13,10 +13,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // Logger is the logging the clients do; the provider adapts it to tflog. It
@@ -49,46 +46,6 @@ func NewTransport(caPEM []byte) (*http.Transport, error) {
 	}
 	transport.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	return transport, nil
-}
-
-// Pacer spaces the requests of one client: a requests-per-second limit, and
-// a pause that a rate-limited answer sets for every worker, not only the one
-// that was refused.
-type Pacer struct {
-	limiter *rate.Limiter
-	mu      sync.Mutex
-	until   time.Time
-}
-
-// NewPacer returns a pacer; perSecond <= 0 means no limit.
-func NewPacer(perSecond float64) *Pacer {
-	limiter := rate.NewLimiter(rate.Inf, 1)
-	if perSecond > 0 {
-		limiter = rate.NewLimiter(rate.Limit(perSecond), max(1, int(perSecond)))
-	}
-	return &Pacer{limiter: limiter}
-}
-
-// Wait blocks until a pause is over and the rate limit allows a request.
-func (p *Pacer) Wait(ctx context.Context) error {
-	p.mu.Lock()
-	until := p.until
-	p.mu.Unlock()
-	if d := time.Until(until); d > 0 {
-		if err := Sleep(ctx, d); err != nil {
-			return err
-		}
-	}
-	return p.limiter.Wait(ctx)
-}
-
-// Pause holds every request back for d.
-func (p *Pacer) Pause(d time.Duration) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if until := time.Now().Add(d); until.After(p.until) {
-		p.until = until
-	}
 }
 
 // Backoff is the full-jitter exponential wait before retry number retry+1:

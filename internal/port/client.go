@@ -48,7 +48,10 @@ type Config struct {
 	// Concurrency bounds the bulk requests in flight at once for one call.
 	Concurrency int
 	// RequestsPerSecond limits the request rate of the client; 0 means no
-	// limit beyond Concurrency.
+	// limit beyond Concurrency and the budget Port states on every answer
+	// (x-ratelimit-remaining until x-ratelimit-reset), which the client always
+	// follows: it spreads what is left over the time to the reset and waits
+	// for the reset when nothing is left.
 	RequestsPerSecond float64
 	// HTTPClient replaces the default client (http.DefaultTransport's settings,
 	// proxies from HTTPS_PROXY/NO_PROXY); CACertificatesPEM is then ignored.

@@ -72,7 +72,7 @@ type harness struct {
 
 // newHarness starts a fake Port with the test blueprint and a client with
 // tiny retry waits; mutate adjusts the client's Config.
-func newHarness(t *testing.T, opts []fakeport.Option, mutate ...func(*Config)) *harness {
+func newHarness(t testing.TB, opts []fakeport.Option, mutate ...func(*Config)) *harness {
 	t.Helper()
 	srv := fakeport.New(opts...)
 	t.Cleanup(srv.Close)

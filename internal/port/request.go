@@ -122,9 +122,12 @@ func retryable(err error, idempotent bool) bool {
 // attempt sends the request once. wait is how long Port asked the client to
 // wait before trying again (429 and 503), capped at RetryWaitMax.
 func (c *Client) attempt(ctx context.Context, u string, r request, token string) (body []byte, wait time.Duration, err error) {
-	if err := c.pacer.Wait(ctx); err != nil {
+	lane := c.pacer.Lane(rateLimitOf(r))
+	if err := lane.Admit(ctx); err != nil {
 		return nil, 0, err
 	}
+	var budget *httpbase.Budget
+	defer func() { c.release(ctx, lane, budget) }()
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 	var rd io.Reader
@@ -149,6 +152,7 @@ func (c *Client) attempt(ctx context.Context, u string, r request, token string)
 		return nil, 0, &transientError{fmt.Errorf("the request %s %s to Port failed: %w", r.method, r.path, httpbase.StripURL(err))}
 	}
 	defer resp.Body.Close()
+	budget = rateBudget(resp.Header, time.Now())
 	body, err = io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
 	c.logger.Debug(ctx, "Port request", map[string]any{
 		"method": r.method, "endpoint": r.path, "status": resp.StatusCode,
@@ -169,10 +173,51 @@ func (c *Client) attempt(ctx context.Context, u string, r request, token string)
 	return nil, wait, newAPIError(resp.StatusCode, r.method, r.path, body, c.redact)
 }
 
+// rateLimitOf names the rate limit Port counts a request against: its
+// rate-limit page lists unauthenticated requests, entity requests and all
+// other requests, each with a budget of its own.
+func rateLimitOf(r request) string {
+	if r.noAuth {
+		return "unauthenticated"
+	}
+	// "", "v1", "blueprints", blueprint, what...
+	if parts := strings.Split(r.path, "/"); len(parts) > 4 && parts[1] == "v1" && parts[2] == "blueprints" {
+		switch parts[4] {
+		case "entities", "entities-count", "all-entities", "bulk":
+			return "entities"
+		}
+	}
+	return "other"
+}
+
+// release hands the budget Port stated on an answer to the pacer, which
+// slows the client down before Port refuses it.
+func (c *Client) release(ctx context.Context, lane *httpbase.Lane, b *httpbase.Budget) {
+	if paused := lane.Release(b); paused > 0 && b != nil {
+		c.logger.Debug(ctx, "Port rate-limit budget spent; requests wait for the window to reset", map[string]any{
+			"remaining": b.Remaining, "wait": paused.String(),
+		})
+	}
+}
+
+// rateBudget reads Port's x-ratelimit-remaining and x-ratelimit-reset, with
+// x-ratelimit-period (seconds) when present; nil when the answer states no
+// budget.
+func rateBudget(h http.Header, now time.Time) *httpbase.Budget {
+	remaining, err := strconv.Atoi(strings.TrimSpace(h.Get("x-ratelimit-remaining")))
+	untilReset := parseRateLimitReset(h.Get("x-ratelimit-reset"), now)
+	if err != nil || untilReset <= 0 {
+		return nil
+	}
+	period, _ := strconv.Atoi(strings.TrimSpace(h.Get("x-ratelimit-period")))
+	return &httpbase.Budget{Remaining: remaining, Reset: now.Add(untilReset), Period: time.Duration(period) * time.Second}
+}
+
 // retryWait reads Retry-After (seconds or an HTTP date) and, failing that,
-// Port's x-ratelimit-reset. Port documents the latter as seconds until the
-// window resets; a value that can only be a Unix time (seconds or
-// milliseconds) is read as one. Zero when neither says anything usable.
+// Port's x-ratelimit-reset. Port's rate-limit page has documented the latter
+// both as the reset time in UTC epoch seconds and as seconds until the reset;
+// a value that can only be a Unix time (seconds or milliseconds) is read as
+// one, a smaller one as seconds. Zero when neither says anything usable.
 func retryWait(h http.Header, now time.Time) time.Duration {
 	if d := httpbase.ParseRetryAfter(h.Get("Retry-After"), now); d > 0 {
 		return d

@@ -1,0 +1,207 @@
+package httpbase
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Pacer spaces the requests of one client. What holds a request back: the
+// client's own requests-per-second limit; a pause that a refused request sets
+// for every worker, not only the one that was refused; and, for requests sent
+// through a Lane, the budget the server states on its answers.
+type Pacer struct {
+	limiter *rate.Limiter // the client's own limit
+
+	mu    sync.Mutex
+	until time.Time
+	lanes map[string]*Lane
+}
+
+// NewPacer returns a pacer; perSecond <= 0 means no limit of its own.
+func NewPacer(perSecond float64) *Pacer {
+	limiter := rate.NewLimiter(rate.Inf, 1)
+	if perSecond > 0 {
+		limiter = rate.NewLimiter(rate.Limit(perSecond), max(1, int(perSecond)))
+	}
+	return &Pacer{limiter: limiter, lanes: map[string]*Lane{}}
+}
+
+// Wait blocks until the client's limit allows a request and no pause is on.
+func (p *Pacer) Wait(ctx context.Context) error {
+	if err := p.limiter.Wait(ctx); err != nil {
+		return err
+	}
+	return p.waitPause(ctx, nil)
+}
+
+// Pause holds every request back for d.
+func (p *Pacer) Pause(d time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.until = later(p.until, time.Now().Add(d))
+}
+
+// Lane returns the lane of one of the server's rate limits, made on first use.
+func (p *Pacer) Lane(name string) *Lane {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	l, ok := p.lanes[name]
+	if !ok {
+		l = &Lane{p: p, pace: rate.NewLimiter(rate.Inf, 1)}
+		p.lanes[name] = l
+	}
+	return l
+}
+
+// waitPause waits out the client's pause and the lane's (when l is not nil),
+// and counts the request as under way in the lane when it may go. The pauses
+// are checked after the paces, so that a pause set while a request waited for
+// its turn holds it back too.
+func (p *Pacer) waitPause(ctx context.Context, l *Lane) error {
+	for {
+		p.mu.Lock()
+		until := p.until
+		if l != nil {
+			until = later(until, l.until)
+		}
+		if now := time.Now(); !now.Before(until) {
+			if l != nil {
+				l.admit(now)
+			}
+			p.mu.Unlock()
+			return nil
+		}
+		p.mu.Unlock()
+		if err := Sleep(ctx, time.Until(until)); err != nil {
+			return err
+		}
+	}
+}
+
+// Budget is what a server says is left of one of its rate limits.
+type Budget struct {
+	// Remaining requests may be sent until Reset, when a new window starts.
+	Remaining int
+	Reset     time.Time
+	// Period is the length of a window; zero when the server does not say.
+	Period time.Duration
+}
+
+// Lane paces the requests that one rate limit of the server counts (Port,
+// for one, counts entity requests apart from the others). Of the budget an
+// answer states, the requests already under way are kept in reserve (the
+// server may not have counted them yet); the rest is the allowance, spread
+// over the time to the reset. Once the allowance is used up, every request of
+// the lane waits for the reset: the client slows down before it is refused.
+type Lane struct {
+	p    *Pacer
+	pace *rate.Limiter
+	// Guarded by p.mu.
+	until     time.Time
+	last      Budget
+	underWay  int
+	allowance int // what may still be admitted until last.Reset
+}
+
+// Admit waits until the lane's pace, the client's limit and every pause
+// allow a request, and counts it as under way until Release.
+func (l *Lane) Admit(ctx context.Context) error {
+	if err := l.pace.Wait(ctx); err != nil {
+		return err
+	}
+	if err := l.p.limiter.Wait(ctx); err != nil {
+		return err
+	}
+	return l.p.waitPause(ctx, l)
+}
+
+// Release ends a request that Admit let through, with the budget its answer
+// stated (nil when it stated none, or no answer came), and returns how long
+// the lane's requests are now held back. An answer overtaken by a later one
+// (a later window, or fewer requests left in the same window) changes
+// nothing.
+func (l *Lane) Release(b *Budget) time.Duration {
+	now := time.Now()
+	l.p.mu.Lock()
+	defer l.p.mu.Unlock()
+	l.underWay--
+	if b == nil {
+		return max(l.until.Sub(now), 0)
+	}
+	budget := *b
+	// Resets are compared on the wall clock: a monotonic reading, which
+	// differs from answer to answer, would make one window look like two.
+	budget.Reset = budget.Reset.Round(0)
+	if budget.Reset.After(now) && !overtakes(l.last, budget) {
+		l.last = budget
+		l.plan(now)
+	}
+	return max(l.until.Sub(now), 0)
+}
+
+// plan sets the allowance the latest budget leaves and spreads it over the
+// time to the reset.
+func (l *Lane) plan(now time.Time) {
+	l.allowance = l.last.Remaining - l.underWay
+	if l.allowance <= 0 {
+		l.hold()
+		return
+	}
+	l.pace.SetLimit(rate.Limit(float64(l.allowance) / l.last.Reset.Sub(now).Seconds()))
+}
+
+// admit counts a request as under way and takes it from the allowance of a
+// window that is not over; the last one holds the lane until the reset. The
+// count, not the pace, is what keeps the lane within the budget: requests
+// that waited for their turn under an earlier, faster pace still count.
+func (l *Lane) admit(now time.Time) {
+	l.underWay++
+	if !now.Before(l.last.Reset) {
+		return
+	}
+	l.allowance--
+	if l.allowance <= 0 {
+		l.hold()
+	}
+}
+
+// hold stops the lane until the window resets, after which the requests go
+// at full speed until an answer states the new window's budget.
+func (l *Lane) hold() {
+	l.until = later(l.until, l.last.Reset.Add(resumeMargin(l.last.Period)))
+	l.pace.SetLimit(rate.Inf)
+}
+
+// overtakes says whether old is later news of a budget than b: a later
+// window, or the same window with fewer requests left. Resets less than a
+// second apart are the same window: servers state them in whole seconds,
+// and a reset stated as seconds from now moves with the time of the answer.
+func overtakes(old, b Budget) bool {
+	switch d := b.Reset.Sub(old.Reset); {
+	case d <= -time.Second:
+		return true
+	case d >= time.Second:
+		return false
+	}
+	return old.Remaining <= b.Remaining
+}
+
+// resumeMargin is how long after a stated reset requests resume: a reset
+// stated in whole seconds may be up to a second early, which matters little
+// in a window of minutes and a lot in one of seconds.
+func resumeMargin(period time.Duration) time.Duration {
+	if period <= 0 {
+		return time.Second
+	}
+	return min(time.Second, period/20)
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
