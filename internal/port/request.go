@@ -83,6 +83,9 @@ func (c *Client) send(ctx context.Context, r request) ([]byte, error) {
 			continue
 		}
 		if retries >= c.cfg.MaxRetries || !retryable(err, r.idempotent) {
+			if t, ok := httpbase.AsTransportError(err); ok {
+				t.Attempts = retries + 1
+			}
 			return nil, err
 		}
 		if wait > 0 {
@@ -100,13 +103,6 @@ func (c *Client) send(ctx context.Context, r request) ([]byte, error) {
 	}
 }
 
-// transientError is a failure in transit: the request may or may not have
-// reached Port.
-type transientError struct{ err error }
-
-func (e *transientError) Error() string { return e.err.Error() }
-func (e *transientError) Unwrap() error { return e.err }
-
 func retryable(err error, idempotent bool) bool {
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
@@ -115,8 +111,13 @@ func retryable(err error, idempotent bool) bool {
 		}
 		return idempotent && apiErr.StatusCode >= 500 && apiErr.StatusCode != http.StatusNotImplemented
 	}
-	var t *transientError
-	return idempotent && errors.As(err, &t)
+	// A failure in transit may come after the request reached Port; a host
+	// that does not resolve or refuses connections fails fast, naming the
+	// base URL.
+	if t, ok := httpbase.AsTransportError(err); ok {
+		return idempotent && t.Retryable()
+	}
+	return false
 }
 
 // attempt sends the request once. wait is how long Port asked the client to
@@ -149,7 +150,7 @@ func (c *Client) attempt(ctx context.Context, u string, r request, token string)
 	started := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, 0, &transientError{fmt.Errorf("the request %s %s to Port failed: %w", r.method, r.path, httpbase.StripURL(err))}
+		return nil, 0, c.transportError(ctx, r, err)
 	}
 	defer resp.Body.Close()
 	budget = rateBudget(resp.Header, time.Now())
@@ -159,7 +160,7 @@ func (c *Client) attempt(ctx context.Context, u string, r request, token string)
 		"duration_ms": time.Since(started).Milliseconds(), "bytes_sent": len(r.body), "bytes_received": len(body),
 	})
 	if err != nil {
-		return nil, 0, &transientError{fmt.Errorf("the answer of Port to %s %s was cut off after %d bytes: %w", r.method, r.path, len(body), httpbase.StripURL(err))}
+		return nil, 0, c.transportError(ctx, r, fmt.Errorf("the answer was cut off after %d bytes: %w", len(body), err))
 	}
 	if len(body) > maxResponseBytes {
 		return nil, 0, fmt.Errorf("the answer of Port to %s %s is larger than %d MiB", r.method, r.path, maxResponseBytes>>20)
@@ -171,6 +172,14 @@ func (c *Client) attempt(ctx context.Context, u string, r request, token string)
 		wait = min(retryWait(resp.Header, time.Now()), c.cfg.RetryWaitMax)
 	}
 	return nil, wait, newAPIError(resp.StatusCode, r.method, r.path, body, c.redact)
+}
+
+func (c *Client) transportError(attemptCtx context.Context, r request, err error) *httpbase.TransportError {
+	host := c.base
+	if u, perr := url.Parse(c.base); perr == nil {
+		host = u.Host
+	}
+	return httpbase.NewTransportError("Port", r.method, r.path, host, c.cfg.Timeout, attemptCtx, err)
 }
 
 // rateLimitOf names the rate limit Port counts a request against: its

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 )
 
 func TestRateLimitHonoursRetryAfter(t *testing.T) {
@@ -148,14 +150,31 @@ func TestTransportErrorRetriedForIdempotentCalls(t *testing.T) {
 	if _, err := h.c.GetBlueprint(ctx, bp); err != nil {
 		t.Fatal(err)
 	}
-	h.srv.Close()
+	h.srv.LoseAnswers("GET", "/v1/blueprints/"+bp, 0, -1)
 	_, err := h.c.GetBlueprint(ctx, bp)
-	var apiErr *APIError
-	if err == nil || errors.As(err, &apiErr) {
-		t.Fatalf("err = %v, want a transport error", err)
+	te, ok := httpbase.AsTransportError(err)
+	if !ok || te.Cause != httpbase.CauseTransport || te.Attempts != 3 {
+		t.Fatalf("err = %v, want a transport error after 3 attempts", err)
 	}
 	if got := h.log.text(); strings.Count(got, "retrying Port request") != 2 {
 		t.Errorf("want 2 retries in the log:\n%s", got)
+	}
+}
+
+func TestUnreachablePortFailsFast(t *testing.T) {
+	h := newHarness(t, nil, func(c *Config) { c.MaxRetries = 5 })
+	ctx := context.Background()
+	if _, err := h.c.GetBlueprint(ctx, bp); err != nil {
+		t.Fatal(err)
+	}
+	h.srv.Close()
+	_, err := h.c.GetBlueprint(ctx, bp)
+	te, ok := httpbase.AsTransportError(err)
+	if !ok || te.Cause != httpbase.CauseUnreachable || te.Attempts != 1 {
+		t.Fatalf("err = %v, want an unreachable host after one attempt", err)
+	}
+	if got := h.log.text(); strings.Contains(got, "retrying Port request") {
+		t.Errorf("a refused connection was retried:\n%s", got)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
+	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 	"github.com/portjsm/terraform-provider-portjsm/internal/port"
 )
 
@@ -58,7 +59,17 @@ func addPortError(diags *diag.Diagnostics, what string, err error) {
 	if errors.As(err, &apiErr) {
 		status = apiErr.StatusCode
 	}
+	transportErr, isTransport := httpbase.AsTransportError(err)
 	switch {
+	case isTransport && transportErr.Cause == httpbase.CauseUnreachable:
+		diags.AddError("Port Unreachable", fmt.Sprintf("%s failed: %s. Check port.base_url (PORT_BASE_URL): its host must "+
+			"resolve and accept connections (https://api.port.io for EU, https://api.us.port.io for US); a proxy is taken "+
+			"from HTTPS_PROXY and NO_PROXY. The request was not retried, as an unreachable host does not come back within a run.",
+			capitalize(what), msg))
+	case isTransport && transportErr.Cause == httpbase.CauseTimeout:
+		diags.AddError("Port Timed Out", fmt.Sprintf("%s failed: %s. Port accepted the connection but sent no complete answer "+
+			"within port.timeout (PORT_TIMEOUT, now %s): run again, and raise it if Port is slow.", capitalize(what), msg,
+			transportErr.Timeout))
 	case errors.As(err, &creds):
 		diags.AddError("Port Authentication Failed", fmt.Sprintf("%s failed: %s. Check port.client_id (PORT_CLIENT_ID) and "+
 			"port.client_secret (PORT_CLIENT_SECRET), from Port's Credentials page, and that port.base_url is your "+

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
+	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 	"github.com/portjsm/terraform-provider-portjsm/internal/port"
 	"github.com/portjsm/terraform-provider-portjsm/internal/reconcile"
 )
@@ -71,7 +72,14 @@ func addRequestFailure(diags *diag.Diagnostics, blueprint string, err error, sta
 		status = apiErr.StatusCode
 	}
 	what := "syncing blueprint " + blueprint
+	transportErr, isTransport := httpbase.AsTransportError(err)
 	switch {
+	case isTransport && transportErr.Cause != httpbase.CauseTransport:
+		var sub diag.Diagnostics
+		addPortError(&sub, what, err)
+		for _, d := range sub {
+			diags.AddError(d.Summary(), d.Detail()+" "+stateNote)
+		}
 	case errors.Is(err, context.Canceled):
 		diags.AddError("Sync Cancelled", fmt.Sprintf("The sync of blueprint %s was cancelled before it finished. Nothing "+
 			"is lost: requests in flight were allowed to finish, and the next apply continues where this one stopped. %s",

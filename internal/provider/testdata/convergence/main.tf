@@ -1,6 +1,10 @@
 variable "port_base_url" { type = string }
 variable "desks" { type = string }
 variable "requests" { type = string }
+variable "port_timeout" {
+  type    = string
+  default = "5s"
+}
 variable "delete_dependents" {
   type    = bool
   default = false
@@ -12,7 +16,7 @@ provider "portjsm" {
     client_id     = "test-client"
     client_secret = "test-secret"
     max_retries   = 1
-    timeout       = "5s"
+    timeout       = var.port_timeout
   }
 }
 
