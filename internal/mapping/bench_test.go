@@ -69,7 +69,7 @@ func BenchmarkCustomerRequestsVsJQ(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		start := time.Now()
-		set, err := p.Map(b.Context(), items)
+		set, err := p.Map(b.Context(), items, DefaultLimits)
 		if err != nil {
 			b.Fatal(err)
 		}

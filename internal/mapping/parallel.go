@@ -19,7 +19,12 @@ import (
 // depend on scheduling. Two kept items with the same identifier give a
 // *DuplicateError naming both. When ctx ends, Map stops, also inside a
 // long-running JQ expression, and returns an error wrapping ctx.Err().
-func (p *Program) Map(ctx context.Context, items []json.RawMessage) (*EntitySet, error) {
+//
+// The evaluation runs within limits; when one is reached Map stops and
+// returns an *Error wrapping a *LimitError that names the item and, when
+// running the item's fields one by one within the limits again shows it,
+// the field and its expression.
+func (p *Program) Map(ctx context.Context, items []json.RawMessage, limits Limits) (*EntitySet, error) {
 	n := len(items)
 	results := make([]Entity, n)
 	kept := make([]bool, n)
@@ -47,10 +52,12 @@ func (p *Program) Map(ctx context.Context, items []json.RawMessage) (*EntitySet,
 			}
 		}
 	}
-	done := ctx.Done()
-	for range workers {
+	dog := startWatchdog(ctx, limits, workers)
+	done := dog.ctx.Done()
+	for slot := range workers {
 		wg.Go(func() {
-			w := &worker{p: p, ctx: ctx}
+			w := &worker{p: p, ctx: dog.ctx}
+			busy := &dog.busy[slot]
 			index := -1
 			defer func() {
 				if r := recover(); r != nil {
@@ -71,7 +78,9 @@ func (p *Program) Map(ctx context.Context, items []json.RawMessage) (*EntitySet,
 						return
 					default:
 					}
+					busy.Store(int64(index) + 1)
 					e, keep, err := w.mapItem(index, items[index])
+					busy.Store(0)
 					if err != nil {
 						fail(index, err)
 						return
@@ -82,9 +91,13 @@ func (p *Program) Map(ctx context.Context, items []json.RawMessage) (*EntitySet,
 		})
 	}
 	wg.Wait()
+	limit := dog.stop()
 
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("mapping %d items stopped: %w", n, err)
+	}
+	if limit != nil {
+		return nil, p.explainLimit(ctx, items, limit)
 	}
 	if bad := int(firstBad.Load()); bad < n {
 		return nil, failures[bad]
@@ -110,4 +123,46 @@ func collect(results []Entity, kept []bool) (*EntitySet, error) {
 	}
 	clear(results[len(out):])
 	return &EntitySet{entities: out}, nil
+}
+
+// explainLimit turns a limit reached while mapping into an *Error. For a
+// per-item or memory limit it runs each suspect item again, field by field,
+// each field within the limits, to name the field that reaches it.
+func (p *Program) explainLimit(ctx context.Context, items []json.RawMessage, limit *LimitError) error {
+	if len(limit.Items) == 0 {
+		return fmt.Errorf("mapping %d items %w", len(items), limit)
+	}
+	if limit.Kind != LimitTotalTimeout {
+		for _, index := range limit.Items {
+			if err := p.diagnose(ctx, index, items[index], limit.Limits); err != nil {
+				return err
+			}
+		}
+	}
+	return &Error{Index: limit.Items[0], Err: fmt.Errorf("the mapping %w", limit)}
+}
+
+// diagnose evaluates one item field by field, each field within the
+// per-item and memory limits, and returns the *Error of the first field
+// that reaches one (nil if none does alone).
+func (p *Program) diagnose(ctx context.Context, index int, raw json.RawMessage, limits Limits) error {
+	var dec decoder
+	doc, err := dec.decode(string(raw))
+	if err != nil {
+		return nil
+	}
+	limits.TotalTimeout = 0
+	for i := range p.fields {
+		f := &p.fields[i]
+		dog := startOne(ctx, limits)
+		v, _ := f.code.RunWithContext(dog.ctx, doc).Next()
+		limit := dog.stop()
+		if _, isErr := v.(error); isErr && limit != nil {
+			return &Error{Index: index, Field: f.name, Expr: f.expr, Err: limit}
+		}
+		if i == 0 && v != true {
+			return nil
+		}
+	}
+	return nil
 }

@@ -34,6 +34,7 @@ type portJSMProvider struct {
 type providerModel struct {
 	JSM  *jsmModel  `tfsdk:"jsm"`
 	Port *portModel `tfsdk:"port"`
+	JQ   *jqModel   `tfsdk:"jq"`
 }
 
 func (p *portJSMProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -50,6 +51,7 @@ func (p *portJSMProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 		Attributes: map[string]schema.Attribute{
 			"jsm":  jsmSchema(),
 			"port": portSchema(),
+			"jq":   jqSchema(),
 		},
 	}
 }
@@ -63,6 +65,7 @@ func (p *portJSMProvider) Configure(ctx context.Context, req provider.ConfigureR
 	data := &providerData{version: p.version}
 	data.jsm = resolveJSM(ctx, cfg.JSM, p.version, &resp.Diagnostics)
 	data.port = resolvePort(cfg.Port, p.version, &resp.Diagnostics)
+	data.jq = resolveJQ(cfg.JQ, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
