@@ -102,7 +102,7 @@ func (d *jsmDataSource) mapItems(ctx context.Context, m *mappingModel, items []j
 func addMappingError(diags *diag.Diagnostics, at path.Path, err error, title, fix string) {
 	const nothing = " Nothing was returned, so no entity is deleted because of it."
 	if errors.Is(err, context.Canceled) {
-		diags.AddAttributeError(at, "Mapping Cancelled", err.Error()+". The read was cancelled;"+nothing)
+		diags.AddAttributeError(at, "Mapping Cancelled", err.Error()+". The read was cancelled."+nothing)
 		return
 	}
 	if advice := jqLimitAdvice(err); advice != "" {

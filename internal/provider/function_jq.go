@@ -13,10 +13,12 @@ import (
 
 var _ function.Function = (*jqFunction)(nil)
 
-func newJQFunction() function.Function { return &jqFunction{} }
-
 // jqFunction runs a JQ expression with gojq, for HCL mappings that want JQ.
-type jqFunction struct{}
+// A call stops when its request's context or interrupt (see
+// NewInterruptible) ends.
+type jqFunction struct {
+	interrupt context.Context
+}
 
 func (f *jqFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
 	resp.Name = "jq"
@@ -76,12 +78,17 @@ func (f *jqFunction) Run(ctx context.Context, req function.RunRequest, resp *fun
 	}
 	limits, err := functionJQLimits()
 	if err != nil {
-		resp.Error = function.NewFuncError("Invalid JQ limit: " + err.Error() + ".")
+		resp.Error = function.NewFuncError("Invalid JQ limit: " + err.Error())
 		return
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	if f.interrupt != nil {
+		defer context.AfterFunc(f.interrupt, func() { cancel(errInterrupted) })()
 	}
 	v, err := mapping.First(ctx, code, input, limits)
 	if err != nil {
-		resp.Error = function.NewFuncError(fmt.Sprintf("The JQ expression %q %s.%s", expression, err, functionLimitAdvice(err)))
+		resp.Error = function.NewFuncError(fmt.Sprintf("The JQ expression %q %s%s", expression, describeFunctionError(ctx, err), functionLimitAdvice(err)))
 		return
 	}
 	result := types.DynamicNull()
@@ -89,6 +96,17 @@ func (f *jqFunction) Run(ctx context.Context, req function.RunRequest, resp *fun
 		result = types.DynamicValue(fromJSON(v))
 	}
 	resp.Error = function.ConcatFuncErrors(resp.Error, resp.Result.Set(ctx, result))
+}
+
+var errInterrupted = errors.New("the provider received an interrupt (Ctrl-C)")
+
+// describeFunctionError words a failed call after "The JQ expression".
+// Terraform ends the sentence.
+func describeFunctionError(ctx context.Context, err error) string {
+	if errors.Is(context.Cause(ctx), errInterrupted) {
+		return "was stopped: " + errInterrupted.Error()
+	}
+	return err.Error()
 }
 
 // fullyKnown reports whether a value holds no unknown value at any depth.
@@ -108,7 +126,7 @@ func functionLimitAdvice(err error) string {
 	if limit.Kind == mapping.LimitMemory {
 		setting = envJQMaxMemoryMiB
 	}
-	return fmt.Sprintf(" If the expression is right, raise the limit with the environment variable %s of the terraform command.", setting)
+	return fmt.Sprintf(". If the expression is right, raise the limit with the environment variable %s of the terraform command", setting)
 }
 
 // jqParameterValidator compiles a JQ expression argument, so that a syntax

@@ -1,7 +1,14 @@
 package provider
 
 import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -74,5 +81,58 @@ func TestAccJQFunctionSyntaxFailsBeforeAnyRead(t *testing.T) {
 	}}})
 	if counts := srv.RequestCounts(); len(counts) != 0 {
 		t.Errorf("a configuration that does not validate reached JSM: %v", counts)
+	}
+}
+
+// TestAccJQFunctionStopsOnCtrlC runs terraform plan with the built provider
+// on a jq() call that never returns, with the time limit raised to an hour,
+// and sends SIGINT to Terraform's process group, as a terminal's Ctrl-C
+// does, once the provider is in the call. Terraform does not cancel a
+// function call; the provider stops it on its own SIGINT.
+func TestAccJQFunctionStopsOnCtrlC(t *testing.T) {
+	logPath := filepath.Join(t.TempDir(), "terraform.log")
+	tf := newTerraformCLIWithout(t, map[string]string{envJQItemTimeout: "1h", "TF_LOG_PROVIDER": "TRACE", "TF_LOG_PATH": logPath})
+	if err := os.MkdirAll(tf.dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("testdata/function_jq_runaway.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(tf.dir, "main.tf"), src, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(tf.bin, "-chdir="+tf.dir, "plan", "-input=false", "-no-color")
+	cmd.Env = tf.environ
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	defer func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }()
+
+	inCall := func() bool {
+		log, _ := os.ReadFile(logPath)
+		return bytes.Contains(log, []byte("Calling provider defined Function Run"))
+	}
+	for deadline := time.Now().Add(2 * time.Minute); !inCall(); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the provider never started the function call:\n%s", out.String())
+		}
+	}
+	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-exited:
+	case <-time.After(30 * time.Second):
+		log, _ := os.ReadFile(logPath)
+		t.Fatalf("terraform was still running 30 s after Ctrl-C:\n%s\nLOG:\n%s", out.String(), log)
+	}
+	if text := strings.Join(strings.Fields(out.String()), " "); !strings.Contains(text, `"def f: f; f" was stopped: the provider received an interrupt (Ctrl-C)`) {
+		t.Errorf("the output does not say the call was interrupted:\n%s", out.String())
 	}
 }
