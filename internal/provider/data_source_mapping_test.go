@@ -3,6 +3,7 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
@@ -104,5 +105,21 @@ func TestAccDataSourceMappingJQSyntaxFailsValidate(t *testing.T) {
 	}}})
 	if counts := srv.RequestCounts(); len(counts) != 0 {
 		t.Errorf("a configuration that does not validate reached JSM: %v", counts)
+	}
+}
+
+// TestAccDataSourceMappingStopsOnCtrlC interrupts Terraform alone, as a CI
+// runner's cancel does, while a mapping runs `def f: f; f` with the time
+// limits raised to an hour: Terraform cancels the read's context, and the
+// evaluation stops at once.
+func TestAccDataSourceMappingStopsOnCtrlC(t *testing.T) {
+	srv := startJSM(t, fakejsm.TenantOptions{Seed: 15})
+	out := interruptPlan(t, "testdata/mapping_jq_limits.tf", map[string]string{
+		"TF_VAR_jsm_base_url": srv.URL(), "TF_VAR_jsm_api_token": fakejsm.DefaultAPIToken,
+		"TF_VAR_expression": "def f: f; f", "TF_VAR_item_timeout": "1h", "TF_VAR_max_memory_mib": "1024",
+		envJQTotalTimeout: "1h",
+	}, "DataSource Read", false)
+	if !strings.Contains(out, "Mapping Cancelled") || !strings.Contains(out, "context canceled") {
+		t.Errorf("the output does not say the mapping was cancelled:\n%s", out)
 	}
 }

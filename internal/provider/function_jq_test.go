@@ -90,12 +90,27 @@ func TestAccJQFunctionSyntaxFailsBeforeAnyRead(t *testing.T) {
 // does, once the provider is in the call. Terraform does not cancel a
 // function call; the provider stops it on its own SIGINT.
 func TestAccJQFunctionStopsOnCtrlC(t *testing.T) {
+	out := interruptPlan(t, "testdata/function_jq_runaway.tf", map[string]string{envJQItemTimeout: "1h"}, "Function Run", true)
+	if !strings.Contains(out, `"def f: f; f" was stopped: the provider received an interrupt (Ctrl-C)`) {
+		t.Errorf("the output does not say the call was interrupted:\n%s", out)
+	}
+}
+
+// interruptPlan runs terraform plan on one configuration file with the
+// built provider, waits until the provider logs that it calls the given
+// method ("Function Run", "DataSource Read"), then sends SIGINT to
+// Terraform alone (as a CI runner's cancel does) or to its process group
+// (as a terminal's Ctrl-C does). It fails unless Terraform exits within
+// 30 s, and returns the output with its line breaks folded.
+func interruptPlan(t *testing.T, configFile string, env map[string]string, method string, group bool) string {
+	t.Helper()
 	logPath := filepath.Join(t.TempDir(), "terraform.log")
-	tf := newTerraformCLIWithout(t, map[string]string{envJQItemTimeout: "1h", "TF_LOG_PROVIDER": "TRACE", "TF_LOG_PATH": logPath})
+	env["TF_LOG_PROVIDER"], env["TF_LOG_PATH"] = "TRACE", logPath
+	tf := newTerraformCLIWithout(t, env)
 	if err := os.MkdirAll(tf.dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	src, err := os.ReadFile("testdata/function_jq_runaway.tf")
+	src, err := os.ReadFile(configFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,25 +129,35 @@ func TestAccJQFunctionStopsOnCtrlC(t *testing.T) {
 	go func() { exited <- cmd.Wait() }()
 	defer func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }()
 
+	marker := []byte("Calling provider defined " + method)
 	inCall := func() bool {
 		log, _ := os.ReadFile(logPath)
-		return bytes.Contains(log, []byte("Calling provider defined Function Run"))
+		return bytes.Contains(log, marker)
 	}
 	for deadline := time.Now().Add(2 * time.Minute); !inCall(); time.Sleep(50 * time.Millisecond) {
+		select {
+		case <-exited:
+			t.Fatalf("terraform ended before the provider called %s:\n%s", method, out.String())
+		default:
+		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the provider never started the function call:\n%s", out.String())
+			t.Fatalf("the provider never called %s:\n%s", method, out.String())
 		}
 	}
-	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
+	// The method has begun; let it reach its endless JQ past any request
+	// it makes first.
+	time.Sleep(300 * time.Millisecond)
+	target := cmd.Process.Pid
+	if group {
+		target = -target
+	}
+	if err := syscall.Kill(target, syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
 	select {
 	case <-exited:
 	case <-time.After(30 * time.Second):
-		log, _ := os.ReadFile(logPath)
-		t.Fatalf("terraform was still running 30 s after Ctrl-C:\n%s\nLOG:\n%s", out.String(), log)
+		t.Fatalf("terraform was still running 30 s after Ctrl-C:\n%s", out.String())
 	}
-	if text := strings.Join(strings.Fields(out.String()), " "); !strings.Contains(text, `"def f: f; f" was stopped: the provider received an interrupt (Ctrl-C)`) {
-		t.Errorf("the output does not say the call was interrupted:\n%s", out.String())
-	}
+	return strings.Join(strings.Fields(out.String()), " ")
 }
