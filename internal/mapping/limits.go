@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -79,6 +80,7 @@ func mebibytes(n uint64) string {
 
 // limitCause returns the LimitError that cancelled ctx, if one did.
 func limitCause(ctx context.Context) (*LimitError, bool) {
-	le, ok := context.Cause(ctx).(*LimitError)
+	var le *LimitError
+	ok := errors.As(context.Cause(ctx), &le)
 	return le, ok
 }

@@ -10,14 +10,13 @@ import (
 	"github.com/itchyny/gojq"
 )
 
-// limitOf returns the LimitError err wraps, failing the test without one.
-func limitOf(t *testing.T, err error, kind LimitKind) *LimitError {
+// requireLimit fails the test unless err wraps a LimitError of kind.
+func requireLimit(t *testing.T, err error, kind LimitKind) {
 	t.Helper()
 	var le *LimitError
 	if !errors.As(err, &le) || le.Kind != kind {
 		t.Fatalf("got %v, want a limit error of kind %d", err, kind)
 	}
-	return le
 }
 
 func TestMapStopsARunawayItemAtTheItemLimit(t *testing.T) {
@@ -26,7 +25,7 @@ func TestMapStopsARunawayItemAtTheItemLimit(t *testing.T) {
 	m.Properties = map[string]string{"name": ".name", "loop": loop}
 	limits := Limits{ItemTimeout: 100 * time.Millisecond}
 	_, err := mustCompile(t, m).Map(t.Context(), numbered(50), limits)
-	limitOf(t, err, LimitItemTimeout)
+	requireLimit(t, err, LimitItemTimeout)
 	var me *Error
 	if !errors.As(err, &me) || me.Index != 7 || me.Field != "properties.loop" || me.Expr != loop {
 		t.Fatalf("got %v, want item 7, properties.loop and its expression", err)
@@ -43,7 +42,7 @@ func TestMapStopsABuildingExpressionAtTheMemoryLimit(t *testing.T) {
 	m.Properties = map[string]string{"huge": "[range(1e9)] | length"}
 	limits := Limits{ItemTimeout: 10 * time.Minute, MaxMemory: 16 << 20}
 	_, err := mustCompile(t, m).Map(t.Context(), numbered(1), limits)
-	limitOf(t, err, LimitMemory)
+	requireLimit(t, err, LimitMemory)
 	var me *Error
 	if !errors.As(err, &me) || me.Index != 0 || me.Field != "properties.huge" {
 		t.Fatalf("got %v, want item 0 and properties.huge", err)
@@ -58,7 +57,7 @@ func TestMapStopsAtTheTotalLimit(t *testing.T) {
 	m.Properties = map[string]string{"slow": "[range(200000)] | length"}
 	limits := Limits{ItemTimeout: time.Minute, TotalTimeout: 50 * time.Millisecond}
 	_, err := mustCompile(t, m).Map(t.Context(), numbered(100000), limits)
-	limitOf(t, err, LimitTotalTimeout)
+	requireLimit(t, err, LimitTotalTimeout)
 	if !strings.Contains(err.Error(), "time limit of 50ms for all items together") {
 		t.Errorf("%q does not name the limit", err)
 	}
@@ -87,10 +86,10 @@ func TestFirstAndDataPathStopAtTheItemLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = First(t.Context(), code, nil, limits)
-	limitOf(t, err, LimitItemTimeout)
+	requireLimit(t, err, LimitItemTimeout)
 
 	_, err = ExtractItems(t.Context(), []byte(`{"values":[]}`), "def f: f; f", limits)
-	limitOf(t, err, LimitItemTimeout)
+	requireLimit(t, err, LimitItemTimeout)
 	if !strings.Contains(err.Error(), `data_path "def f: f; f" ran longer than its time limit of 50ms`) {
 		t.Errorf("%q does not name the data path and the limit", err)
 	}

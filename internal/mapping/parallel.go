@@ -134,8 +134,8 @@ func (p *Program) explainLimit(ctx context.Context, items []json.RawMessage, lim
 	}
 	if limit.Kind != LimitTotalTimeout {
 		for _, index := range limit.Items {
-			if err := p.diagnose(ctx, index, items[index], limit.Limits); err != nil {
-				return err
+			if e := p.diagnose(ctx, index, items[index], limit.Limits); e != nil {
+				return e
 			}
 		}
 	}
@@ -145,11 +145,11 @@ func (p *Program) explainLimit(ctx context.Context, items []json.RawMessage, lim
 // diagnose evaluates one item field by field, each field within the
 // per-item and memory limits, and returns the *Error of the first field
 // that reaches one (nil if none does alone).
-func (p *Program) diagnose(ctx context.Context, index int, raw json.RawMessage, limits Limits) error {
+func (p *Program) diagnose(ctx context.Context, index int, raw json.RawMessage, limits Limits) *Error {
 	var dec decoder
 	doc, err := dec.decode(string(raw))
 	if err != nil {
-		return nil
+		return &Error{Index: index, Err: fmt.Errorf("the item is not valid JSON: %w", err)}
 	}
 	limits.TotalTimeout = 0
 	for i := range p.fields {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -47,13 +48,13 @@ func jqSchema() schema.SingleNestedAttribute {
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("How long one evaluation may run, as a Go duration (default `%s`): all the "+
 					"fields of one item of a mapping, a `data_path` over one response, one call of `provider::portjsm::jq`. "+
-					"Environment variable `%s`.", d.ItemTimeout, envJQItemTimeout),
+					"Environment variable `%s`.", shortDuration(d.ItemTimeout), envJQItemTimeout),
 				Validators: []validator.String{durationValidator{}},
 			},
 			"total_timeout": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("How long mapping all the items of one data source may take, as a Go "+
-					"duration (default `%s`). Environment variable `%s`.", d.TotalTimeout, envJQTotalTimeout),
+					"duration (default `%s`). Environment variable `%s`.", shortDuration(d.TotalTimeout), envJQTotalTimeout),
 				Validators: []validator.String{durationValidator{}},
 			},
 			"max_memory_mib": schema.Int64Attribute{
@@ -65,6 +66,18 @@ func jqSchema() schema.SingleNestedAttribute {
 			},
 		},
 	}
+}
+
+// shortDuration writes a duration as a user would: 1m, not 1m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // resolveJQ merges configuration, environment and defaults into limits.

@@ -34,7 +34,7 @@ func (f *jqFunction) Definition(_ context.Context, _ function.DefinitionRequest,
 			"The expression is checked by `terraform validate`, even when the value is not known yet. " +
 			fmt.Sprintf("Each call may run for `%s` and grow the provider's memory by %d MiB; Terraform calls functions "+
 				"without the provider's configuration, so these limits are raised with the environment variables `%s` "+
-				"and `%s`, not the provider's `jq` block.", d.ItemTimeout, d.MaxMemory>>20, envJQItemTimeout, envJQMaxMemoryMiB),
+				"and `%s`, not the provider's `jq` block.", shortDuration(d.ItemTimeout), d.MaxMemory>>20, envJQItemTimeout, envJQMaxMemoryMiB),
 		Parameters: []function.Parameter{
 			function.DynamicParameter{
 				Name:                "value",
