@@ -97,7 +97,7 @@ func (p *Program) Map(ctx context.Context, items []json.RawMessage, limits Limit
 		return nil, fmt.Errorf("mapping %d items stopped: %w", n, err)
 	}
 	if limit != nil {
-		return nil, p.explainLimit(ctx, items, limit)
+		return nil, p.explainLimit(ctx, items, limit, dog.heap.baseline)
 	}
 	if bad := int(firstBad.Load()); bad < n {
 		return nil, failures[bad]
@@ -127,14 +127,16 @@ func collect(results []Entity, kept []bool) (*EntitySet, error) {
 
 // explainLimit turns a limit reached while mapping into an *Error. For a
 // per-item or memory limit it runs each suspect item again, field by field,
-// each field within the limits, to name the field that reaches it.
-func (p *Program) explainLimit(ctx context.Context, items []json.RawMessage, limit *LimitError) error {
+// each field within the limits, to name the field that reaches it. Memory
+// growth is measured from the heap before the mapping (baseline): the last
+// collection may have counted the runaway's own data as live.
+func (p *Program) explainLimit(ctx context.Context, items []json.RawMessage, limit *LimitError, baseline uint64) error {
 	if len(limit.Items) == 0 {
 		return fmt.Errorf("mapping %d items %w", len(items), limit)
 	}
 	if limit.Kind != LimitTotalTimeout {
 		for _, index := range limit.Items {
-			if e := p.diagnose(ctx, index, items[index], limit.Limits); e != nil {
+			if e := p.diagnose(ctx, index, items[index], limit.Limits, baseline); e != nil {
 				return e
 			}
 		}
@@ -145,7 +147,7 @@ func (p *Program) explainLimit(ctx context.Context, items []json.RawMessage, lim
 // diagnose evaluates one item field by field, each field within the
 // per-item and memory limits, and returns the *Error of the first field
 // that reaches one (nil if none does alone).
-func (p *Program) diagnose(ctx context.Context, index int, raw json.RawMessage, limits Limits) *Error {
+func (p *Program) diagnose(ctx context.Context, index int, raw json.RawMessage, limits Limits, baseline uint64) *Error {
 	var dec decoder
 	doc, err := dec.decode(string(raw))
 	if err != nil {
@@ -154,7 +156,7 @@ func (p *Program) diagnose(ctx context.Context, index int, raw json.RawMessage, 
 	limits.TotalTimeout = 0
 	for i := range p.fields {
 		f := &p.fields[i]
-		dog := startOne(ctx, limits)
+		dog := startOneFrom(ctx, limits, baseline)
 		v, _ := f.code.RunWithContext(dog.ctx, doc).Next()
 		limit := dog.stop()
 		if _, isErr := v.(error); isErr && limit != nil {

@@ -30,13 +30,19 @@ type watchdog struct {
 // startWatchdog starts watching evaluations by workers workers, which run
 // with its ctx. Call stop when they are done.
 func startWatchdog(parent context.Context, limits Limits, workers int) *watchdog {
+	return startWatchdogFrom(parent, limits, workers, heapBaseline())
+}
+
+// startWatchdogFrom is startWatchdog with the heap size that memory growth
+// is measured from.
+func startWatchdogFrom(parent context.Context, limits Limits, workers int, baseline uint64) *watchdog {
 	ctx, cancel := context.WithCancelCause(parent)
 	w := &watchdog{
 		limits:   limits,
 		ctx:      ctx,
 		cancel:   cancel,
 		busy:     make([]atomic.Int64, workers),
-		heap:     newHeapWatch(limits.MaxMemory),
+		heap:     newHeapWatch(limits.MaxMemory, baseline),
 		stopped:  make(chan struct{}),
 		finished: make(chan struct{}),
 	}
@@ -50,7 +56,13 @@ func startWatchdog(parent context.Context, limits Limits, workers int) *watchdog
 
 // startOne watches a single evaluation.
 func startOne(parent context.Context, limits Limits) *watchdog {
-	w := startWatchdog(parent, limits, 1)
+	return startOneFrom(parent, limits, heapBaseline())
+}
+
+// startOneFrom is startOne with the heap size that memory growth is
+// measured from.
+func startOneFrom(parent context.Context, limits Limits, baseline uint64) *watchdog {
+	w := startWatchdogFrom(parent, limits, 1, baseline)
 	w.busy[0].Store(1)
 	return w
 }
@@ -145,6 +157,7 @@ func (w *watchdog) trip(kind LimitKind, items []int) {
 // it waits for another quarter of the limit of growth before forcing the
 // next, so a mapping that makes much garbage is not slowed by collections.
 type heapWatch struct {
+	baseline  uint64
 	limit     uint64
 	threshold uint64 // the heap size that is over the limit
 	nextForce uint64 // the heap size at which to confirm with a collection
@@ -156,35 +169,43 @@ const (
 	heapLiveMetric    = "/gc/heap/live:bytes"
 )
 
-func newHeapWatch(limit uint64) heapWatch {
+// heapBaseline is the heap size growth is measured from: the live heap at
+// the last collection (without the garbage made since), or the heap now if
+// that is smaller or no collection has run yet.
+func heapBaseline() uint64 {
+	samples := []metrics.Sample{{Name: heapObjectsMetric}, {Name: heapLiveMetric}}
+	metrics.Read(samples)
+	objects, live := samples[0].Value.Uint64(), samples[1].Value.Uint64()
+	if live == 0 {
+		return objects
+	}
+	return min(live, objects)
+}
+
+func newHeapWatch(limit, baseline uint64) heapWatch {
 	if limit == 0 {
 		return heapWatch{}
 	}
-	h := heapWatch{limit: limit, samples: []metrics.Sample{{Name: heapObjectsMetric}, {Name: heapLiveMetric}}}
-	objects, live := h.read()
-	baseline := objects
-	if live > 0 {
-		baseline = min(live, objects) // the live heap at the last collection, without today's garbage
-	}
+	h := heapWatch{baseline: baseline, limit: limit, samples: []metrics.Sample{{Name: heapObjectsMetric}}}
 	h.threshold = baseline + limit
 	h.nextForce = h.threshold
 	return h
 }
 
-func (h *heapWatch) read() (objects, live uint64) {
+func (h *heapWatch) read() uint64 {
 	metrics.Read(h.samples)
-	return h.samples[0].Value.Uint64(), h.samples[1].Value.Uint64()
+	return h.samples[0].Value.Uint64()
 }
 
 func (h *heapWatch) exceeded() bool {
 	if h.limit == 0 {
 		return false
 	}
-	if heap, _ := h.read(); heap <= h.threshold || heap < h.nextForce {
+	if heap := h.read(); heap <= h.threshold || heap < h.nextForce {
 		return false
 	}
 	runtime.GC()
-	heap, _ := h.read()
+	heap := h.read()
 	if heap > h.threshold {
 		return true
 	}
