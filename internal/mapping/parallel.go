@@ -141,6 +141,9 @@ func (p *Program) explainLimit(ctx context.Context, items []json.RawMessage, lim
 			}
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("mapping %d items stopped: %w", len(items), err)
+	}
 	return &Error{Index: limit.Items[0], Err: fmt.Errorf("the mapping %w", limit)}
 }
 
