@@ -163,7 +163,7 @@ func peakHeapGrowth(f func()) uint64 {
 
 // BenchmarkRunawayRange maps one item with `[range(1e9)] | length`, which
 // would build a 1e9-element array (tens of GiB), and reports what stopped
-// it and the peak heap growth: with the default limits (the one-second
+// it and the peak heap growth: with the default limits (the five-second
 // item limit ends it first), and with the time limit raised so that the
 // memory limit (256 MiB) has to.
 func BenchmarkRunawayRange(b *testing.B) {

@@ -24,9 +24,9 @@ func ExtractItems(ctx context.Context, body []byte, expr string, limits Limits) 
 	if err != nil {
 		return nil, fmt.Errorf("the response is not JSON: %w", err)
 	}
-	dog := startOne(ctx, limits)
-	items, runErr := collectOutputs(code.RunWithContext(dog.ctx, doc))
-	if limit := dog.stop(); runErr != nil {
+	one := startOne(ctx, limits)
+	items, runErr := collectOutputs(code.RunWithContext(one.ctx, doc))
+	if limit := one.stop(); runErr != nil {
 		return nil, fmt.Errorf("data_path %q %w", expr, runError(ctx, runErr, limit))
 	}
 	return items, nil
@@ -61,9 +61,9 @@ func collectOutputs(iter gojq.Iter) ([]json.RawMessage, error) {
 // A limit reached gives a *LimitError, a cancelled ctx an error wrapping
 // ctx.Err().
 func First(ctx context.Context, code *gojq.Code, input any, limits Limits) (any, error) {
-	dog := startOne(ctx, limits)
-	v, _ := code.RunWithContext(dog.ctx, input).Next()
-	limit := dog.stop()
+	one := startOne(ctx, limits)
+	v, _ := code.RunWithContext(one.ctx, input).Next()
+	limit := one.stop()
 	if err, isErr := v.(error); isErr {
 		return nil, runError(ctx, err, limit)
 	}

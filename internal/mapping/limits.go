@@ -31,15 +31,21 @@ type Limits struct {
 }
 
 // DefaultLimits are generous for real mappings and short for runaway ones.
-// The seed mapping takes about 3 µs an item, so a second per item is
-// hundreds of thousands of times what a real expression needs, yet a typo
-// such as `def f: f; f` fails in a second. A minute for a whole mapping
-// holds 100,000 items at 600 µs each, and ends a plan whose every item is
-// slow long before a CI job's timeout. Mapping 100,000 requests with the
-// seed mapping grows the heap by well under 256 MiB, so 1 GiB leaves room
-// for large properties while stopping `[range(1e9)]` far from the 20 GiB it
-// would reach.
-var DefaultLimits = Limits{ItemTimeout: time.Second, TotalTimeout: time.Minute, MaxMemory: 1 << 30}
+// The seed mapping takes a few microseconds an item, and under a -race
+// build on a machine loaded twenty-fold some items still took over a
+// second of wall time; five seconds per item is far beyond any real
+// expression, and an item that runs past it is evaluated again field by
+// field before it fails, so a stall alone never fails a plan. A typo such
+// as `def f: f; f` fails in about ten seconds (the run and the field that
+// is named). Five minutes for a whole mapping holds 100,000 items at 3 ms
+// each, more than twenty times what the seed mapping took on that loaded
+// machine, and ends a plan whose every item is slow long before a CI
+// job's timeout. Mapping 100,000 requests with the seed mapping grew the
+// heap, garbage included, by under 500 MiB (BenchmarkCustomerRequestsVsJQ),
+// and the watchdog counts only what survives a collection, so 1 GiB leaves
+// room for large properties while stopping `[range(1e9)]` far from the
+// 20 GiB it would reach.
+var DefaultLimits = Limits{ItemTimeout: 5 * time.Second, TotalTimeout: 5 * time.Minute, MaxMemory: 1 << 30}
 
 // LimitKind says which limit stopped an evaluation.
 type LimitKind int

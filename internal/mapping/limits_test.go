@@ -129,3 +129,23 @@ func TestFirstReturnsTheFirstOutput(t *testing.T) {
 		t.Errorf("got %v, want JQ's error", err)
 	}
 }
+
+// TestMapSurvivesAStall has the watchdog cancel an item's evaluation, as
+// it does when a loaded machine stalls an item past the per-item limit
+// though no field is slow: the item is evaluated again field by field and
+// mapped, with no error.
+func TestMapSurvivesAStall(t *testing.T) {
+	p := mustCompile(t, organizationMapping)
+	dog := startWatchdog(t.Context(), Limits{ItemTimeout: time.Hour}, 1)
+	defer dog.stop()
+	w := &worker{p: p, ctx: dog.slotContext(0)}
+	dog.expire(0, &LimitError{Kind: LimitItemTimeout, Limits: dog.limits, Items: []int{0}})
+	e, keep, err := w.mapWatched(dog, 0, 0, numbered(1)[0])
+	if err != nil || !keep || e.Identifier != "0" || e.Properties["name"] != "org 0" {
+		t.Fatalf("got %+v, %v, %v", e, keep, err)
+	}
+	// The slot has a fresh context for the next item.
+	if _, _, err := w.mapWatched(dog, 0, 1, numbered(2)[1]); err != nil {
+		t.Fatalf("the next item: %v", err)
+	}
+}

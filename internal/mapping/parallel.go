@@ -56,8 +56,7 @@ func (p *Program) Map(ctx context.Context, items []json.RawMessage, limits Limit
 	done := dog.ctx.Done()
 	for slot := range workers {
 		wg.Go(func() {
-			w := &worker{p: p, ctx: dog.ctx}
-			busy := &dog.busy[slot]
+			w := &worker{p: p, ctx: dog.slotContext(slot)}
 			index := -1
 			defer func() {
 				if r := recover(); r != nil {
@@ -78,9 +77,7 @@ func (p *Program) Map(ctx context.Context, items []json.RawMessage, limits Limit
 						return
 					default:
 					}
-					busy.Store(int64(index) + 1)
-					e, keep, err := w.mapItem(index, items[index])
-					busy.Store(0)
+					e, keep, err := w.mapWatched(dog, slot, index, items[index])
 					if err != nil {
 						fail(index, err)
 						return
@@ -91,7 +88,8 @@ func (p *Program) Map(ctx context.Context, items []json.RawMessage, limits Limit
 		})
 	}
 	wg.Wait()
-	limit := dog.stop()
+	dog.stop()
+	limit := dog.reached()
 
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("mapping %d items stopped: %w", n, err)
@@ -125,9 +123,9 @@ func collect(results []Entity, kept []bool) (*EntitySet, error) {
 	return &EntitySet{entities: out}, nil
 }
 
-// explainLimit turns a limit reached while mapping into an *Error. For a
-// per-item or memory limit it runs each suspect item again, field by field,
-// each field within the limits, to name the field that reaches it. Memory
+// explainLimit turns the memory or total limit reached while mapping into
+// an *Error. For the memory limit it runs each item that was in progress
+// again, field by field, each within the limits, to name the field. Memory
 // growth is measured from the heap before the mapping (baseline): the last
 // collection may have counted the runaway's own data as live.
 func (p *Program) explainLimit(ctx context.Context, items []json.RawMessage, limit *LimitError, baseline uint64) error {
@@ -159,9 +157,9 @@ func (p *Program) diagnose(ctx context.Context, index int, raw json.RawMessage, 
 	limits.TotalTimeout = 0
 	for i := range p.fields {
 		f := &p.fields[i]
-		dog := startOneFrom(ctx, limits, baseline)
-		v, _ := f.code.RunWithContext(dog.ctx, doc).Next()
-		limit := dog.stop()
+		one := startOneFrom(ctx, limits, baseline)
+		v, _ := f.code.RunWithContext(one.ctx, doc).Next()
+		limit := one.stop()
 		if _, isErr := v.(error); isErr && limit != nil {
 			return &Error{Index: index, Field: f.name, Expr: f.expr, Err: limit}
 		}

@@ -5,30 +5,45 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 )
 
-// watchdog enforces Limits on running JQ: the evaluations run with its
-// context, and it cancels that context, with a *LimitError as the cause,
-// when a limit is reached.
+// watchdog enforces Limits on running JQ. It cancels its context, with a
+// *LimitError as the cause, when the memory or the total time limit is
+// reached, which stops every evaluation of the run.
 //
-// Workers publish the item they evaluate in a slot (an atomic store per
-// item, so the per-item limit costs nothing measurable); the watchdog
-// looks at the slots on every tick and finds the item that has not
-// changed for longer than the limit. It samples the heap on the same tick.
+// The per-item limit stops one evaluation only. Workers publish the item
+// they evaluate in a slot (an atomic store per item, so the limit costs
+// nothing measurable) and evaluate with the slot's context, a child of the
+// watchdog's; the watchdog looks at the slots on every tick and cancels
+// the context of a slot whose item has not changed for longer than the
+// limit. The limit measures wall time, which a loaded machine can stretch,
+// so the worker then evaluates the item again field by field, each field
+// within the limit: a stall costs that re-run, and only a field that
+// reaches the limit on its own fails the item, named.
+//
+// It samples the heap on the same tick.
 type watchdog struct {
 	limits   Limits
 	ctx      context.Context
 	cancel   context.CancelCauseFunc
-	busy     []atomic.Int64 // per worker: 1 + the index of the item it evaluates, 0 when idle
+	slots    []slot
 	heap     heapWatch
 	stopped  chan struct{}
 	finished chan struct{}
 }
 
+// slot is one worker's: the item it evaluates and its context.
+type slot struct {
+	item   atomic.Int64 // 1 + the index of the item being evaluated, 0 when idle
+	mu     sync.Mutex
+	cancel context.CancelCauseFunc
+}
+
 // startWatchdog starts watching evaluations by workers workers, which run
-// with its ctx. Call stop when they are done.
+// with the contexts of slotContext. Call stop when they are done.
 func startWatchdog(parent context.Context, limits Limits, workers int) *watchdog {
 	return startWatchdogFrom(parent, limits, workers, heapBaseline())
 }
@@ -41,7 +56,7 @@ func startWatchdogFrom(parent context.Context, limits Limits, workers int, basel
 		limits:   limits,
 		ctx:      ctx,
 		cancel:   cancel,
-		busy:     make([]atomic.Int64, workers),
+		slots:    make([]slot, workers),
 		heap:     newHeapWatch(limits.MaxMemory, baseline),
 		stopped:  make(chan struct{}),
 		finished: make(chan struct{}),
@@ -54,26 +69,75 @@ func startWatchdogFrom(parent context.Context, limits Limits, workers int, basel
 	return w
 }
 
+// slotContext returns a fresh context for slot i's evaluations, replacing
+// the slot's earlier one.
+func (w *watchdog) slotContext(i int) context.Context {
+	ctx, cancel := context.WithCancelCause(w.ctx)
+	s := &w.slots[i]
+	s.mu.Lock()
+	if s.cancel != nil {
+		s.cancel(context.Canceled)
+	}
+	s.cancel = cancel
+	s.mu.Unlock()
+	return ctx
+}
+
+func (w *watchdog) expire(i int, cause error) {
+	s := &w.slots[i]
+	s.mu.Lock()
+	if s.cancel != nil {
+		s.cancel(cause)
+	}
+	s.mu.Unlock()
+}
+
+// itemExpired reports whether ctx, a slot's context, was cancelled by the
+// per-item limit alone.
+func (w *watchdog) itemExpired(ctx context.Context) bool {
+	le, ok := limitCause(ctx)
+	return ok && le.Kind == LimitItemTimeout && w.ctx.Err() == nil
+}
+
+// stop ends the watch.
+func (w *watchdog) stop() {
+	close(w.stopped)
+	<-w.finished
+	w.cancel(context.Canceled)
+}
+
+// reached returns the memory or total limit that stopped the run, if one
+// did.
+func (w *watchdog) reached() *LimitError {
+	le, _ := limitCause(w.ctx)
+	return le
+}
+
+// evaluation is one watched evaluation: ctx to run it with.
+type evaluation struct {
+	dog *watchdog
+	ctx context.Context
+}
+
 // startOne watches a single evaluation.
-func startOne(parent context.Context, limits Limits) *watchdog {
+func startOne(parent context.Context, limits Limits) evaluation {
 	return startOneFrom(parent, limits, heapBaseline())
 }
 
 // startOneFrom is startOne with the heap size that memory growth is
 // measured from.
-func startOneFrom(parent context.Context, limits Limits, baseline uint64) *watchdog {
-	w := startWatchdogFrom(parent, limits, 1, baseline)
-	w.busy[0].Store(1)
-	return w
+func startOneFrom(parent context.Context, limits Limits, baseline uint64) evaluation {
+	dog := startWatchdogFrom(parent, limits, 1, baseline)
+	ctx := dog.slotContext(0)
+	dog.slots[0].item.Store(1)
+	return evaluation{dog: dog, ctx: ctx}
 }
 
-// stop ends the watch and returns the limit that stopped the evaluations,
-// if one did.
-func (w *watchdog) stop() *LimitError {
-	close(w.stopped)
-	<-w.finished
-	le, _ := limitCause(w.ctx)
-	w.cancel(context.Canceled)
+// stop ends the watch and returns the limit that stopped the evaluation, if
+// one did.
+func (e evaluation) stop() *LimitError {
+	e.dog.stop()
+	le, _ := limitCause(e.ctx)
 	return le
 }
 
@@ -96,8 +160,8 @@ func (w *watchdog) run() {
 		defer timer.Stop()
 		total = timer.C
 	}
-	seen := make([]int64, len(w.busy))
-	since := make([]time.Time, len(w.busy))
+	seen := make([]int64, len(w.slots))
+	since := make([]time.Time, len(w.slots))
 	for {
 		select {
 		case <-w.stopped:
@@ -108,10 +172,7 @@ func (w *watchdog) run() {
 			w.trip(LimitTotalTimeout, w.inProgress())
 			return
 		case now := <-ticker.C:
-			if item, late := w.overdue(now, seen, since); late {
-				w.trip(LimitItemTimeout, []int{item})
-				return
-			}
+			w.expireOverdue(now, seen, since)
 			if w.heap.exceeded() {
 				w.trip(LimitMemory, w.inProgress())
 				return
@@ -120,26 +181,27 @@ func (w *watchdog) run() {
 	}
 }
 
-// overdue finds an item that has been evaluated for longer than the
-// per-item limit: one whose slot has not changed since that long.
-func (w *watchdog) overdue(now time.Time, seen []int64, since []time.Time) (int, bool) {
-	for i := range w.busy {
-		cur := w.busy[i].Load()
+// expireOverdue cancels the evaluation of every item that has been
+// evaluated for longer than the per-item limit: one whose slot has not
+// changed since that long.
+func (w *watchdog) expireOverdue(now time.Time, seen []int64, since []time.Time) {
+	for i := range w.slots {
+		cur := w.slots[i].item.Load()
 		if cur != seen[i] || since[i].IsZero() {
 			seen[i], since[i] = cur, now
 			continue
 		}
 		if cur != 0 && w.limits.ItemTimeout > 0 && now.Sub(since[i]) >= w.limits.ItemTimeout {
-			return int(cur - 1), true
+			w.expire(i, &LimitError{Kind: LimitItemTimeout, Limits: w.limits, Items: []int{int(cur - 1)}})
+			since[i] = now
 		}
 	}
-	return 0, false
 }
 
 func (w *watchdog) inProgress() []int {
 	var items []int
-	for i := range w.busy {
-		if cur := w.busy[i].Load(); cur != 0 {
+	for i := range w.slots {
+		if cur := w.slots[i].item.Load(); cur != 0 {
 			items = append(items, int(cur-1))
 		}
 	}

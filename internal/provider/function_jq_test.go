@@ -54,7 +54,7 @@ func TestAccJQFunctionStopsAtTheTimeLimit(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		ConfigFile:               config.StaticFile("testdata/function_jq_runaway.tf"),
-		ExpectError: errorMatching(`The JQ expression "def f: f; f" ran longer than its time limit of 1s`,
+		ExpectError: errorMatching(`The JQ expression "def f: f; f" ran longer than its time limit of 5s`,
 			"environment variable PORTJSM_JQ_ITEM_TIMEOUT"),
 	}}})
 }
