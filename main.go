@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"log"
+	"os"
+	"os/signal"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -18,7 +20,11 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "set to true to run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
+	// Stops provider function calls on a terminal's Ctrl-C (see
+	// provider.NewInterruptible); go-plugin keeps the process itself alive.
+	interrupt, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	err := providerserver.Serve(context.Background(), provider.NewInterruptible(version, interrupt), providerserver.ServeOpts{
 		Address:         "registry.terraform.io/portjsm/portjsm",
 		Debug:           debug,
 		ProtocolVersion: 6,

@@ -4,9 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"runtime/metrics"
 	"sync"
 	"testing"
 	"time"
@@ -35,9 +38,13 @@ func (c *lineCounter) Write(p []byte) (int, error) {
 // BenchmarkCustomerRequestsVsJQ maps 100,000 realistic requests with the
 // seed's customer-request mapping, JSON decoding included, and runs jq 1.6
 // with the equivalent program over the same requests as NDJSON, in the same
-// iteration. It reports items per second for the engine (Map alone, and Map
-// plus MarshalCanonical, which writes JSON like jq does) and for jq, and
-// the ratio engine (with JSON output) / jq.
+// iteration. The engine runs twice per iteration, with the default JQ
+// limits (DefaultLimits: the watchdog on) and with none (Limits{}: no
+// watchdog), so the cost of the limits is measured side by side. It reports
+// items per second for the engine with limits (Map alone, and Map plus
+// MarshalCanonical, which writes JSON like jq does), for the engine without
+// limits, and for jq; the ratios engine (with JSON output) / jq with and
+// without limits; and the peak heap growth of the limited run.
 func BenchmarkCustomerRequestsVsJQ(b *testing.B) {
 	jq, err := exec.LookPath("jq")
 	if err != nil {
@@ -46,6 +53,64 @@ func BenchmarkCustomerRequestsVsJQ(b *testing.B) {
 	items := benchRequests()
 	n := len(items)
 	path := filepath.Join(b.TempDir(), "requests.ndjson")
+	size := writeNDJSON(b, path, items)
+	p := mustCompile(b, customerRequestMapping)
+
+	mapAndEncode := func(limits Limits) (mapTime, jsonTime time.Duration) {
+		start := time.Now()
+		set, err := p.Map(b.Context(), items, limits)
+		if err != nil {
+			b.Fatal(err)
+		}
+		mapTime = time.Since(start)
+		doc, err := set.MarshalCanonical()
+		if err != nil {
+			b.Fatal(err)
+		}
+		jsonTime = time.Since(start)
+		if set.Len() != n || len(doc) == 0 {
+			b.Fatalf("%d entities from %d requests", set.Len(), n)
+		}
+		return mapTime, jsonTime
+	}
+	var mapTime, jsonTime, offJSONTime, jqTime time.Duration
+	var peak uint64
+	b.ResetTimer()
+	for b.Loop() {
+		_, off := mapAndEncode(Limits{})
+		offJSONTime += off
+
+		var m, j time.Duration
+		peak = max(peak, peakHeapGrowth(func() { m, j = mapAndEncode(DefaultLimits) }))
+		mapTime += m
+		jsonTime += j
+
+		start := time.Now()
+		var lines lineCounter
+		cmd := exec.Command(jq, "-c", jqCustomerRequestProgram, path)
+		var stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &lines, &stderr
+		if err := cmd.Run(); err != nil {
+			b.Fatalf("jq: %v: %s", err, stderr.Bytes())
+		}
+		jqTime += time.Since(start)
+		if int(lines) != n {
+			b.Fatalf("jq wrote %d lines for %d requests", lines, n)
+		}
+	}
+	iterations := float64(b.N)
+	perSecond := func(d time.Duration) float64 { return float64(n) * iterations / d.Seconds() }
+	b.ReportMetric(perSecond(mapTime), "map-items/s")
+	b.ReportMetric(perSecond(jsonTime), "map+json-items/s")
+	b.ReportMetric(perSecond(offJSONTime), "nolimits-map+json-items/s")
+	b.ReportMetric(perSecond(jqTime), "jq-items/s")
+	b.ReportMetric(jqTime.Seconds()/jsonTime.Seconds(), "x-jq")
+	b.ReportMetric(jqTime.Seconds()/offJSONTime.Seconds(), "nolimits-x-jq")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-growth-MiB")
+	b.ReportMetric(float64(size)/float64(n), "bytes/item")
+}
+
+func writeNDJSON(b *testing.B, path string, items []json.RawMessage) int {
 	f, err := os.Create(path)
 	if err != nil {
 		b.Fatal(err)
@@ -63,46 +128,71 @@ func BenchmarkCustomerRequestsVsJQ(b *testing.B) {
 	if err := f.Close(); err != nil {
 		b.Fatal(err)
 	}
-	p := mustCompile(b, customerRequestMapping)
+	return size
+}
 
-	var mapTime, jsonTime, jqTime time.Duration
-	b.ResetTimer()
-	for b.Loop() {
-		start := time.Now()
-		set, err := p.Map(b.Context(), items)
-		if err != nil {
-			b.Fatal(err)
+// peakHeapGrowth runs f and returns how far the heap (live objects and
+// garbage not yet freed, sampled every millisecond with runtime/metrics)
+// grew above its size before f.
+func peakHeapGrowth(f func()) uint64 {
+	runtime.GC()
+	sample := []metrics.Sample{{Name: heapObjectsMetric}}
+	metrics.Read(sample)
+	base, peak := sample[0].Value.Uint64(), sample[0].Value.Uint64()
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		ticker := time.NewTicker(time.Millisecond)
+		defer ticker.Stop()
+		s := []metrics.Sample{{Name: heapObjectsMetric}}
+		for {
+			select {
+			case <-stop:
+				return
+			case <-ticker.C:
+				metrics.Read(s)
+				peak = max(peak, s[0].Value.Uint64())
+			}
 		}
-		mapTime += time.Since(start)
-		doc, err := set.MarshalCanonical()
-		if err != nil {
-			b.Fatal(err)
-		}
-		jsonTime += time.Since(start)
-		if set.Len() != n || len(doc) == 0 {
-			b.Fatalf("%d entities from %d requests", set.Len(), n)
-		}
+	}()
+	f()
+	close(stop)
+	<-done
+	return peak - base
+}
 
-		start = time.Now()
-		var lines lineCounter
-		cmd := exec.Command(jq, "-c", jqCustomerRequestProgram, path)
-		var stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &lines, &stderr
-		if err := cmd.Run(); err != nil {
-			b.Fatalf("jq: %v: %s", err, stderr.Bytes())
-		}
-		jqTime += time.Since(start)
-		if int(lines) != n {
-			b.Fatalf("jq wrote %d lines for %d requests", lines, n)
-		}
+// BenchmarkRunawayRange maps one item with `[range(1e9)] | length`, which
+// would build a 1e9-element array (tens of GiB), and reports what stopped
+// it and the peak heap growth: with the default limits (the five-second
+// item limit ends it first), and with the time limit raised so that the
+// memory limit (256 MiB) has to.
+func BenchmarkRunawayRange(b *testing.B) {
+	m := organizationMapping
+	m.Properties = map[string]string{"huge": "[range(1e9)] | length"}
+	p := mustCompile(b, m)
+	items := []json.RawMessage{json.RawMessage(`{"id":1,"name":"org"}`)}
+	for _, tc := range []struct {
+		name   string
+		limits Limits
+		want   LimitKind
+	}{
+		{"default-limits", DefaultLimits, LimitItemTimeout},
+		{"memory-256MiB", Limits{ItemTimeout: time.Hour, MaxMemory: 256 << 20}, LimitMemory},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			var peak uint64
+			for b.Loop() {
+				peak = max(peak, peakHeapGrowth(func() {
+					_, err := p.Map(b.Context(), items, tc.limits)
+					var le *LimitError
+					if !errors.As(err, &le) || le.Kind != tc.want {
+						b.Fatalf("got %v, want limit %d", err, tc.want)
+					}
+				}))
+			}
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-growth-MiB")
+		})
 	}
-	iterations := float64(b.N)
-	perSecond := func(d time.Duration) float64 { return float64(n) * iterations / d.Seconds() }
-	b.ReportMetric(perSecond(mapTime), "map-items/s")
-	b.ReportMetric(perSecond(jsonTime), "map+json-items/s")
-	b.ReportMetric(perSecond(jqTime), "jq-items/s")
-	b.ReportMetric(jqTime.Seconds()/jsonTime.Seconds(), "x-jq")
-	b.ReportMetric(float64(size)/float64(n), "bytes/item")
 }
 
 // BenchmarkDecodeRequest compares the decoder with encoding/json on one

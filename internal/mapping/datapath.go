@@ -1,15 +1,20 @@
 package mapping
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+
+	"github.com/itchyny/gojq"
 )
 
 // ExtractItems runs a data path over a JSON document and returns the items
 // it selects: every output of the expression, with an array output standing
 // for its elements. The items are re-encoded by encoding/json (object keys
-// sorted); numbers keep the literal text of the document.
-func ExtractItems(body []byte, expr string) ([]json.RawMessage, error) {
+// sorted); numbers keep the literal text of the document. The evaluation
+// is one evaluation within limits (ItemTimeout and MaxMemory); reaching one
+// gives an error wrapping a *LimitError.
+func ExtractItems(ctx context.Context, body []byte, expr string, limits Limits) ([]json.RawMessage, error) {
 	code, err := CompileExpr("data_path", expr)
 	if err != nil {
 		return nil, err
@@ -19,15 +24,23 @@ func ExtractItems(body []byte, expr string) ([]json.RawMessage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the response is not JSON: %w", err)
 	}
+	one := startOne(ctx, limits)
+	items, runErr := collectOutputs(code.RunWithContext(one.ctx, doc))
+	if limit := one.stop(); runErr != nil {
+		return nil, fmt.Errorf("data_path %q %w", expr, runError(ctx, runErr, limit))
+	}
+	return items, nil
+}
+
+func collectOutputs(iter gojq.Iter) ([]json.RawMessage, error) {
 	var items []json.RawMessage
-	iter := code.Run(doc)
 	for {
 		v, ok := iter.Next()
 		if !ok {
 			return items, nil
 		}
 		if err, isErr := v.(error); isErr {
-			return nil, fmt.Errorf("data_path %q failed: %w", expr, err)
+			return nil, err
 		}
 		outputs := []any{v}
 		if arr, isArr := v.([]any); isArr {
@@ -36,9 +49,35 @@ func ExtractItems(body []byte, expr string) ([]json.RawMessage, error) {
 		for _, o := range outputs {
 			raw, err := json.Marshal(o)
 			if err != nil {
-				return nil, fmt.Errorf("data_path %q produced a value that is not JSON: %w", expr, err)
+				return nil, fmt.Errorf("produced a value that is not JSON: %w", err)
 			}
 			items = append(items, raw)
 		}
 	}
+}
+
+// First runs a compiled expression over input within limits (ItemTimeout
+// and MaxMemory) and returns its first output, or nil when it has none.
+// A limit reached gives a *LimitError, a cancelled ctx an error wrapping
+// ctx.Err().
+func First(ctx context.Context, code *gojq.Code, input any, limits Limits) (any, error) {
+	one := startOne(ctx, limits)
+	v, _ := code.RunWithContext(one.ctx, input).Next()
+	limit := one.stop()
+	if err, isErr := v.(error); isErr {
+		return nil, runError(ctx, err, limit)
+	}
+	return v, nil
+}
+
+// runError words a failed evaluation after "the JQ expression": the user
+// cancelled it, a limit stopped it, or JQ failed.
+func runError(ctx context.Context, err error, limit *LimitError) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return fmt.Errorf("was stopped: %w", ctxErr)
+	}
+	if limit != nil {
+		return limit
+	}
+	return describeRunError(err)
 }

@@ -15,7 +15,7 @@ func TestExtractItems(t *testing.T) {
 		"[.values[].id]":    `"1"|"2"`,
 		".missing // empty": ``,
 	} {
-		items, err := ExtractItems(body, expr)
+		items, err := ExtractItems(t.Context(), body, expr, DefaultLimits)
 		if err != nil {
 			t.Fatalf("%s: %v", expr, err)
 		}
@@ -32,7 +32,7 @@ func TestExtractItems(t *testing.T) {
 func TestExtractItemsHasNoEnvironment(t *testing.T) {
 	t.Setenv("JSM_API_TOKEN", "super-secret")
 	for _, expr := range []string{"$ENV", "env", "$ENV.JSM_API_TOKEN // \"none\"", "env.JSM_API_TOKEN // \"none\""} {
-		items, err := ExtractItems([]byte(`{}`), expr)
+		items, err := ExtractItems(t.Context(), []byte(`{}`), expr, DefaultLimits)
 		if err != nil {
 			t.Fatalf("%s: %v", expr, err)
 		}
@@ -45,13 +45,13 @@ func TestExtractItemsHasNoEnvironment(t *testing.T) {
 }
 
 func TestExtractItemsErrors(t *testing.T) {
-	if _, err := ExtractItems([]byte(`{}`), ".values[ | x"); err == nil || !strings.Contains(err.Error(), "does not parse") || !strings.Contains(err.Error(), "offset") {
+	if _, err := ExtractItems(t.Context(), []byte(`{}`), ".values[ | x", DefaultLimits); err == nil || !strings.Contains(err.Error(), "does not parse") || !strings.Contains(err.Error(), "offset") {
 		t.Fatalf("parse error not reported with position: %v", err)
 	}
-	if _, err := ExtractItems([]byte(`{"values":1}`), ".values[]"); err == nil || !strings.Contains(err.Error(), `data_path ".values[]" failed`) {
+	if _, err := ExtractItems(t.Context(), []byte(`{"values":1}`), ".values[]", DefaultLimits); err == nil || !strings.Contains(err.Error(), `data_path ".values[]" failed`) {
 		t.Fatalf("run-time error not reported: %v", err)
 	}
-	if _, err := ExtractItems([]byte(`<html>`), "."); err == nil || !strings.Contains(err.Error(), "not JSON") {
+	if _, err := ExtractItems(t.Context(), []byte(`<html>`), ".", DefaultLimits); err == nil || !strings.Contains(err.Error(), "not JSON") {
 		t.Fatalf("non-JSON body not reported: %v", err)
 	}
 }

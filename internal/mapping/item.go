@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/itchyny/gojq"
 )
@@ -28,6 +29,55 @@ func (w *worker) mapItem(index int, raw json.RawMessage) (e Entity, keep bool, e
 	vals, err := w.evaluate(index, doc)
 	if err != nil {
 		return Entity{}, false, err
+	}
+	return w.p.entity(index, vals)
+}
+
+// mapWatched maps one item as the worker of dog's slot: it publishes the
+// item in the slot, and when the per-item limit cancels the evaluation it
+// gives the item its second chance, mapItemWithin.
+func (w *worker) mapWatched(dog *watchdog, slot, index int, raw json.RawMessage) (Entity, bool, error) {
+	busy := &dog.slots[slot].item
+	busy.Store(int64(index) + 1)
+	defer busy.Store(0)
+	e, keep, err := w.mapItem(index, raw)
+	if err != nil && dog.itemExpired(w.ctx) {
+		w.ctx = dog.slotContext(slot)
+		return w.mapItemWithin(index, raw, dog.limits.ItemTimeout)
+	}
+	return e, keep, err
+}
+
+// mapItemWithin maps one item field by field, each field within timeout:
+// the second chance of an item whose evaluation ran past the per-item
+// limit. A field that reaches it on its own fails the item, named.
+func (w *worker) mapItemWithin(index int, raw json.RawMessage, timeout time.Duration) (e Entity, keep bool, err error) {
+	doc, err := w.dec.decode(string(raw))
+	if err != nil {
+		return Entity{}, false, &Error{Index: index, Err: fmt.Errorf("the item is not valid JSON: %w", err)}
+	}
+	vals := make([]any, 0, len(w.p.fields))
+	for i := range w.p.fields {
+		f := &w.p.fields[i]
+		one := startOneFrom(w.ctx, Limits{ItemTimeout: timeout}, 0)
+		v, ok := f.code.RunWithContext(one.ctx, doc).Next()
+		limit := one.stop()
+		if !ok {
+			v = nil
+		}
+		if runErr, isErr := v.(error); isErr {
+			if limit != nil && limit.Kind == LimitItemTimeout {
+				return Entity{}, false, &Error{Index: index, Field: f.name, Expr: f.expr, Err: limit}
+			}
+			if ctxErr := w.ctx.Err(); ctxErr != nil {
+				return Entity{}, false, ctxErr
+			}
+			return Entity{}, false, &Error{Index: index, Field: f.name, Expr: f.expr, Err: describeRunError(runErr)}
+		}
+		vals = append(vals, v)
+		if i == 0 && v != true {
+			break
+		}
 	}
 	return w.p.entity(index, vals)
 }

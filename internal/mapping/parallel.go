@@ -19,7 +19,12 @@ import (
 // depend on scheduling. Two kept items with the same identifier give a
 // *DuplicateError naming both. When ctx ends, Map stops, also inside a
 // long-running JQ expression, and returns an error wrapping ctx.Err().
-func (p *Program) Map(ctx context.Context, items []json.RawMessage) (*EntitySet, error) {
+//
+// The evaluation runs within limits; when one is reached Map stops and
+// returns an *Error wrapping a *LimitError that names the item and, when
+// running the item's fields one by one within the limits again shows it,
+// the field and its expression.
+func (p *Program) Map(ctx context.Context, items []json.RawMessage, limits Limits) (*EntitySet, error) {
 	n := len(items)
 	results := make([]Entity, n)
 	kept := make([]bool, n)
@@ -47,10 +52,11 @@ func (p *Program) Map(ctx context.Context, items []json.RawMessage) (*EntitySet,
 			}
 		}
 	}
-	done := ctx.Done()
-	for range workers {
+	dog := startWatchdog(ctx, limits, workers)
+	done := dog.ctx.Done()
+	for slot := range workers {
 		wg.Go(func() {
-			w := &worker{p: p, ctx: ctx}
+			w := &worker{p: p, ctx: dog.slotContext(slot)}
 			index := -1
 			defer func() {
 				if r := recover(); r != nil {
@@ -71,7 +77,7 @@ func (p *Program) Map(ctx context.Context, items []json.RawMessage) (*EntitySet,
 						return
 					default:
 					}
-					e, keep, err := w.mapItem(index, items[index])
+					e, keep, err := w.mapWatched(dog, slot, index, items[index])
 					if err != nil {
 						fail(index, err)
 						return
@@ -82,9 +88,14 @@ func (p *Program) Map(ctx context.Context, items []json.RawMessage) (*EntitySet,
 		})
 	}
 	wg.Wait()
+	dog.stop()
+	limit := dog.reached()
 
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("mapping %d items stopped: %w", n, err)
+	}
+	if limit != nil {
+		return nil, p.explainLimit(ctx, items, limit, dog.heap.baseline)
 	}
 	if bad := int(firstBad.Load()); bad < n {
 		return nil, failures[bad]
@@ -110,4 +121,51 @@ func collect(results []Entity, kept []bool) (*EntitySet, error) {
 	}
 	clear(results[len(out):])
 	return &EntitySet{entities: out}, nil
+}
+
+// explainLimit turns the memory or total limit reached while mapping into
+// an *Error. For the memory limit it runs each item that was in progress
+// again, field by field, each within the limits, to name the field. Memory
+// growth is measured from the heap before the mapping (baseline): the last
+// collection may have counted the runaway's own data as live.
+func (p *Program) explainLimit(ctx context.Context, items []json.RawMessage, limit *LimitError, baseline uint64) error {
+	if len(limit.Items) == 0 {
+		return fmt.Errorf("mapping %d items %w", len(items), limit)
+	}
+	if limit.Kind != LimitTotalTimeout {
+		for _, index := range limit.Items {
+			if e := p.diagnose(ctx, index, items[index], limit.Limits, baseline); e != nil {
+				return e
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("mapping %d items stopped: %w", len(items), err)
+	}
+	return &Error{Index: limit.Items[0], Err: fmt.Errorf("the mapping %w", limit)}
+}
+
+// diagnose evaluates one item field by field, each field within the
+// per-item and memory limits, and returns the *Error of the first field
+// that reaches one (nil if none does alone).
+func (p *Program) diagnose(ctx context.Context, index int, raw json.RawMessage, limits Limits, baseline uint64) *Error {
+	var dec decoder
+	doc, err := dec.decode(string(raw))
+	if err != nil {
+		return &Error{Index: index, Err: fmt.Errorf("the item is not valid JSON: %w", err)}
+	}
+	limits.TotalTimeout = 0
+	for i := range p.fields {
+		f := &p.fields[i]
+		one := startOneFrom(ctx, limits, baseline)
+		v, _ := f.code.RunWithContext(one.ctx, doc).Next()
+		limit := one.stop()
+		if _, isErr := v.(error); isErr && limit != nil {
+			return &Error{Index: index, Field: f.name, Expr: f.expr, Err: limit}
+		}
+		if i == 0 && v != true {
+			return nil
+		}
+	}
+	return nil
 }

@@ -52,7 +52,7 @@ func TestMapReportsTheLowestFailingItem(t *testing.T) {
 	m.Identifier = ".name"
 	p := mustCompile(t, m)
 	for range 8 {
-		_, err := p.Map(t.Context(), items)
+		_, err := p.Map(t.Context(), items, DefaultLimits)
 		var me *Error
 		if !errors.As(err, &me) || me.Index != 9001 || me.Field != "identifier" {
 			t.Fatalf("got %v, want the identifier error of item 9001", err)
@@ -63,23 +63,25 @@ func TestMapReportsTheLowestFailingItem(t *testing.T) {
 func TestMapStopsOnCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	_, err := mustCompile(t, organizationMapping).Map(ctx, numbered(1000))
+	_, err := mustCompile(t, organizationMapping).Map(ctx, numbered(1000), DefaultLimits)
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled before the start: %v", err)
 	}
 
-	// A runaway expression stops when the context ends.
-	m := organizationMapping
-	m.Properties = map[string]string{"slow": "[range(1e12)] | length"}
-	ctx, cancel = context.WithTimeout(t.Context(), 200*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	_, err = mustCompile(t, m).Map(ctx, numbered(10))
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("runaway expression: %v", err)
-	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("Map took %v to stop", d)
+	// A runaway expression stops when the context ends, with no limit set.
+	for _, runaway := range []string{"[range(1e12)] | length", "def f: f; f"} {
+		m := organizationMapping
+		m.Properties = map[string]string{"slow": runaway}
+		ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+		start := time.Now()
+		_, err = mustCompile(t, m).Map(ctx, numbered(10), Limits{})
+		cancel()
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("%s: %v", runaway, err)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("%s: Map took %v to stop", runaway, d)
+		}
 	}
 }
 

@@ -127,7 +127,7 @@ func TestSelector(t *testing.T) {
 		".serviceDeskId | not": "", // a boolean: no error
 	} {
 		m.Selector = sel
-		_, err := mustCompile(t, m).Map(t.Context(), items)
+		_, err := mustCompile(t, m).Map(t.Context(), items, DefaultLimits)
 		if typ == "" {
 			if err != nil {
 				t.Errorf("selector %q: %v", sel, err)
@@ -158,7 +158,7 @@ func TestIdentifierErrors(t *testing.T) {
 	} {
 		m := customerRequestMapping
 		m.Identifier = expr
-		_, err := mustCompile(t, m).Map(t.Context(), items)
+		_, err := mustCompile(t, m).Map(t.Context(), items, DefaultLimits)
 		item := "item 1: "
 		if expr == ".missing" || expr == ".issueKey | empty" || expr == ".currentStatus" {
 			item = "item 0: "
@@ -193,7 +193,7 @@ func TestFieldTypeErrors(t *testing.T) {
 		{Mapping{Identifier: ".issueId", Relations: map[string]string{"desk": "[1]"}},
 			[]string{`item 0: relations.desk: the JQ expression "[1]" returned a list whose element 0 is a number (1)`}},
 	} {
-		_, err := mustCompile(t, tc.m).Map(t.Context(), items)
+		_, err := mustCompile(t, tc.m).Map(t.Context(), items, DefaultLimits)
 		errorContains(t, err, tc.want...)
 	}
 }
@@ -252,7 +252,7 @@ func TestFirstOutput(t *testing.T) {
 func TestRunTimeError(t *testing.T) {
 	items := []json.RawMessage{request(t), request(t, `"issueId":"10101","currentStatus":"Open"`)}
 	m := customerRequestMapping
-	_, err := mustCompile(t, m).Map(t.Context(), items)
+	_, err := mustCompile(t, m).Map(t.Context(), items, DefaultLimits)
 	errorContains(t, err, `item 1: properties.status: the JQ expression ".currentStatus.status" failed: expected an object but got: string ("Open")`)
 	var me *Error
 	if !errors.As(err, &me) || me.Index != 1 || me.Field != "properties.status" || me.Expr != ".currentStatus.status" {
@@ -260,11 +260,11 @@ func TestRunTimeError(t *testing.T) {
 	}
 
 	m.Properties = map[string]string{"x": `error("custom failure")`}
-	_, err = mustCompile(t, m).Map(t.Context(), items)
+	_, err = mustCompile(t, m).Map(t.Context(), items, DefaultLimits)
 	errorContains(t, err, `item 0: properties.x: the JQ expression "error(\"custom failure\")" failed: error: custom failure`)
 
 	m.Properties = map[string]string{"x": `halt_error`}
-	_, err = mustCompile(t, m).Map(t.Context(), items)
+	_, err = mustCompile(t, m).Map(t.Context(), items, DefaultLimits)
 	errorContains(t, err, `item 0: properties.x: the JQ expression "halt_error" stopped the program`)
 
 	// A field is not evaluated for an item the selector leaves out.
@@ -274,7 +274,7 @@ func TestRunTimeError(t *testing.T) {
 		t.Errorf("Len = %d, want 1", set.Len())
 	}
 
-	_, err = mustCompile(t, customerRequestMapping).Map(t.Context(), raws(requestJSON, `{"issueId": "1",}`))
+	_, err = mustCompile(t, customerRequestMapping).Map(t.Context(), raws(requestJSON, `{"issueId": "1",}`), DefaultLimits)
 	errorContains(t, err, "item 1: the item is not valid JSON: invalid JSON at offset 16 (line 1, column 17): unexpected '}', expected a string key")
 }
 
@@ -315,7 +315,7 @@ func TestDuplicateIdentifiers(t *testing.T) {
 		request(t, `"issueId":"2"`),
 		request(t, `"issueId":"1"`),
 	}
-	_, err := mustCompile(t, customerRequestMapping).Map(t.Context(), items)
+	_, err := mustCompile(t, customerRequestMapping).Map(t.Context(), items, DefaultLimits)
 	errorContains(t, err, `items 1 and 3 both map to the identifier "2"`)
 	var de *DuplicateError
 	if !errors.As(err, &de) || de.First != 1 || de.Second != 3 || de.Identifier != "2" {
@@ -324,7 +324,7 @@ func TestDuplicateIdentifiers(t *testing.T) {
 	// Items the selector leaves out do not count.
 	m := customerRequestMapping
 	m.Selector = `.issueId != "2"`
-	if _, err := mustCompile(t, m).Map(t.Context(), items[:4]); err != nil {
+	if _, err := mustCompile(t, m).Map(t.Context(), items[:4], DefaultLimits); err != nil {
 		t.Errorf("selected items are unique: %v", err)
 	}
 }

@@ -102,7 +102,7 @@ func mustCompile(t testing.TB, m Mapping) *Program {
 
 func mustMap(t testing.TB, m Mapping, items []json.RawMessage) *EntitySet {
 	t.Helper()
-	set, err := mustCompile(t, m).Map(t.Context(), items)
+	set, err := mustCompile(t, m).Map(t.Context(), items, DefaultLimits)
 	if err != nil {
 		t.Fatalf("Map: %v", err)
 	}

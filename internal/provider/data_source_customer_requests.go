@@ -142,7 +142,7 @@ func (d *customerRequestsDataSource) Read(ctx context.Context, req datasource.Re
 	m.ItemCount = types.Int64Value(int64(len(items)))
 	m.Requests, m.ItemsJSON, m.EntitiesJSON = types.ListNull(customerRequestType), types.StringNull(), types.StringNull()
 	if m.Mapping != nil {
-		m.EntitiesJSON = mapItems(ctx, m.Mapping, items, &resp.Diagnostics)
+		m.EntitiesJSON = d.mapItems(ctx, m.Mapping, items, &resp.Diagnostics)
 	} else {
 		m.Requests = typedList(items, "customer request", customerRequestType, customerRequestObject, &resp.Diagnostics)
 		m.ItemsJSON = types.StringValue(itemsJSON(items))

@@ -3,7 +3,9 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -28,19 +30,20 @@ type mappingModel struct {
 // mappingAttributes adds `mapping` and `entities_json` to a list data source.
 func mappingAttributes(attrs map[string]schema.Attribute, noun string) {
 	jq := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{Optional: true, MarkdownDescription: desc}
+		return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: []validator.String{jqValidator{}}}
 	}
 	attrs["mapping"] = schema.SingleNestedAttribute{
 		Optional: true,
 		MarkdownDescription: "Map every " + noun + " to a Port entity with JQ, in the syntax of Ocean's `port.entity.mappings` " +
 			"(run with gojq; `env` and `$ENV` are empty). Given a mapping, the data source returns `entities_json` and leaves " +
-			"the typed list and `items_json` null, which keeps the state small.",
+			"the typed list and `items_json` null, which keeps the state small. Every expression is compiled by " +
+			"`terraform validate`, and runs within the limits of the provider's `jq` block.",
 		Attributes: map[string]schema.Attribute{
 			"selector": jq("A JQ expression returning a boolean: items for which it is `false` are skipped. Default `true`."),
 			"identifier": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "A JQ expression giving the entity identifier, a non-empty string, such as `.id | tostring`.",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), jqValidator{}},
 			},
 			"title": jq("A JQ expression giving the title."),
 			"icon":  jq("A JQ expression giving the icon."),
@@ -48,10 +51,12 @@ func mappingAttributes(attrs map[string]schema.Attribute, noun string) {
 			"properties": schema.MapAttribute{
 				Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "Property identifier to JQ expression.",
+				Validators:          []validator.Map{mapvalidator.ValueStringsAre(jqValidator{})},
 			},
 			"relations": schema.MapAttribute{
 				Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "Relation identifier to JQ expression giving an entity identifier or a list of them.",
+				Validators:          []validator.Map{mapvalidator.ValueStringsAre(jqValidator{})},
 			},
 		},
 	}
@@ -62,8 +67,9 @@ func mappingAttributes(attrs map[string]schema.Attribute, noun string) {
 	}
 }
 
-// mapItems runs the mapping over the raw items and returns entities_json.
-func mapItems(ctx context.Context, m *mappingModel, items []json.RawMessage, diags *diag.Diagnostics) types.String {
+// mapItems runs the mapping over the raw items, within the provider's JQ
+// limits, and returns entities_json.
+func (d *jsmDataSource) mapItems(ctx context.Context, m *mappingModel, items []json.RawMessage, diags *diag.Diagnostics) types.String {
 	program, err := mapping.Compile(mapping.Mapping{
 		Selector:   m.Selector.ValueString(),
 		Identifier: m.Identifier.ValueString(),
@@ -77,10 +83,9 @@ func mapItems(ctx context.Context, m *mappingModel, items []json.RawMessage, dia
 		diags.AddAttributeError(path.Root("mapping"), "Invalid Mapping", err.Error()+". Fix the JQ expression in the mapping.")
 		return types.StringNull()
 	}
-	set, err := program.Map(ctx, items)
+	set, err := program.Map(ctx, items, d.data.jq)
 	if err != nil {
-		diags.AddAttributeError(path.Root("mapping"), "Mapping Failed", err.Error()+
-			". Fix the mapping, or skip such items with a selector. Nothing was returned, so no entity is deleted because of it.")
+		addMappingError(diags, path.Root("mapping"), err, "Mapping Failed", "Fix the mapping, or skip such items with a selector.")
 		return types.StringNull()
 	}
 	doc, err := set.MarshalCanonical()
@@ -89,4 +94,20 @@ func mapItems(ctx context.Context, m *mappingModel, items []json.RawMessage, dia
 		return types.StringNull()
 	}
 	return types.StringValue(string(doc))
+}
+
+// addMappingError reports a failed JQ run: cancelled, stopped at a JQ
+// limit (naming the setting that raises it), or failed, under title with
+// the advice fix.
+func addMappingError(diags *diag.Diagnostics, at path.Path, err error, title, fix string) {
+	const nothing = " Nothing was returned, so no entity is deleted because of it."
+	if errors.Is(err, context.Canceled) {
+		diags.AddAttributeError(at, "Mapping Cancelled", err.Error()+". The read was cancelled."+nothing)
+		return
+	}
+	if advice := jqLimitAdvice(err); advice != "" {
+		diags.AddAttributeError(at, "JQ Limit Reached", err.Error()+". "+advice+" Otherwise fix the expression."+nothing)
+		return
+	}
+	diags.AddAttributeError(at, title, err.Error()+". "+fix+nothing)
 }

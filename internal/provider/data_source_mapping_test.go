@@ -3,6 +3,7 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
@@ -56,4 +57,69 @@ func TestAccDataSourceMapping(t *testing.T) {
 	broken := step(".missing")
 	broken.ExpectError = errorMatching("Mapping Failed", "item 0", "identifier", `".missing"`, "null")
 	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{mapped, broken}})
+}
+
+// jqLimitsStep maps the fake's service desks with a property expression,
+// under the given JQ limits.
+func jqLimitsStep(srv *fakejsm.Server, expression, itemTimeout string, maxMemoryMiB int) resource.TestStep {
+	vars := jsmVariables(srv)
+	vars["expression"] = config.StringVariable(expression)
+	vars["item_timeout"] = config.StringVariable(itemTimeout)
+	vars["max_memory_mib"] = config.IntegerVariable(maxMemoryMiB)
+	return resource.TestStep{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ConfigFile:               config.StaticFile("testdata/mapping_jq_limits.tf"),
+		ConfigVariables:          vars,
+	}
+}
+
+func TestAccDataSourceMappingStopsAtTheTimeLimit(t *testing.T) {
+	srv := startJSM(t, fakejsm.TenantOptions{Seed: 15})
+	runaway := jqLimitsStep(srv, "def f: f; f", "300ms", 1024)
+	runaway.ExpectError = errorMatching("JQ Limit Reached", "item 0", `properties.runaway: the JQ expression "def f: f; f"`,
+		"ran longer than its time limit of 300ms", "raise jq.item_timeout", "PORTJSM_JQ_ITEM_TIMEOUT", "Nothing was returned")
+	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{runaway}})
+}
+
+// TestAccDataSourceMappingStopsAtTheMemoryLimit runs `[range(1e9)]`, which
+// would build tens of GiB, with the time limit raised so that only the
+// memory limit can stop it. It is not parallel: the limit watches the
+// heap of the whole process, which the in-process provider shares with
+// the other tests.
+func TestAccDataSourceMappingStopsAtTheMemoryLimit(t *testing.T) {
+	srv := startJSM(t, fakejsm.TenantOptions{Seed: 15})
+	huge := jqLimitsStep(srv, "[range(1e9)] | length", "1h", 64)
+	huge.ExpectError = errorMatching("JQ Limit Reached", "item 0", `properties.runaway: the JQ expression "[range(1e9)] | length"`,
+		"grew the provider's memory by more than the limit of 64 MiB", "raise jq.max_memory_mib", "PORTJSM_JQ_MAX_MEMORY_MIB")
+	resource.Test(t, resource.TestCase{Steps: []resource.TestStep{huge}})
+}
+
+func TestAccDataSourceMappingJQSyntaxFailsValidate(t *testing.T) {
+	srv := startJSM(t, fakejsm.TenantOptions{Seed: 16})
+	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ConfigFile:               config.StaticFile("testdata/mapping_jq_syntax_error.tf"),
+		ConfigVariables:          jsmVariables(srv),
+		ExpectError: errorMatching("Invalid JQ Expression", `mapping.properties["broken"]`, "does not parse",
+			"unexpected EOF", "line 3, column 1"),
+	}}})
+	if counts := srv.RequestCounts(); len(counts) != 0 {
+		t.Errorf("a configuration that does not validate reached JSM: %v", counts)
+	}
+}
+
+// TestAccDataSourceMappingStopsOnCtrlC interrupts Terraform alone, as a CI
+// runner's cancel does, while a mapping runs `def f: f; f` with the time
+// limits raised to an hour: Terraform cancels the read's context, and the
+// evaluation stops at once.
+func TestAccDataSourceMappingStopsOnCtrlC(t *testing.T) {
+	srv := startJSM(t, fakejsm.TenantOptions{Seed: 15})
+	out := interruptPlan(t, "testdata/mapping_jq_limits.tf", map[string]string{
+		"TF_VAR_jsm_base_url": srv.URL(), "TF_VAR_jsm_api_token": fakejsm.DefaultAPIToken,
+		"TF_VAR_expression": "def f: f; f", "TF_VAR_item_timeout": "1h", "TF_VAR_max_memory_mib": "1024",
+		envJQTotalTimeout: "1h",
+	}, "DataSource Read", false)
+	if !strings.Contains(out, "Mapping Cancelled") || !strings.Contains(out, "context canceled") {
+		t.Errorf("the output does not say the mapping was cancelled:\n%s", out)
+	}
 }

@@ -104,7 +104,7 @@ func (d *oceanMappingDataSource) Read(ctx context.Context, req datasource.ReadRe
 		for k, v := range res.Selector.QueryParams {
 			query.Set(k, v)
 		}
-		items := readRecords(ctx, client, res.Kind, query, res.Selector.DataPath, false, 0, &resp.Diagnostics)
+		items := readRecords(ctx, client, d.data.jq, res.Kind, query, res.Selector.DataPath, false, 0, &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
 			return
 		}
@@ -120,10 +120,9 @@ func (d *oceanMappingDataSource) Read(ctx context.Context, req datasource.ReadRe
 				resp.Diagnostics.AddAttributeError(path.Root("config_yaml"), "Invalid Ocean Mapping", fmt.Sprintf("%s, mapping %d: %s. Fix the JQ expression.", where, j, err))
 				return
 			}
-			set, err := program.Map(ctx, items)
+			set, err := program.Map(ctx, items, d.data.jq)
 			if err != nil {
-				err = explain(err)
-				resp.Diagnostics.AddAttributeError(path.Root("config_yaml"), "Mapping Failed", fmt.Sprintf("%s, mapping %d: %s. Fix the mapping or skip such items with selector.query; nothing was returned.", where, j, err))
+				addMappingError(&resp.Diagnostics, path.Root("config_yaml"), fmt.Errorf("%s, mapping %d: %w", where, j, explain(err)), "Mapping Failed", "Fix the mapping or skip such items with selector.query.")
 				return
 			}
 			if err := addEntities(byBlueprint, mp.Blueprint, set.Entities()); err != nil {

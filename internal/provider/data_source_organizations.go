@@ -75,7 +75,7 @@ func (d *organizationsDataSource) Read(ctx context.Context, req datasource.ReadR
 	m.ItemCount = types.Int64Value(int64(len(items)))
 	m.Organizations, m.ItemsJSON, m.EntitiesJSON = types.ListNull(organizationType), types.StringNull(), types.StringNull()
 	if m.Mapping != nil {
-		m.EntitiesJSON = mapItems(ctx, m.Mapping, items, &resp.Diagnostics)
+		m.EntitiesJSON = d.mapItems(ctx, m.Mapping, items, &resp.Diagnostics)
 	} else {
 		m.Organizations = typedList(items, "organization", organizationType, organizationObject, &resp.Diagnostics)
 		m.ItemsJSON = types.StringValue(itemsJSON(items))

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/url"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -59,7 +60,8 @@ func (d *recordsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 		MarkdownDescription: "A JQ expression selecting the items in a response. With the default `.values` the path is read " +
 			"as a paged list, every page of it, and the items are returned byte for byte. Any other expression reads one " +
 			"response (for endpoints that are not paged, such as `/servicedesk/1` with `.`) and returns each output, an " +
-			"array standing for its elements.",
+			"array standing for its elements. Checked by `terraform validate`; runs within the provider's `jq` limits.",
+		Validators: []validator.String{jqValidator{}},
 	}
 	attrs["experimental"] = schema.BoolAttribute{
 		Optional: true,
@@ -89,14 +91,14 @@ func (d *recordsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if !m.DataPath.IsNull() && m.DataPath.ValueString() != "" {
 		dataPath = m.DataPath.ValueString()
 	}
-	items := readRecords(ctx, client, m.Path.ValueString(), query, dataPath, m.Experimental.ValueBool(), maxItems(m.MaxItems), &resp.Diagnostics)
+	items := readRecords(ctx, client, d.data.jq, m.Path.ValueString(), query, dataPath, m.Experimental.ValueBool(), maxItems(m.MaxItems), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	m.ItemCount = types.Int64Value(int64(len(items)))
 	m.ItemsJSON, m.EntitiesJSON = types.StringNull(), types.StringNull()
 	if m.Mapping != nil {
-		m.EntitiesJSON = mapItems(ctx, m.Mapping, items, &resp.Diagnostics)
+		m.EntitiesJSON = d.mapItems(ctx, m.Mapping, items, &resp.Diagnostics)
 	} else {
 		m.ItemsJSON = types.StringValue(itemsJSON(items))
 	}
@@ -106,7 +108,7 @@ func (d *recordsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-func readRecords(ctx context.Context, client *jsm.Client, apiPath string, query url.Values, dataPath string, experimental bool, limit int, diags *diag.Diagnostics) []json.RawMessage {
+func readRecords(ctx context.Context, client *jsm.Client, limits mapping.Limits, apiPath string, query url.Values, dataPath string, experimental bool, limit int, diags *diag.Diagnostics) []json.RawMessage {
 	what := "the records of " + apiPath
 	if dataPath == pagedDataPath {
 		items, _ := listJSM(ctx, client, what, apiPath, jsm.ListOptions{Query: query, MaxItems: limit, Experimental: experimental}, diags)
@@ -117,10 +119,10 @@ func readRecords(ctx context.Context, client *jsm.Client, apiPath string, query 
 		addJSMError(diags, what, err)
 		return nil
 	}
-	items, err := mapping.ExtractItems(body, dataPath)
+	items, err := mapping.ExtractItems(ctx, body, dataPath, limits)
 	if err != nil {
-		diags.AddAttributeError(path.Root("data_path"), "Invalid Data Path", "Selecting the items of "+apiPath+" failed: "+err.Error()+
-			". Fix data_path: it must be a JQ expression that selects the items of the response.")
+		addMappingError(diags, path.Root("data_path"), fmt.Errorf("selecting the items of %s: %w", apiPath, err),
+			"Invalid Data Path", "Fix data_path: it must be a JQ expression that selects the items of the response.")
 		return nil
 	}
 	if limit > 0 && len(items) > limit {

@@ -70,3 +70,27 @@ func TestAccRecordsExperimentalNeedsOptIn(t *testing.T) {
 		t.Fatalf("a %d was retried", http.StatusPreconditionFailed)
 	}
 }
+
+func TestAccRecordsDataPathSyntaxFailsValidate(t *testing.T) {
+	srv := startJSM(t, fakejsm.TenantOptions{Seed: 18})
+	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ConfigFile:               config.StaticFile("testdata/records_data_path_syntax_error.tf"),
+		ConfigVariables:          jsmVariables(srv),
+		ExpectError:              errorMatching("Invalid JQ Expression", `data_path: the JQ expression ".values[ | x" does not parse`, "line 1, column 10"),
+	}}})
+	if counts := srv.RequestCounts(); len(counts) != 0 {
+		t.Errorf("a configuration that does not validate reached JSM: %v", counts)
+	}
+}
+
+func TestAccRecordsDataPathStopsAtTheTimeLimit(t *testing.T) {
+	srv := startJSM(t, fakejsm.TenantOptions{Seed: 18})
+	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ConfigFile:               config.StaticFile("testdata/records_data_path_runaway.tf"),
+		ConfigVariables:          jsmVariables(srv),
+		ExpectError: errorMatching("JQ Limit Reached", `data_path "def f: f; f" ran longer than its time limit of 300ms`,
+			"raise jq.item_timeout"),
+	}}})
+}

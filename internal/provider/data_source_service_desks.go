@@ -63,7 +63,7 @@ func (d *serviceDesksDataSource) Read(ctx context.Context, req datasource.ReadRe
 	m.ItemCount = types.Int64Value(int64(len(items)))
 	m.ServiceDesks, m.ItemsJSON, m.EntitiesJSON = types.ListNull(serviceDeskType), types.StringNull(), types.StringNull()
 	if m.Mapping != nil {
-		m.EntitiesJSON = mapItems(ctx, m.Mapping, items, &resp.Diagnostics)
+		m.EntitiesJSON = d.mapItems(ctx, m.Mapping, items, &resp.Diagnostics)
 	} else {
 		m.ServiceDesks = typedList(items, "service desk", serviceDeskType, serviceDeskObject, &resp.Diagnostics)
 		m.ItemsJSON = types.StringValue(itemsJSON(items))

@@ -22,18 +22,29 @@ var (
 
 // New returns the provider factory providerserver.Serve needs.
 func New(version string) func() provider.Provider {
+	return NewInterruptible(version, context.Background())
+}
+
+// NewInterruptible is New for the provider binary: provider function calls
+// also stop when interrupt ends. On Ctrl-C Terraform cancels data source
+// reads and resource operations through the protocol, but never a function
+// call it is waiting for; a terminal's Ctrl-C reaches the provider process
+// as SIGINT too, so main passes a context that ends on SIGINT.
+func NewInterruptible(version string, interrupt context.Context) func() provider.Provider {
 	return func() provider.Provider {
-		return &portJSMProvider{version: version}
+		return &portJSMProvider{version: version, interrupt: interrupt}
 	}
 }
 
 type portJSMProvider struct {
-	version string
+	version   string
+	interrupt context.Context
 }
 
 type providerModel struct {
 	JSM  *jsmModel  `tfsdk:"jsm"`
 	Port *portModel `tfsdk:"port"`
+	JQ   *jqModel   `tfsdk:"jq"`
 }
 
 func (p *portJSMProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -50,6 +61,7 @@ func (p *portJSMProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 		Attributes: map[string]schema.Attribute{
 			"jsm":  jsmSchema(),
 			"port": portSchema(),
+			"jq":   jqSchema(),
 		},
 	}
 }
@@ -63,6 +75,7 @@ func (p *portJSMProvider) Configure(ctx context.Context, req provider.ConfigureR
 	data := &providerData{version: p.version}
 	data.jsm = resolveJSM(ctx, cfg.JSM, p.version, &resp.Diagnostics)
 	data.port = resolvePort(cfg.Port, p.version, &resp.Diagnostics)
+	data.jq = resolveJQ(cfg.JQ, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -93,7 +106,7 @@ func (p *portJSMProvider) DataSources(context.Context) []func() datasource.DataS
 
 func (p *portJSMProvider) Functions(context.Context) []func() function.Function {
 	return []func() function.Function{
-		newJQFunction,
+		func() function.Function { return &jqFunction{interrupt: p.interrupt} },
 	}
 }
 

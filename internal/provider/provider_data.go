@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/jsm"
+	"github.com/portjsm/terraform-provider-portjsm/internal/mapping"
 	"github.com/portjsm/terraform-provider-portjsm/internal/port"
 )
 
@@ -16,6 +17,7 @@ type providerData struct {
 	version string
 	jsm     jsmSettings
 	port    portSettings
+	jq      mapping.Limits
 }
 
 type jsmSettings struct {

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/mapping"
 )
 
 // durationValidator accepts a positive Go duration string.
@@ -24,5 +26,25 @@ func (durationValidator) ValidateString(_ context.Context, req validator.StringR
 	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err != nil || d <= 0 {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
 			fmt.Sprintf("%q is not a positive duration. Use a value such as \"30s\" or \"2m\".", req.ConfigValue.ValueString()))
+	}
+}
+
+// jqValidator compiles a JQ expression, so that a syntax error fails
+// terraform validate and names its position. An empty string is left to the
+// attribute's own rules.
+type jqValidator struct{}
+
+func (jqValidator) Description(context.Context) string {
+	return "must be a JQ expression that compiles"
+}
+
+func (v jqValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (jqValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() == "" {
+		return
+	}
+	if _, err := mapping.CompileExpr(req.Path.String(), req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid JQ Expression", err.Error()+". Fix the expression.")
 	}
 }

@@ -1,0 +1,16 @@
+variable "jsm_base_url" { type = string }
+variable "jsm_api_token" { type = string }
+
+provider "portjsm" {
+  jsm = {
+    base_url  = var.jsm_base_url
+    username  = "agent@example.com"
+    api_token = var.jsm_api_token
+  }
+  jq = { item_timeout = "300ms" }
+}
+
+data "portjsm_records" "desk" {
+  path      = "/servicedesk/1"
+  data_path = "def f: f; f"
+}
