@@ -72,7 +72,7 @@ func CompileItemsToParse(spec ItemsToParse) (*Expander, error) {
 // Ocean, which logs and skips such items, a run-time JQ error, a parsed
 // value that is not an array, or an item that is not an object is an
 // *Error naming the item: skipping it would delete its entities.
-func (x *Expander) Expand(ctx context.Context, items []json.RawMessage) (*Expansion, error) {
+func (x *Expander) Expand(ctx context.Context, items []json.RawMessage, limits Limits) (*Expansion, error) {
 	out := &Expansion{Items: make([]json.RawMessage, 0, len(items))}
 	var dec decoder
 	for index, raw := range items {
@@ -83,7 +83,7 @@ func (x *Expander) Expand(ctx context.Context, items []json.RawMessage) (*Expans
 		if err != nil {
 			return nil, &Error{Index: index, Err: fmt.Errorf("the item is not valid JSON: %w", err)}
 		}
-		elements, parent, err := x.split(ctx, index, doc)
+		elements, parent, err := x.split(ctx, index, doc, limits)
 		if err != nil {
 			return nil, err
 		}
@@ -103,7 +103,7 @@ func (x *Expander) Expand(ctx context.Context, items []json.RawMessage) (*Expans
 
 // split returns the parsed elements of one item and the parent object they
 // are merged into.
-func (x *Expander) split(ctx context.Context, index int, doc any) ([]any, map[string]any, error) {
+func (x *Expander) split(ctx context.Context, index int, doc any, limits Limits) ([]any, map[string]any, error) {
 	fail := func(err error) ([]any, map[string]any, error) {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, nil, ctxErr
@@ -114,9 +114,9 @@ func (x *Expander) split(ctx context.Context, index int, doc any) ([]any, map[st
 	if !isObject {
 		return nil, nil, &Error{Index: index, Err: fmt.Errorf("is %s; itemsToParse needs items that are objects, to bind each element into", describeValue(doc))}
 	}
-	v, _ := x.list.RunWithContext(ctx, doc).Next()
-	if err, isErr := v.(error); isErr {
-		return fail(describeRunError(err))
+	v, err := First(ctx, x.list, doc, limits)
+	if err != nil {
+		return fail(err)
 	}
 	if v == nil {
 		return nil, parent, nil
@@ -126,8 +126,8 @@ func (x *Expander) split(ctx context.Context, index int, doc any) ([]any, map[st
 		return fail(fmt.Errorf("returned %s; itemsToParse must return an array (or null for none)", describeValue(v)))
 	}
 	if x.strip != nil {
-		stripped, _ := x.strip.RunWithContext(ctx, doc).Next()
-		if err, isErr := stripped.(error); isErr {
+		stripped, err := First(ctx, x.strip, doc, limits)
+		if err != nil {
 			return fail(fmt.Errorf("could not remove the parsed array from the item (%w); set itemsToParseTopLevelTransform to false", err))
 		}
 		if parent, isObject = stripped.(map[string]any); !isObject {

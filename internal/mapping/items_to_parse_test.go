@@ -26,7 +26,7 @@ func expand(t *testing.T, spec ItemsToParse, docs ...string) *Expansion {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := x.Expand(context.Background(), rawItems(t, docs...))
+	out, err := x.Expand(context.Background(), rawItems(t, docs...), Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestExpandErrorsNameTheItem(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = x.Expand(context.Background(), rawItems(t, c.good, c.doc))
+			_, err = x.Expand(context.Background(), rawItems(t, c.good, c.doc), Limits{})
 			var me *Error
 			if !errors.As(err, &me) || me.Index != 1 || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("got %v, want an *Error containing %q", err, c.want)
@@ -135,7 +135,7 @@ func TestExpandStopsWhenCancelled(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := x.Expand(ctx, rawItems(t, `{"a":[1]}`)); !errors.Is(err, context.Canceled) {
+	if _, err := x.Expand(ctx, rawItems(t, `{"a":[1]}`), Limits{}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v, want context.Canceled", err)
 	}
 }
@@ -156,7 +156,7 @@ func TestMapExpandedItems(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	set, err := p.Map(context.Background(), out.Items)
+	set, err := p.Map(context.Background(), out.Items, Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +174,7 @@ func TestMapExpandedItems(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = bad.Map(context.Background(), out.Items)
+	_, err = bad.Map(context.Background(), out.Items, Limits{})
 	if msg := out.Explain(err).Error(); !strings.Contains(msg, "item 1 is element 1 of the itemsToParse array of read item 0") {
 		t.Fatalf("got %q", msg)
 	}
@@ -182,7 +182,7 @@ func TestMapExpandedItems(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = dup.Map(context.Background(), out.Items)
+	_, err = dup.Map(context.Background(), out.Items, Limits{})
 	if msg := out.Explain(err).Error(); !strings.Contains(msg, `"a"`) || !strings.Contains(msg, "element 0 of read item 0 and element 0 of read item 1") {
 		t.Fatalf("got %q", msg)
 	}

@@ -109,7 +109,7 @@ func (d *oceanMappingDataSource) Read(ctx context.Context, req datasource.ReadRe
 			return
 		}
 		counts[res.Kind] = types.Int64Value(int64(len(items)))
-		items, explain, err := parseNestedItems(ctx, res, items)
+		items, explain, err := parseNestedItems(ctx, res, items, d.data.jq)
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("config_yaml"), "Mapping Failed", fmt.Sprintf("%s, %s. Fix port.itemsToParse; nothing was returned.", where, err))
 			return
@@ -149,7 +149,7 @@ func (d *oceanMappingDataSource) Read(ctx context.Context, req datasource.ReadRe
 
 // parseNestedItems applies a resource's itemsToParse, if any, and returns
 // the items to map with a function that says where a failing one came from.
-func parseNestedItems(ctx context.Context, res ocean.Resource, items []json.RawMessage) ([]json.RawMessage, func(error) error, error) {
+func parseNestedItems(ctx context.Context, res ocean.Resource, items []json.RawMessage, limits mapping.Limits) ([]json.RawMessage, func(error) error, error) {
 	spec := res.ItemsToParse()
 	if spec == nil {
 		return items, func(err error) error { return err }, nil
@@ -158,7 +158,7 @@ func parseNestedItems(ctx context.Context, res ocean.Resource, items []json.RawM
 	if err != nil {
 		return nil, nil, err
 	}
-	expansion, err := expander.Expand(ctx, items)
+	expansion, err := expander.Expand(ctx, items, limits)
 	if err != nil {
 		return nil, nil, err
 	}
