@@ -3,7 +3,10 @@ package releasetest
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,35 +14,54 @@ import (
 	"testing"
 )
 
-// installFromFilesystemMirror does what the README's Installation section
-// tells a user without registry access: put the release archive as it is in a
-// filesystem_mirror (the "packed" layout HOSTNAME/NAMESPACE/TYPE/archive.zip),
-// point a CLI configuration at it, and run terraform init. Every proxy points
-// at a closed port, so init succeeds only if it needs no network.
-func installFromFilesystemMirror(t *testing.T, archive, version string) {
+// installFromMirrors does what the README's Installation section tells a
+// user without registry access: scripts/provider-mirror.sh files the release
+// into a mirror directory, which terraform init then installs from, once as a
+// filesystem_mirror and once served over HTTPS as a network_mirror. Every
+// proxy points at a closed port (loopback is never proxied), so init succeeds
+// only if it needs nothing but the mirror.
+func installFromMirrors(t *testing.T, dist, version string) {
 	t.Helper()
 	work := t.TempDir()
 	mirror := filepath.Join(work, "mirror")
-	packed := filepath.Join(mirror, filepath.FromSlash(address))
-	if err := os.MkdirAll(packed, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(archive)
+	script, err := filepath.Abs(filepath.Join(repoRoot, "scripts", "provider-mirror.sh"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(packed, filepath.Base(archive)), data, 0o644); err != nil {
-		t.Fatal(err)
+	if out, err := exec.Command(script, dist, mirror).CombinedOutput(); err != nil {
+		t.Fatalf("scripts/provider-mirror.sh: %v\n%s", err, out)
 	}
 
+	t.Run("filesystem_mirror", func(t *testing.T) {
+		installWith(t, version, fmt.Sprintf("filesystem_mirror {\n    path    = %q", filepath.ToSlash(mirror)), nil)
+	})
+	t.Run("network_mirror", func(t *testing.T) {
+		server := httptest.NewTLSServer(http.FileServer(http.Dir(mirror)))
+		defer server.Close()
+		certFile := filepath.Join(t.TempDir(), "mirror.pem")
+		cert := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: server.Certificate().Raw})
+		writeFile(t, certFile, string(cert))
+		installWith(t, version, fmt.Sprintf("network_mirror {\n    url     = %q", server.URL+"/"), []string{"SSL_CERT_FILE=" + certFile})
+	})
+}
+
+// installWith runs terraform init for a configuration requiring this
+// version of the provider, with a CLI configuration whose only installation
+// method for it is method, then checks the lock file and that the installed
+// provider starts.
+func installWith(t *testing.T, version, method string, extraEnv []string) {
+	t.Helper()
+	work := t.TempDir()
 	cliConfig := filepath.Join(work, "mirror.tfrc")
 	writeFile(t, cliConfig, fmt.Sprintf(`provider_installation {
-  filesystem_mirror {
-    path    = %q
-    include = [%q]
+  %s
+    include = [%[2]q]
+  }
+  direct {
+    exclude = [%[2]q]
   }
 }
-`, filepath.ToSlash(mirror), address))
+`, method, address))
 	config := filepath.Join(work, "config")
 	writeFile(t, filepath.Join(config, "main.tf"), fmt.Sprintf(`terraform {
   required_providers {
@@ -54,8 +76,8 @@ func installFromFilesystemMirror(t *testing.T, archive, version string) {
 	env := append(os.Environ(),
 		"TF_CLI_CONFIG_FILE="+cliConfig, "TF_PLUGIN_CACHE_DIR=", "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
 		"HTTPS_PROXY=http://127.0.0.1:9", "HTTP_PROXY=http://127.0.0.1:9", "NO_PROXY=", "https_proxy=", "http_proxy=", "no_proxy=")
+	env = append(env, extraEnv...)
 	terraformRun(t, config, env, "init", "-input=false", "-no-color")
-
 	lock, err := os.ReadFile(filepath.Join(config, ".terraform.lock.hcl"))
 	if err != nil {
 		t.Fatal(err)

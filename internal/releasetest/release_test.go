@@ -88,7 +88,7 @@ func goPlatforms(t *testing.T) map[string]bool {
 // TestSnapshotMeetsRegistryRules runs goreleaser in snapshot mode for two
 // platforms (the host's and a Windows one, whose binary has an .exe suffix)
 // and checks the names and contents the registry requires; it then installs
-// the host's archive from a filesystem_mirror with terraform init, offline.
+// the host's archive from a filesystem and a network mirror, offline.
 func TestSnapshotMeetsRegistryRules(t *testing.T) {
 	targets := []string{runtime.GOOS + "_" + runtime.GOARCH, "windows_amd64"}
 	if runtime.GOOS == "windows" {
@@ -125,7 +125,7 @@ func TestSnapshotMeetsRegistryRules(t *testing.T) {
 		t.Errorf("%s lists %v, want every archive and the manifest with their hashes: %v", sumsName, sums, want)
 	}
 
-	installFromFilesystemMirror(t, filepath.Join(dist, archives[0]), version)
+	installFromMirrors(t, dist, version)
 }
 
 // runSnapshot runs goreleaser on a copy of .goreleaser.yml restricted to
