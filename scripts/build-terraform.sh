@@ -51,7 +51,7 @@ fi
 minor="$(echo "$version" | cut -d. -f2)"
 if [ "$product" = terraform ] && [ "$minor" -le 8 ]; then
 	echo "building $product $version with go install into $tools (about two minutes)" >&2
-	GOBIN="$tools" go install "$module@v$version" >&2
+	GOBIN="$tools" go install -ldflags "-X $module/version.dev=no" "$module@v$version" >&2
 	echo "$binary"
 	exit 0
 fi
@@ -60,8 +60,11 @@ echo "building $product $version from its module source into $tools (about three
 source_dir="$(go mod download -json "$module@v$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
 [ -d "$source_dir" ] || { echo "$0: go mod download did not give a directory for $module@v$version" >&2; exit 1; }
 
-work="$(mktemp -d)"
-trap 'chmod -R u+w "$work"; rm -rf "$work"' EXIT
+# A fixed build directory keeps the Go build cache valid from one build to the next.
+work="$root/.tools/build/$product-$version"
+rm -rf "$work"
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work"
 cp -R "$source_dir/." "$work/src"
 chmod -R u+w "$work/src"
 
@@ -102,7 +105,8 @@ drop_backend() {
 		esac
 		go mod edit -droprequire="$path" -dropreplace="$path"
 	done
-	go build -o "$work/$product" "$main" >&2
+	# version.dev=no stamps the release version, as the official builds do, instead of VERSION-dev.
+	go build -ldflags "-X $module/version.dev=no" -o "$work/$product" "$main" >&2
 )
 mkdir -p "$tools"
 mv "$work/$product" "$binary"

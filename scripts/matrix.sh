@@ -19,7 +19,7 @@ declare -a entries=()
 for entry in $matrix; do
 	product="${entry%%:*}"
 	bin="$(scripts/build-terraform.sh "$product" "${entry#*:}")"
-	version="$("$bin" version -json | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p' | head -n1)"
+	version="$("$bin" version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p' | head -n1)"
 	entries+=("$product $version $bin")
 done
 

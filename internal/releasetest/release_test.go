@@ -157,9 +157,11 @@ func runSnapshot(t *testing.T, targets []string) string {
 	}
 	cmd := exec.Command(goreleaser, "release", "--snapshot", "--clean", "--skip=sign", "--config", configPath)
 	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
+	out, err := cmd.CombinedOutput()
+	if err != nil {
 		t.Fatalf("goreleaser release --snapshot: %v\n%s", err, out)
 	}
+	t.Logf("goreleaser release --snapshot:\n%s", out)
 	return dist
 }
 
