@@ -13,6 +13,12 @@ cd "$root"
 matrix="${MATRIX:-terraform:1.8.5 terraform:latest tofu:latest}"
 logs="$root/.tools/matrix"
 mkdir -p "$logs"
+# An empty CLI configuration keeps the runs independent of the machine's
+# (~/.terraformrc, TF_CLI_CONFIG_FILE): OpenTofu prints a warning about a
+# configured file that does not exist into `tofu version`, which breaks
+# terraform-plugin-testing's version check.
+cli_config="$logs/empty.tfrc"
+: >"$cli_config"
 
 # Build every CLI first, so that a build failure shows before any test runs.
 declare -a entries=()
@@ -34,7 +40,7 @@ for entry in "${entries[@]}"; do
 	[ "$product" = tofu ] && host="registry.opentofu.org"
 	echo "=== $product $version ($bin): TF_ACC=1 go test ./internal/provider/... (log: ${log#"$root"/})"
 	status=0
-	TF_ACC=1 TF_ACC_TERRAFORM_PATH="$bin" TF_ACC_PROVIDER_HOST="$host" \
+	TF_ACC=1 TF_ACC_TERRAFORM_PATH="$bin" TF_ACC_PROVIDER_HOST="$host" TF_CLI_CONFIG_FILE="$cli_config" \
 		go test -count=1 -v -timeout 30m ./internal/provider/... >"$log" 2>&1 || status=$?
 	pass="$(grep -c '^--- PASS' "$log" || true)"
 	fail="$(grep -c '^--- FAIL' "$log" || true)"
