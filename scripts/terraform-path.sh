@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Prints the path of a Terraform CLI of version 1.8 or newer: the one on PATH
-# when it is new enough, otherwise one built with `go install` into .tools/.
+# when it is new enough, otherwise 1.8.5 built into .tools/ by
+# scripts/build-terraform.sh (which builds any other version, and OpenTofu).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 wanted="1.8.5"
-tools="$root/.tools/terraform-$wanted"
 
 new_enough() {
 	local version
@@ -22,10 +22,4 @@ if candidate="$(command -v terraform 2>/dev/null)" && new_enough "$candidate"; t
 	echo "$candidate"
 	exit 0
 fi
-if [ -x "$tools/terraform" ] && new_enough "$tools/terraform"; then
-	echo "$tools/terraform"
-	exit 0
-fi
-echo "no Terraform 1.8 or newer on PATH: building $wanted into $tools (about two minutes)" >&2
-GOBIN="$tools" go install "github.com/hashicorp/terraform@v$wanted" >&2
-echo "$tools/terraform"
+exec "$root/scripts/build-terraform.sh" terraform "$wanted"

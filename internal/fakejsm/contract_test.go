@@ -9,9 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,24 +22,9 @@ import (
 )
 
 // The contract test checks real responses of the fake against Atlassian's
-// published Service Desk OpenAPI document, kept next to this repository in
-// ../shared/specs.
-
-// specPath resolves the document from this file's directory:
-// <root>/main/internal/fakejsm -> <root>/shared/specs.
-func specPath(t *testing.T) string {
-	t.Helper()
-	_, file, _, ok := runtime.Caller(0)
-	if !ok {
-		t.Fatal("contract: cannot locate the test source file")
-	}
-	p := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "specs", "jsm-servicedesk-openapi.json")
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("contract: Atlassian's Service Desk OpenAPI document is missing at %s (%v); "+
-			"it is expected in shared/specs next to the repository checkout", p, err)
-	}
-	return p
-}
+// published Service Desk OpenAPI document, vendored with its origin in
+// testdata/ (see testdata/README.md).
+const specPath = "testdata/jsm-servicedesk-openapi.json"
 
 // knownDeviations are the places where the published document disagrees
 // with what the live API returns. They are patched here, explicitly, and
@@ -95,9 +77,9 @@ type contract struct {
 func loadContract(t *testing.T, servers ...*Server) *contract {
 	t.Helper()
 	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromFile(specPath(t))
+	doc, err := loader.LoadFromFile(specPath)
 	if err != nil {
-		t.Fatalf("contract: loading the document: %v", err)
+		t.Fatalf("contract: loading %s: %v", specPath, err)
 	}
 	seen := map[string]bool{}
 	paths := doc.Paths.InMatchingOrder()

@@ -8,8 +8,6 @@ import (
 	"io"
 	"maps"
 	"net/http"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -23,10 +21,9 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 )
 
-// specPath is Port's official OpenAPI document, relative to this package's
-// directory: the repository is /work/main and the specs are in
-// /work/shared/specs.
-const specPath = "../../../shared/specs/port-api-openapi.yaml"
+// specPath is Port's official OpenAPI document, vendored with its origin in
+// testdata/ (see testdata/README.md).
+const specPath = "testdata/port-api-openapi.yaml"
 
 // Deviations: every place where the fake deliberately departs from Port's
 // OpenAPI document. Exchanges name the deviation they rely on, and run fails
@@ -143,18 +140,10 @@ type contract struct {
 
 func loadSpec(t *testing.T) *openapi3.T {
 	t.Helper()
-	abs, err := filepath.Abs(specPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(abs); err != nil {
-		t.Fatalf("Port's OpenAPI document is missing: %v. The contract test needs %s (the repository "+
-			"at /work/main next to /work/shared/specs); restore the shared specs before running it.", err, abs)
-	}
 	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromFile(abs)
+	doc, err := loader.LoadFromFile(specPath)
 	if err != nil {
-		t.Fatalf("loading %s: %v", abs, err)
+		t.Fatalf("loading %s: %v", specPath, err)
 	}
 	return doc
 }

@@ -1,6 +1,6 @@
 // Package fakeport is a stateful fake of Port's REST API (the internal
 // developer portal) that listens on loopback. It is a test witness: it follows
-// Port's official OpenAPI document (shared/specs/port-api-openapi.yaml) for
+// Port's official OpenAPI document (testdata/port-api-openapi.yaml) for
 // paths, query parameters, bodies, status codes and error envelopes, and it
 // imports nothing from the product it tests.
 //

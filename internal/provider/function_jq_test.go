@@ -14,36 +14,40 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/fakejsm"
 )
 
 func TestAccJQFunction(t *testing.T) {
 	t.Setenv("PORT_CLIENT_SECRET", "must-not-be-readable")
-	resource.Test(t, resource.TestCase{Steps: []resource.TestStep{
-		{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			ConfigFile:               config.StaticFile("testdata/function_jq.tf"),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownOutputValue("summary", knownvalue.StringExact("VPN drops every hour")),
-				statecheck.ExpectKnownOutputValue("object", knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"key": knownvalue.StringExact("IT-1"), "status": knownvalue.StringExact("In progress"), "next": knownvalue.Int64Exact(42),
-				})),
-				statecheck.ExpectKnownOutputValue("no_result", knownvalue.Bool(true)),
-				statecheck.ExpectKnownOutputValue("no_environment", knownvalue.Int64Exact(0)),
+	resource.Test(t, resource.TestCase{
+		// Provider-defined functions arrived in Terraform 1.8.
+		TerraformVersionChecks: providerFunctions,
+		Steps: []resource.TestStep{
+			{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				ConfigFile:               config.StaticFile("testdata/function_jq.tf"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("summary", knownvalue.StringExact("VPN drops every hour")),
+					statecheck.ExpectKnownOutputValue("object", knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"key": knownvalue.StringExact("IT-1"), "status": knownvalue.StringExact("In progress"), "next": knownvalue.Int64Exact(42),
+					})),
+					statecheck.ExpectKnownOutputValue("no_result", knownvalue.Bool(true)),
+					statecheck.ExpectKnownOutputValue("no_environment", knownvalue.Int64Exact(0)),
+				},
 			},
-		},
-		{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			ConfigFile:               config.StaticFile("testdata/function_jq_error.tf"),
-			ExpectError:              errorMatching(`The JQ expression ".a | tostring | tonumber | .[0]" failed`),
-		},
-		{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			ConfigFile:               config.StaticFile("testdata/function_jq_parse_error.tf"),
-			ExpectError:              errorMatching("does not parse", "offset"),
-		},
-	}})
+			{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				ConfigFile:               config.StaticFile("testdata/function_jq_error.tf"),
+				ExpectError:              errorMatching(`The JQ expression ".a | tostring | tonumber | .[0]" failed`),
+			},
+			{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				ConfigFile:               config.StaticFile("testdata/function_jq_parse_error.tf"),
+				ExpectError:              errorMatching("does not parse", "offset"),
+			},
+		}})
 }
 
 // TestAccJQFunctionStopsAtTheTimeLimit calls the function with a recursion
@@ -51,7 +55,7 @@ func TestAccJQFunction(t *testing.T) {
 // environment variable that raises it (Terraform calls functions without
 // the provider's configuration).
 func TestAccJQFunctionStopsAtTheTimeLimit(t *testing.T) {
-	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
+	resource.ParallelTest(t, resource.TestCase{TerraformVersionChecks: providerFunctions, Steps: []resource.TestStep{{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		ConfigFile:               config.StaticFile("testdata/function_jq_runaway.tf"),
 		ExpectError: errorMatching(`The JQ expression "def f: f; f" ran longer than its time limit of 5s`,
@@ -61,7 +65,7 @@ func TestAccJQFunctionStopsAtTheTimeLimit(t *testing.T) {
 
 func TestAccJQFunctionLimitFromEnvironment(t *testing.T) {
 	t.Setenv(envJQItemTimeout, "250ms")
-	resource.Test(t, resource.TestCase{Steps: []resource.TestStep{{
+	resource.Test(t, resource.TestCase{TerraformVersionChecks: providerFunctions, Steps: []resource.TestStep{{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		ConfigFile:               config.StaticFile("testdata/function_jq_runaway.tf"),
 		ExpectError:              errorMatching("time limit of 250ms", "PORTJSM_JQ_ITEM_TIMEOUT"),
@@ -73,7 +77,7 @@ func TestAccJQFunctionLimitFromEnvironment(t *testing.T) {
 // expression must fail validation before any request reaches JSM.
 func TestAccJQFunctionSyntaxFailsBeforeAnyRead(t *testing.T) {
 	srv := startJSM(t, fakejsm.TenantOptions{Seed: 17})
-	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
+	resource.ParallelTest(t, resource.TestCase{TerraformVersionChecks: providerFunctions, Steps: []resource.TestStep{{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		ConfigFile:               config.StaticFile("testdata/function_jq_syntax_error_unknown_value.tf"),
 		ConfigVariables:          jsmVariables(srv),
@@ -164,3 +168,7 @@ func interruptPlan(t *testing.T, configFile string, env map[string]string, metho
 	}
 	return strings.Join(strings.Fields(out.String()), " ")
 }
+
+// providerFunctions skips a test on Terraform before 1.8, which has no
+// provider functions.
+var providerFunctions = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)}

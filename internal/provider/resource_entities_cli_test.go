@@ -63,6 +63,9 @@ func newTerraformCLIWithout(t *testing.T, env map[string]string) *terraformCLI {
 	rcText := "provider_installation {\n  dev_overrides {\n" +
 		"    \"registry.terraform.io/portjsm/portjsm\" = \"" + plugins + "\"\n" +
 		"    \"registry.terraform.io/hashicorp/portjsm\" = \"" + plugins + "\"\n" +
+		// OpenTofu gives sources without a hostname its own registry's.
+		"    \"registry.opentofu.org/portjsm/portjsm\" = \"" + plugins + "\"\n" +
+		"    \"registry.opentofu.org/hashicorp/portjsm\" = \"" + plugins + "\"\n" +
 		"  }\n  direct {}\n}\n"
 	if err := os.WriteFile(rc, []byte(rcText), 0o600); err != nil {
 		t.Fatal(err)
