@@ -232,3 +232,20 @@ func TestAccSyncImportAdoptsOnlyWhatIsNamed(t *testing.T) {
 	}
 	tf.run([]int{0}, "destroy", "-auto-approve", "-input=false", "-no-color")
 }
+
+// TestAccSyncFirstSyncPortFailingIsNotTainted makes every bulk write of the
+// first sync land and then lose its answer, as behind a gateway that times
+// out: the create must not fail (Terraform would taint the resource, and the
+// next apply would delete and recreate every entity), the read back must
+// find what landed, and the next plan must be empty.
+func TestAccSyncFirstSyncPortFailingIsNotTainted(t *testing.T) {
+	r := newSyncRig(t)
+	r.port.LoseAnswers("POST", "/v1/blueprints/desk/entities/bulk", 502, -1)
+	r.setSource(manyDesks(50), nil, nil)
+	mustApply(t, r, 0, "Warning: Port Is Failing Or Unreachable", "50 of 50 entities landed")
+	r.port.LoseAnswers("POST", "/v1/blueprints/desk/entities/bulk", 0, 0)
+	out, code := r.plan()
+	if code != 0 || strings.Contains(out, "tainted") {
+		t.Fatalf("after a first sync whose answers were lost the plan is not empty (exit %d):\n%s", code, out)
+	}
+}

@@ -21,9 +21,10 @@ const namedPerGroup = 5
 
 // addSyncDiagnostics reports what did not land, titled by cause: entities
 // Port refused (grouped by identical message), deletes waiting for
-// dependents, and the failure of whole requests. Refusals and waiting
-// deletes take severity; a failure of whole requests is always an error, and
-// cancellation says nothing is lost. stateNote says what the state now holds.
+// dependents, and the failure of whole requests, where cancellation says
+// nothing is lost. stateNote says what the state now holds.
+// Everything takes severity: a create must not fail once anything landed, or
+// Terraform taints the resource.
 func addSyncDiagnostics(diags *diag.Diagnostics, severity diag.Severity, blueprint string, res reconcile.Result, stateNote string) {
 	add := diags.AddError
 	if severity == diag.SeverityWarning {
@@ -60,7 +61,11 @@ func addSyncDiagnostics(diags *diag.Diagnostics, severity diag.Severity, bluepri
 			groupFailures(waiting), stateNote))
 	}
 	if res.Err != nil {
-		addRequestFailure(diags, blueprint, res.Err, stateNote)
+		var failure diag.Diagnostics
+		addRequestFailure(&failure, blueprint, res.Err, stateNote)
+		for _, d := range failure {
+			add(d.Summary(), d.Detail())
+		}
 	}
 }
 
