@@ -25,6 +25,9 @@ type EntityError struct {
 	StatusCode int
 	Code       string
 	Message    string
+	// NeverSent is set when the entity's request never reached Port (see
+	// NeverSent): it was certainly not written.
+	NeverSent bool
 }
 
 func (e EntityError) Error() string {
@@ -286,6 +289,7 @@ func failBatch(index []int, entities []Entity, outcomes []entityOutcome, err err
 	}
 	for _, k := range index {
 		outcomes[k] = failedOutcome(entities[k].Identifier, status, code, msg)
+		outcomes[k].err.NeverSent = NeverSent(err)
 	}
 }
 

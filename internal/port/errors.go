@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 )
 
 // APIError is a non-success answer from Port, after retries.
@@ -86,4 +88,23 @@ func newAPIError(status int, method, endpoint string, body []byte, redact func(s
 	}
 	e.Code, e.Message = redact(e.Code), redact(e.Message)
 	return e
+}
+
+// notSentError is a failure before the request left the client: no access
+// token could be had. Nothing was written.
+type notSentError struct{ err error }
+
+func (e *notSentError) Error() string { return e.err.Error() }
+func (e *notSentError) Unwrap() error { return e.err }
+
+// NeverSent reports whether err says the request never reached Port (no
+// access token, a host that does not resolve or refuses connections), so
+// that it cannot have written anything.
+func NeverSent(err error) bool {
+	var ns *notSentError
+	if errors.As(err, &ns) {
+		return true
+	}
+	t, ok := httpbase.AsTransportError(err)
+	return ok && t.Cause == httpbase.CauseUnreachable
 }

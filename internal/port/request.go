@@ -64,7 +64,7 @@ func (c *Client) send(ctx context.Context, r request) ([]byte, error) {
 		if !r.noAuth {
 			var err error
 			if token, err = c.accessToken(ctx); err != nil {
-				return nil, err
+				return nil, &notSentError{err}
 			}
 		}
 		body, wait, err := c.attempt(ctx, u, r, token)

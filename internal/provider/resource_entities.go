@@ -163,8 +163,9 @@ func (r *entitiesResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	bp := plan.Blueprint.ValueString()
 	res := reconcile.Apply(ctx, client, bp, desired, reconcile.Set{}, syncOptions(plan))
+	settled := true
 	if res.Failed() && len(res.Uncertain) > 0 {
-		res.State = r.readBack(ctx, client, bp, res.State)
+		res.State, settled = r.readBack(ctx, client, bp, res.State)
 	}
 	if res.Failed() && len(res.State) == 0 {
 		addSyncDiagnostics(&resp.Diagnostics, diag.SeverityError, bp, res,
@@ -172,10 +173,14 @@ func (r *entitiesResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 	if res.Failed() {
-		addSyncDiagnostics(&resp.Diagnostics, diag.SeverityWarning, bp, res, fmt.Sprintf("%d of %d entities landed and the "+
-			"state owns them. The first sync of a resource reports what did not land as a warning, because Terraform "+
-			"would replace (delete and recreate) a resource whose create fails; the next plan shows the missing entities "+
-			"as still to create, and an apply that Port still refuses fails.", landed(res, desired), len(desired)))
+		owned := fmt.Sprintf("%d of %d entities landed and the state owns them.", landed(res, desired), len(desired))
+		if !settled {
+			owned = fmt.Sprintf("Port could not be read back, so the state owns the %d entities that may have landed; the "+
+				"next refresh drops those Port does not hold.", landed(res, desired))
+		}
+		addSyncDiagnostics(&resp.Diagnostics, diag.SeverityWarning, bp, res, owned+" The first sync of a resource reports "+
+			"what did not land as a warning, because Terraform would replace (delete and recreate) a resource whose create "+
+			"fails; the next plan shows the missing entities as still to create, and an apply that Port still refuses fails.")
 	}
 	tflog.Info(ctx, "entities synced", map[string]any{"blueprint": bp, "upserted": res.Upserted})
 	plan.ID = plan.Blueprint
@@ -248,7 +253,7 @@ func (r *entitiesResource) Update(ctx context.Context, req resource.UpdateReques
 	bp := plan.Blueprint.ValueString()
 	res := reconcile.Apply(ctx, client, bp, desired, actual, syncOptions(plan))
 	if res.Failed() && len(res.Uncertain) > 0 {
-		res.State = r.readBack(ctx, client, bp, res.State)
+		res.State, _ = r.readBack(ctx, client, bp, res.State)
 	}
 	plan.ID = plan.Blueprint
 	tflog.Info(ctx, "entities synced", map[string]any{"blueprint": bp, "upserted": res.Upserted, "deleted": res.Deleted})
@@ -329,16 +334,17 @@ const readBackTimeout = time.Minute
 
 // readBack settles writes whose outcome is unknown: it returns what Port
 // holds of the candidates. When Port cannot be read either, it keeps every
-// candidate owned (a refresh drops those Port does not hold).
-func (r *entitiesResource) readBack(ctx context.Context, client *port.Client, bp string, candidates reconcile.Set) reconcile.Set {
+// candidate owned (a refresh drops those Port does not hold) and reports
+// that nothing was settled.
+func (r *entitiesResource) readBack(ctx context.Context, client *port.Client, bp string, candidates reconcile.Set) (reconcile.Set, bool) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readBackTimeout)
 	defer cancel()
 	held, err := client.SearchEntities(ctx, bp, port.Search{})
 	if err != nil {
 		tflog.Warn(ctx, "reading back the entities of an unsettled write failed; keeping them owned", map[string]any{"blueprint": bp, "error": err.Error()})
-		return candidates
+		return candidates, false
 	}
-	return reconcile.Project(candidates, held)
+	return reconcile.Project(candidates, held), true
 }
 
 func landed(res reconcile.Result, desired reconcile.Set) int {

@@ -88,6 +88,9 @@ func Apply(ctx context.Context, w Writer, blueprint string, desired, actual Set,
 		}
 		res.Upserted = len(out.Succeeded)
 		for _, f := range out.Failed {
+			if f.NeverSent {
+				continue // not written; Err says why
+			}
 			if mayHaveLanded(f) {
 				res.State[f.Identifier] = desired[f.Identifier]
 				res.Uncertain = append(res.Uncertain, f.Identifier)
