@@ -70,8 +70,10 @@ func portSchema() schema.SingleNestedAttribute {
 			},
 			"requests_per_second": schema.Float64Attribute{
 				Optional: true,
-				MarkdownDescription: "An upper bound on requests per second to Port (default: no bound beyond `concurrency`; " +
-					"429 answers are always honoured). Environment variable `PORT_REQUESTS_PER_SECOND`.",
+				MarkdownDescription: "An upper bound on requests per second to Port (default: no bound beyond `concurrency`). " +
+					"Independently of it, the client follows the budget Port states on every answer (`x-ratelimit-remaining`, " +
+					"`x-ratelimit-reset`) and slows down before Port refuses it; 429 answers are always honoured. Environment " +
+					"variable `PORT_REQUESTS_PER_SECOND`.",
 				Validators: []validator.Float64{float64validator.AtLeast(0.1)},
 			},
 			"ca_certificates_pem": schema.StringAttribute{
