@@ -55,17 +55,45 @@ func (s *Server) RateLimitEvery(n int, retryAfter time.Duration) {
 func (s *Server) FailRequests(method, pathPrefix string, status int, times int) {
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
+	if status == 0 {
+		times = 0
+	}
+	s.faults.rules = setRule(s.faults.rules, method, pathPrefix, status, times)
+}
+
+// setRule replaces the rule for method and prefix; times 0 only removes it.
+func setRule(rules []failRule, method, prefix string, status, times int) []failRule {
 	method = strings.ToUpper(method)
-	kept := s.faults.rules[:0]
-	for _, r := range s.faults.rules {
-		if r.method != method || r.prefix != pathPrefix {
+	kept := rules[:0]
+	for _, r := range rules {
+		if r.method != method || r.prefix != prefix {
 			kept = append(kept, r)
 		}
 	}
-	s.faults.rules = kept
-	if status != 0 && times != 0 {
-		s.faults.rules = append(s.faults.rules, failRule{method: method, prefix: pathPrefix, status: status, remaining: times})
+	if times != 0 {
+		kept = append(kept, failRule{method: method, prefix: prefix, status: status, remaining: times})
 	}
+	return kept
+}
+
+// takeRule finds the first rule matching a request and uses it up once; a
+// rule used up is removed.
+func takeRule(rules []failRule, method, path string) ([]failRule, int, bool) {
+	for i := range rules {
+		r := &rules[i]
+		if (r.method != "" && r.method != method) || !strings.HasPrefix(path, r.prefix) {
+			continue
+		}
+		status := r.status
+		if r.remaining > 0 {
+			r.remaining--
+			if r.remaining == 0 {
+				rules = append(rules[:i], rules[i+1:]...)
+			}
+		}
+		return rules, status, true
+	}
+	return rules, 0, false
 }
 
 // FailBulkEntities makes the entities with these identifiers fail inside bulk
@@ -142,19 +170,8 @@ func (f *faultState) rateLimit(w http.ResponseWriter) bool {
 func (f *faultState) injected(method, path string) (int, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for i := range f.rules {
-		r := &f.rules[i]
-		if (r.method != "" && r.method != method) || !strings.HasPrefix(path, r.prefix) {
-			continue
-		}
-		status := r.status
-		if r.remaining > 0 {
-			r.remaining--
-			if r.remaining == 0 {
-				f.rules = append(f.rules[:i], f.rules[i+1:]...)
-			}
-		}
-		return status, true
-	}
-	return 0, false
+	var status int
+	var ok bool
+	f.rules, status, ok = takeRule(f.rules, method, path)
+	return status, ok
 }

@@ -2,7 +2,6 @@ package fakeport
 
 import (
 	"net/http"
-	"strings"
 	"sync"
 )
 
@@ -22,17 +21,7 @@ type lostAnswers struct {
 func (s *Server) LoseAnswers(method, pathPrefix string, status int, times int) {
 	s.lost.mu.Lock()
 	defer s.lost.mu.Unlock()
-	method = strings.ToUpper(method)
-	kept := s.lost.rules[:0]
-	for _, r := range s.lost.rules {
-		if r.method != method || r.prefix != pathPrefix {
-			kept = append(kept, r)
-		}
-	}
-	s.lost.rules = kept
-	if times != 0 {
-		s.lost.rules = append(s.lost.rules, failRule{method: method, prefix: pathPrefix, status: status, remaining: times})
-	}
+	s.lost.rules = setRule(s.lost.rules, method, pathPrefix, status, times)
 }
 
 // lose reports whether this request's answer is lost, and the status to send
@@ -40,16 +29,10 @@ func (s *Server) LoseAnswers(method, pathPrefix string, status int, times int) {
 func (l *lostAnswers) lose(method, path string) (int, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for i := range l.rules {
-		r := &l.rules[i]
-		if (r.method == "" || r.method == method) && strings.HasPrefix(path, r.prefix) && r.remaining != 0 {
-			if r.remaining > 0 {
-				r.remaining--
-			}
-			return r.status, true
-		}
-	}
-	return 0, false
+	var status int
+	var ok bool
+	l.rules, status, ok = takeRule(l.rules, method, path)
+	return status, ok
 }
 
 // writeLostAnswer sends the replacement answer through rec, or drops the

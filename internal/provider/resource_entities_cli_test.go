@@ -2,10 +2,12 @@ package provider
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -22,10 +24,10 @@ type terraformCLI struct {
 	environ []string
 }
 
-func newTerraformCLI(t *testing.T, configDir string, env map[string]string) *terraformCLI {
+func newTerraformCLI(t *testing.T, config string, env map[string]string) *terraformCLI {
 	t.Helper()
 	c := newTerraformCLIWithout(t, env)
-	if err := os.CopyFS(c.dir, os.DirFS(configDir)); err != nil {
+	if err := copyConfig(c.dir, config); err != nil {
 		t.Fatal(err)
 	}
 	// The testdata configurations leave the source out, as
@@ -35,6 +37,23 @@ func newTerraformCLI(t *testing.T, configDir string, env map[string]string) *ter
 		t.Fatal(err)
 	}
 	return c
+}
+
+// copyConfig copies a configuration directory, or one file as main.tf, into
+// dir.
+func copyConfig(dir, config string) error {
+	info, err := os.Stat(config)
+	if err != nil || info.IsDir() {
+		return os.CopyFS(dir, os.DirFS(config))
+	}
+	src, err := os.ReadFile(config)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "main.tf"), src, 0o600)
 }
 
 // newTerraformCLIWithout prepares the CLI with an empty working directory.
@@ -82,19 +101,26 @@ func newTerraformCLIWithout(t *testing.T, env map[string]string) *terraformCLI {
 // are not failures.
 func (c *terraformCLI) run(ok []int, args ...string) string {
 	c.t.Helper()
+	out, code := c.exec(args...)
+	if !slices.Contains(ok, code) {
+		c.t.Fatalf("terraform %s exited %d:\n%s", strings.Join(args, " "), code, out)
+	}
+	return out
+}
+
+// exec runs a terraform command and returns its output and exit code.
+func (c *terraformCLI) exec(args ...string) (string, int) {
+	c.t.Helper()
 	cmd := exec.Command(c.bin, append([]string{"-chdir=" + c.dir}, args...)...)
 	cmd.Env = c.environ
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	code := cmd.ProcessState.ExitCode()
-	for _, k := range ok {
-		if code == k {
-			return out.String()
+	if err := cmd.Run(); err != nil {
+		if exitErr := (*exec.ExitError)(nil); !errors.As(err, &exitErr) {
+			c.t.Fatalf("terraform %s: %v", strings.Join(args, " "), err)
 		}
 	}
-	c.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out.String())
-	return ""
+	return out.String(), cmd.ProcessState.ExitCode()
 }
 
 // TestAccSyncPlanTextShowsTheChange applies the seed sync with the real CLI,

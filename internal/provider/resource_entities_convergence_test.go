@@ -205,7 +205,7 @@ func TestAccSyncImportAdoptsOnlyWhatIsNamed(t *testing.T) {
 	for i := range 5 {
 		mustEdit(t, srv.PutEntity("service", map[string]any{"identifier": fmt.Sprint("by-hand-", i), "title": "Made by hand"}))
 	}
-	tf := newTerraformCLI(t, "testdata/import_named", map[string]string{"TF_VAR_port_base_url": srv.URL()})
+	tf := newTerraformCLI(t, "testdata/entities_hcl.tf", map[string]string{"TF_VAR_port_base_url": srv.URL()})
 	tf.run([]int{0}, "import", "-input=false", "-no-color", "portjsm_entities.services", "service")
 	out := tf.run([]int{2}, "plan", "-detailed-exitcode", "-input=false", "-no-color")
 	if strings.Contains(out, "by-hand") || !strings.Contains(out, "0 to delete") {

@@ -3,7 +3,6 @@ package provider
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -48,21 +47,6 @@ func newSyncRig(t *testing.T, opts ...fakeport.Option) *syncRig {
 		},
 	}))
 	return &syncRig{t: t, port: srv, tf: newTerraformCLI(t, "testdata/convergence", nil)}
-}
-
-// exec runs a terraform command and returns its output and exit code.
-func (c *terraformCLI) exec(args ...string) (string, int) {
-	c.t.Helper()
-	cmd := exec.Command(c.bin, append([]string{"-chdir=" + c.dir}, args...)...)
-	cmd.Env = c.environ
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		if exitErr := (*exec.ExitError)(nil); !errors.As(err, &exitErr) {
-			c.t.Fatalf("terraform %s: %v", strings.Join(args, " "), err)
-		}
-	}
-	return out.String(), cmd.ProcessState.ExitCode()
 }
 
 // interruptedWhen runs a terraform command and sends it SIGINT, as a
