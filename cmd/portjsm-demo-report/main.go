@@ -19,6 +19,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 	"github.com/portjsm/terraform-provider-portjsm/internal/port"
 )
 
@@ -54,7 +55,7 @@ func run(args []string, out io.Writer) error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 
-	entities := map[string][]port.Entity{}
+	entities := map[string][]entity.Entity{}
 	for _, bp := range []string{serviceDeskBP, requestBP, orgBP} {
 		es, err := client.SearchEntities(ctx, bp, port.Search{})
 		if err != nil {
@@ -67,7 +68,7 @@ func run(args []string, out io.Writer) error {
 }
 
 // report writes the summary of the entities of the three blueprints.
-func report(out io.Writer, where string, entities map[string][]port.Entity, sample int) {
+func report(out io.Writer, where string, entities map[string][]entity.Entity, sample int) {
 	fmt.Fprintf(out, "What now lives in Port (%s):\n\n", where)
 	fmt.Fprintf(out, "  %-20s %8s\n", "blueprint", "entities")
 	for _, bp := range []string{serviceDeskBP, requestBP, orgBP} {
@@ -80,7 +81,7 @@ func report(out io.Writer, where string, entities map[string][]port.Entity, samp
 	}
 	statuses := map[string]int{}
 	for _, e := range requests {
-		statuses[text(e.Properties["status"])]++
+		statuses[text(e.Properties, "status")]++
 	}
 	names := make([]string, 0, len(statuses))
 	for s := range statuses {
@@ -95,7 +96,7 @@ func report(out io.Writer, where string, entities map[string][]port.Entity, samp
 
 	desks := map[string]string{}
 	for _, d := range entities[serviceDeskBP] {
-		desks[d.Identifier] = cmp.Or(d.Title, d.Identifier)
+		desks[d.Identifier] = cmp.Or(title(d), d.Identifier)
 	}
 	n := min(sample, len(requests))
 	fmt.Fprintf(out, "\nA sample of %d customer requests (of %d):\n\n", n, len(requests))
@@ -105,19 +106,28 @@ func report(out io.Writer, where string, entities map[string][]port.Entity, samp
 		// Spread the sample over the whole list, in Port's order.
 		e := requests[i*len(requests)/n]
 		desk := "(none)"
-		if id := text(e.Relations["serviceDesk"]); id != "" {
+		if id := text(e.Relations, "serviceDesk"); id != "" {
 			desk = cmp.Or(desks[id], id+" (not in Port)")
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", cmp.Or(text(e.Properties["issueKey"]), e.Identifier),
-			text(e.Properties["status"]), desk, shorten(cmp.Or(e.Title, text(e.Properties["summary"])), 60))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", cmp.Or(text(e.Properties, "issueKey"), e.Identifier),
+			text(e.Properties, "status"), desk, shorten(cmp.Or(title(e), text(e.Properties, "summary")), 60))
 	}
 	_ = tw.Flush()
 }
 
-// text is a JSON string value, or "" for anything else.
-func text(v any) string {
-	s, _ := v.(string)
-	return s
+// text is the value of a field when it is a JSON string, or "".
+func text(fields entity.Fields, key string) string {
+	v, _ := fields.Get(key)
+	s, _ := v.Value()
+	str, _ := s.(string)
+	return str
+}
+
+func title(e entity.Entity) string {
+	if e.Title == nil {
+		return ""
+	}
+	return *e.Title
 }
 
 func shorten(s string, n int) string {

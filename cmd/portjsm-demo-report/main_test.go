@@ -6,27 +6,28 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/portjsm/terraform-provider-portjsm/internal/port"
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 )
 
 func TestReport(t *testing.T) {
-	entities := map[string][]port.Entity{
-		serviceDeskBP: {{Identifier: "1", Title: "IT Help Desk"}, {Identifier: "2", Title: "HR Services"}},
-		orgBP:         {{Identifier: "7", Title: "Acme"}},
+	title := func(s string) *string { return &s }
+	entities := map[string][]entity.Entity{
+		serviceDeskBP: {{Identifier: "1", Title: title("IT Help Desk")}, {Identifier: "2", Title: title("HR Services")}},
+		orgBP:         {{Identifier: "7", Title: title("Acme")}},
 	}
 	for i := range 10 {
 		status := "Open"
 		if i%3 == 0 {
 			status = "Closed"
 		}
-		rels := map[string]any{"serviceDesk": fmt.Sprint(1 + i%2)}
+		desk := entity.String(fmt.Sprint(1 + i%2))
 		if i == 2 {
-			rels = map[string]any{"serviceDesk": "9"}
+			desk = entity.String("9")
 		}
-		entities[requestBP] = append(entities[requestBP], port.Entity{
-			Identifier: fmt.Sprint(100 + i), Title: fmt.Sprintf("IT-%d", i),
-			Properties: map[string]any{"issueKey": fmt.Sprintf("IT-%d", i), "status": status},
-			Relations:  rels,
+		entities[requestBP] = append(entities[requestBP], entity.Entity{
+			Identifier: fmt.Sprint(100 + i), Title: title(fmt.Sprintf("IT-%d", i)),
+			Properties: entity.Fields{{Key: "issueKey", Value: entity.String(fmt.Sprintf("IT-%d", i))}, {Key: "status", Value: entity.String(status)}},
+			Relations:  entity.Fields{{Key: "serviceDesk", Value: desk}},
 		})
 	}
 	var out bytes.Buffer
@@ -48,7 +49,7 @@ func TestReport(t *testing.T) {
 	}
 
 	out.Reset()
-	report(&out, "http://fake", map[string][]port.Entity{}, 5)
+	report(&out, "http://fake", map[string][]entity.Entity{}, 5)
 	if strings.Contains(out.String(), "sample") || !strings.Contains(out.String(), "  jsmCustomerRequest          0\n") {
 		t.Errorf("report of an empty Port:\n%s", out.String())
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/fakejsm"
+	"github.com/portjsm/terraform-provider-portjsm/internal/jsonvalue"
 )
 
 // jqCustomerRequestProgram is the seed's customer-request mapping as one jq
@@ -63,13 +64,10 @@ func BenchmarkCustomerRequestsVsJQ(b *testing.B) {
 			b.Fatal(err)
 		}
 		mapTime = time.Since(start)
-		doc, err := set.MarshalCanonical()
-		if err != nil {
-			b.Fatal(err)
-		}
+		doc := set.Encode()
 		jsonTime = time.Since(start)
-		if set.Len() != n || len(doc) == 0 {
-			b.Fatalf("%d entities from %d requests", set.Len(), n)
+		if len(set) != n || len(doc) == 0 {
+			b.Fatalf("%d entities from %d requests", len(set), n)
 		}
 		return mapTime, jsonTime
 	}
@@ -200,11 +198,11 @@ func BenchmarkRunawayRange(b *testing.B) {
 func BenchmarkDecodeRequest(b *testing.B) {
 	items := benchRequests()[:1000]
 	b.Run("decoder", func(b *testing.B) {
-		var d decoder
+		var d jsonvalue.Decoder
 		b.SetBytes(int64(len(items[0])))
 		i := 0
 		for b.Loop() {
-			if _, err := d.decode(string(items[i%len(items)])); err != nil {
+			if _, err := d.Decode(string(items[i%len(items)])); err != nil {
 				b.Fatal(err)
 			}
 			i++
@@ -230,7 +228,7 @@ func BenchmarkDecodeRequest(b *testing.B) {
 func BenchmarkEvaluateRequest(b *testing.B) {
 	p := mustCompile(b, customerRequestMapping)
 	w := &worker{p: p, ctx: b.Context()}
-	doc, err := w.dec.decode(string(benchRequests()[0]))
+	doc, err := w.dec.Decode(string(benchRequests()[0]))
 	if err != nil {
 		b.Fatal(err)
 	}

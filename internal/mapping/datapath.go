@@ -1,6 +1,8 @@
 package mapping
 
 import (
+	"github.com/portjsm/terraform-provider-portjsm/internal/jsonvalue"
+
 	"context"
 	"encoding/json"
 	"fmt"
@@ -19,8 +21,8 @@ func ExtractItems(ctx context.Context, body []byte, expr string, limits Limits) 
 	if err != nil {
 		return nil, err
 	}
-	var dec decoder
-	doc, err := dec.decode(string(body))
+	var dec jsonvalue.Decoder
+	doc, err := dec.Decode(string(body))
 	if err != nil {
 		return nil, fmt.Errorf("the response is not JSON: %w", err)
 	}

@@ -1,6 +1,8 @@
 package mapping
 
 import (
+	"github.com/portjsm/terraform-provider-portjsm/internal/jsonvalue"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -74,12 +76,12 @@ func CompileItemsToParse(spec ItemsToParse) (*Expander, error) {
 // *Error naming the item: skipping it would delete its entities.
 func (x *Expander) Expand(ctx context.Context, items []json.RawMessage, limits Limits) (*Expansion, error) {
 	out := &Expansion{Items: make([]json.RawMessage, 0, len(items))}
-	var dec decoder
+	var dec jsonvalue.Decoder
 	for index, raw := range items {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("parsing the items of %d items stopped: %w", len(items), err)
 		}
-		doc, err := dec.decode(string(raw))
+		doc, err := dec.Decode(string(raw))
 		if err != nil {
 			return nil, &Error{Index: index, Err: fmt.Errorf("the item is not valid JSON: %w", err)}
 		}
@@ -112,7 +114,7 @@ func (x *Expander) split(ctx context.Context, index int, doc any, limits Limits)
 	}
 	parent, isObject := doc.(map[string]any)
 	if !isObject {
-		return nil, nil, &Error{Index: index, Err: fmt.Errorf("is %s; itemsToParse needs items that are objects, to bind each element into", describeValue(doc))}
+		return nil, nil, &Error{Index: index, Err: fmt.Errorf("is %s; itemsToParse needs items that are objects, to bind each element into", jsonvalue.Describe(doc))}
 	}
 	v, err := First(ctx, x.list, doc, limits)
 	if err != nil {
@@ -123,7 +125,7 @@ func (x *Expander) split(ctx context.Context, index int, doc any, limits Limits)
 	}
 	elements, isArray := v.([]any)
 	if !isArray {
-		return fail(fmt.Errorf("returned %s; itemsToParse must return an array (or null for none)", describeValue(v)))
+		return fail(fmt.Errorf("returned %s; itemsToParse must return an array (or null for none)", jsonvalue.Describe(v)))
 	}
 	if x.strip != nil {
 		stripped, err := First(ctx, x.strip, doc, limits)
@@ -131,7 +133,7 @@ func (x *Expander) split(ctx context.Context, index int, doc any, limits Limits)
 			return fail(fmt.Errorf("could not remove the parsed array from the item (%w); set itemsToParseTopLevelTransform to false", err))
 		}
 		if parent, isObject = stripped.(map[string]any); !isObject {
-			return fail(fmt.Errorf("left %s after removing the parsed array; set itemsToParseTopLevelTransform to false", describeValue(stripped)))
+			return fail(fmt.Errorf("left %s after removing the parsed array; set itemsToParseTopLevelTransform to false", jsonvalue.Describe(stripped)))
 		}
 	}
 	return elements, parent, nil

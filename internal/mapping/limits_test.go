@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/itchyny/gojq"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 )
 
 // requireLimit fails the test unless err wraps a LimitError of kind.
@@ -141,7 +143,7 @@ func TestMapSurvivesAStall(t *testing.T) {
 	w := &worker{p: p, ctx: dog.slotContext(0)}
 	dog.expire(0, &LimitError{Kind: LimitItemTimeout, Limits: dog.limits, Items: []int{0}})
 	e, keep, err := w.mapWatched(dog, 0, 0, numbered(1)[0])
-	if err != nil || !keep || e.Identifier != "0" || e.Properties["name"] != "org 0" {
+	if err != nil || !keep || e.Identifier != "0" || !e.Properties.Has("name") || e.Properties[0] != (entity.Field{Key: "name", Value: `"org 0"`}) {
 		t.Fatalf("got %+v, %v, %v", e, keep, err)
 	}
 	// The slot has a fresh context for the next item.

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 )
 
 func TestSeedMappings(t *testing.T) {
@@ -71,22 +73,22 @@ func TestEntityValues(t *testing.T) {
 		Properties: map[string]string{"n": ".createdDate.epochMillis", "none": ".missing", "obj": ".createdDate | {epochMillis}"},
 		Relations:  map[string]string{"one": ".serviceDeskId", "many": "[.serviceDeskId, .requestTypeId]", "none": "null"},
 	}, []json.RawMessage{json.RawMessage(requestJSON)})
-	if set.Len() != 1 {
-		t.Fatalf("Len = %d", set.Len())
+	if len(set) != 1 {
+		t.Fatalf("Len = %d", len(set))
 	}
 	icon := "Jira"
-	want := Entity{
+	want := entity.Entity{
 		Identifier: "IT-1",
 		Icon:       &icon,
 		Team:       []string{"platform"},
-		Properties: map[string]any{
-			"n":    json.Number("1704704400000"),
-			"none": nil,
-			"obj":  map[string]any{"epochMillis": json.Number("1704704400000")},
+		Properties: entity.Fields{
+			{Key: "n", Value: "1704704400000"},
+			{Key: "none", Value: entity.Null},
+			{Key: "obj", Value: `{"epochMillis":1704704400000}`},
 		},
-		Relations: map[string]any{"one": "1", "many": []string{"1", "3"}, "none": nil},
+		Relations: entity.Fields{{Key: "many", Value: `["1","3"]`}, {Key: "none", Value: entity.Null}, {Key: "one", Value: `"1"`}},
 	}
-	if got := set.Entities()[0]; !reflect.DeepEqual(got, want) {
+	if got := set["IT-1"]; !reflect.DeepEqual(got, want) {
 		t.Errorf("got  %#v\nwant %#v", got, want)
 	}
 }
@@ -110,8 +112,8 @@ func TestSelector(t *testing.T) {
 		m.Selector = sel
 		set := mustMap(t, m, items)
 		var got []string
-		for _, e := range set.Entities() {
-			got = append(got, e.Identifier)
+		if len(set) > 0 {
+			got = set.Identifiers()
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("selector %q: got %v, want %v", sel, got, want)
@@ -270,8 +272,8 @@ func TestRunTimeError(t *testing.T) {
 	// A field is not evaluated for an item the selector leaves out.
 	m.Selector = `.currentStatus | type == "object"`
 	m.Properties = map[string]string{"status": ".currentStatus.status"}
-	if set := mustMap(t, m, items); set.Len() != 1 {
-		t.Errorf("Len = %d, want 1", set.Len())
+	if set := mustMap(t, m, items); len(set) != 1 {
+		t.Errorf("Len = %d, want 1", len(set))
 	}
 
 	_, err = mustCompile(t, customerRequestMapping).Map(t.Context(), raws(requestJSON, `{"issueId": "1",}`), DefaultLimits)
@@ -373,7 +375,7 @@ func TestCombinedMatchesFieldByField(t *testing.T) {
 		p := mustCompile(t, m)
 		for i, raw := range items {
 			w := &worker{p: p, ctx: t.Context()}
-			doc, err := w.dec.decode(string(raw))
+			doc, err := w.dec.Decode(string(raw))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -421,4 +423,69 @@ func TestNumbers(t *testing.T) {
 	if got := mustCanonical(t, set); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
+}
+
+// TestCanonicalMatchesEncodingJSON checks the encoded entities of a mapping
+// against encoding/json on the equivalent nested map.
+func TestCanonicalMatchesEncodingJSON(t *testing.T) {
+	set := mustMap(t, Mapping{
+		Identifier: ".issueId",
+		Title:      `.issueKey + " <&> \u2028\u2029 \t\u0001 é 😀 \"q\" \\ / \u007f"`,
+		Icon:       `"Jira"`,
+		Team:       `["b-team", "a-team"]`,
+		Properties: map[string]string{
+			"Zeta": "1.5", "alpha": "-3", "big": "12345678901234567890", "float": "0.1 + 0.2", "whole": "3.0",
+			"nested": `{z: [1, {"y": null, "x": true}], "a<b": "c&d"}`, "null": "null", "é": `"ü"`, "_": "false",
+			"desc": `.requestFieldValues[] | select(.fieldId == "description") | .value`,
+		},
+		Relations: map[string]string{"serviceDesk": ".serviceDeskId", "many": `["2", "1"]`, "none": "null"},
+	}, []json.RawMessage{request(t), request(t, `"issueId":"10099","issueKey":"IT-0"`), request(t, `"issueId":"10101","issueKey":"IT-2"`)})
+	got := mustCanonical(t, set)
+
+	want := map[string]any{}
+	for _, e := range set {
+		obj := map[string]any{"properties": fieldValues(t, e.Properties), "relations": fieldValues(t, e.Relations)}
+		if e.Title != nil {
+			obj["title"] = *e.Title
+		}
+		if e.Icon != nil {
+			obj["icon"] = *e.Icon
+		}
+		if e.Team != nil {
+			obj["team"] = e.Team
+		}
+		want[e.Identifier] = obj
+	}
+	wantJSON, err := json.Marshal(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(wantJSON) {
+		t.Errorf("Encode\n%s\nencoding/json\n%s", got, wantJSON)
+	}
+	for _, part := range []string{
+		`{"10099":{"icon":"Jira","properties":{"Zeta":1.5,"_":false,"alpha":-3,"big":12345678901234567890,`,
+		`"nested":{"a\u003cb":"c\u0026d","z":[1,{"x":true,"y":null}]},"null":null,"whole":3,"é":"ü"},`,
+		`"float":0.30000000000000004,`,
+		`"relations":{"many":["2","1"],"none":null,"serviceDesk":"1"},"team":["b-team","a-team"],`,
+		`"title":"IT-0 \u003c\u0026\u003e \u2028\u2029 \t\u0001 é 😀 \"q\" \\ / ` + "\x7f" + `"}`,
+	} {
+		if !strings.Contains(got, part) {
+			t.Errorf("canonical output lacks %s:\n%s", part, got)
+		}
+	}
+}
+
+// fieldValues decodes fields into the map encoding/json would encode.
+func fieldValues(t *testing.T, fields entity.Fields) map[string]any {
+	t.Helper()
+	out := make(map[string]any, len(fields))
+	for _, f := range fields {
+		v, err := f.Value.Value()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[f.Key] = v
+	}
+	return out
 }

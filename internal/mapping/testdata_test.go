@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 )
 
 // The seed mappings of DESIGN.md section 1, exactly as Ocean would run them.
@@ -100,7 +102,7 @@ func mustCompile(t testing.TB, m Mapping) *Program {
 	return p
 }
 
-func mustMap(t testing.TB, m Mapping, items []json.RawMessage) *EntitySet {
+func mustMap(t testing.TB, m Mapping, items []json.RawMessage) entity.Set {
 	t.Helper()
 	set, err := mustCompile(t, m).Map(t.Context(), items, DefaultLimits)
 	if err != nil {
@@ -109,13 +111,9 @@ func mustMap(t testing.TB, m Mapping, items []json.RawMessage) *EntitySet {
 	return set
 }
 
-func mustCanonical(t testing.TB, set *EntitySet) string {
+func mustCanonical(t testing.TB, set entity.Set) string {
 	t.Helper()
-	b, err := set.MarshalCanonical()
-	if err != nil {
-		t.Fatalf("MarshalCanonical: %v", err)
-	}
-	return string(b)
+	return string(set.Encode())
 }
 
 // errorContains fails unless err's text contains every part.

@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 )
 
 // Port's documented limits of one bulk request.
@@ -96,7 +98,7 @@ type upsertBatch struct {
 // the failure was specific to that request's content (413 or 422), no
 // further requests are started and the entities not sent are in Skipped. Only
 // the identifiers in Succeeded are known to be written.
-func (c *Client) BulkUpsert(ctx context.Context, blueprint string, entities []Entity, opts EntityWriteOptions) (BulkResult, error) {
+func (c *Client) BulkUpsert(ctx context.Context, blueprint string, entities []entity.Entity, opts EntityWriteOptions) (BulkResult, error) {
 	outcomes := make([]entityOutcome, len(entities))
 	batches := packUpserts(entities, outcomes)
 	opts.Upsert = true
@@ -149,7 +151,7 @@ func (c *Client) runBatches(ctx context.Context, n int, send func(i int) (stopAl
 
 // packUpserts encodes the entities and packs them, in order, into batches.
 // Entities that cannot be sent get their failed outcome here.
-func packUpserts(entities []Entity, outcomes []entityOutcome) []upsertBatch {
+func packUpserts(entities []entity.Entity, outcomes []entityOutcome) []upsertBatch {
 	const overhead = len(`{"entities":[]}`)
 	var batches []upsertBatch
 	var cur upsertBatch
@@ -160,11 +162,7 @@ func packUpserts(entities []Entity, outcomes []entityOutcome) []upsertBatch {
 			outcomes[i] = failedOutcome(e.Identifier, http.StatusUnprocessableEntity, "invalid_request", msg+"; the entity was not sent")
 			continue
 		}
-		raw, err := e.writeJSON()
-		if err != nil {
-			outcomes[i] = failedOutcome(e.Identifier, 0, "invalid_json", "the entity cannot be encoded as JSON: "+err.Error())
-			continue
-		}
+		raw := appendWrite(nil, e)
 		if overhead+len(raw) > MaxRequestBytes {
 			outcomes[i] = failedOutcome(e.Identifier, http.StatusRequestEntityTooLarge, "payload_too_large",
 				fmt.Sprintf("the entity's JSON is %d bytes, more than the 1 MiB Port accepts in one request; it was not sent", len(raw)))
@@ -219,7 +217,7 @@ type bulkAnswer struct {
 	} `json:"errors"`
 }
 
-func (c *Client) upsertBatch(ctx context.Context, r request, b upsertBatch, entities []Entity, outcomes []entityOutcome) error {
+func (c *Client) upsertBatch(ctx context.Context, r request, b upsertBatch, entities []entity.Entity, outcomes []entityOutcome) error {
 	r.body = b.body()
 	var ans bulkAnswer
 	if err := c.do(ctx, r, &ans); err != nil {
@@ -255,7 +253,7 @@ func (c *Client) upsertBatch(ctx context.Context, r request, b upsertBatch, enti
 // locate finds the caller's position of an entity named in a bulk answer: by
 // its index in the request, checked against the identifier, or else by
 // identifier.
-func (b upsertBatch) locate(index *float64, id string, entities []Entity) (int, bool) {
+func (b upsertBatch) locate(index *float64, id string, entities []entity.Entity) (int, bool) {
 	if index != nil {
 		if i := int(*index); i >= 0 && i < len(b.index) {
 			k := b.index[i]
@@ -280,7 +278,7 @@ func failedOutcome(id string, status int, code, msg string) entityOutcome {
 }
 
 // failBatch marks every entity of a request that failed as a whole.
-func failBatch(index []int, entities []Entity, outcomes []entityOutcome, err error) {
+func failBatch(index []int, entities []entity.Entity, outcomes []entityOutcome, err error) {
 	var status int
 	code, msg := "request_failed", err.Error()
 	var apiErr *APIError

@@ -9,9 +9,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 )
 
-func identifiers(es []Entity) []string {
+func identifiers(es []entity.Entity) []string {
 	out := make([]string, len(es))
 	for i, e := range es {
 		out[i] = e.Identifier
@@ -45,12 +47,17 @@ func TestBulkUpsertBatchesOf20(t *testing.T) {
 	}
 }
 
-func bigEntities(n, blob int) []Entity {
+func bigEntities(n, blob int) []entity.Entity {
 	out := entities(n)
 	for i := range out {
-		out[i].Properties["blob"] = strings.Repeat("x", blob)
+		withBlob(&out[i], strings.Repeat("x", blob))
 	}
 	return out
+}
+
+// withBlob adds a "blob" property (it sorts before the others).
+func withBlob(e *entity.Entity, blob string) {
+	e.Properties = append(entity.Fields{{Key: "blob", Value: entity.String(blob)}}, e.Properties...)
 }
 
 func TestBulkUpsertSplitsByBodySize(t *testing.T) {
@@ -90,7 +97,7 @@ func TestBulkUpsertPacksUpToTheLimit(t *testing.T) {
 			t.Errorf("batch body is %d bytes, over 1 MiB", len(body))
 		}
 		if len(b.index) < MaxBulkUpsert && b.index[len(b.index)-1] != len(in)-1 {
-			next, _ := in[b.index[len(b.index)-1]+1].writeJSON()
+			next := appendWrite(nil, &in[b.index[len(b.index)-1]+1])
 			if len(body)+1+len(next) <= MaxRequestBytes {
 				t.Errorf("batch of %d closed although the next entity fits", len(b.index))
 			}
@@ -101,7 +108,7 @@ func TestBulkUpsertPacksUpToTheLimit(t *testing.T) {
 func TestBulkUpsertOversizedEntityFailsAlone(t *testing.T) {
 	h := newHarness(t, nil)
 	in := entities(5)
-	in[2].Properties["blob"] = strings.Repeat("y", MaxRequestBytes)
+	withBlob(&in[2], strings.Repeat("y", MaxRequestBytes))
 	res, err := h.c.BulkUpsert(context.Background(), bp, in, EntityWriteOptions{})
 	if err != nil {
 		t.Fatalf("err = %v; an oversized entity is a per-entity failure", err)
@@ -123,9 +130,9 @@ func TestBulkUpsertOversizedEntityFailsAlone(t *testing.T) {
 
 func TestBulkUpsertPartialFailure207(t *testing.T) {
 	h := newHarness(t, nil)
-	in := make([]Entity, 0, 6)
+	in := make([]entity.Entity, 0, 6)
 	for _, id := range []string{"a", "b", "c", "d", "e", "f"} {
-		in = append(in, Entity{Identifier: id, Title: strings.ToUpper(id)})
+		in = append(in, entity.Entity{Identifier: id, Title: ptr(strings.ToUpper(id))})
 	}
 	h.srv.FailBulkEntities("b", "d")
 	res, err := h.c.BulkUpsert(context.Background(), bp, in, EntityWriteOptions{})
@@ -205,13 +212,13 @@ func TestBulkUpsertContentFailureDoesNotStop(t *testing.T) {
 func TestBulkUpsertMergeKeepsFields(t *testing.T) {
 	h := newHarness(t, nil)
 	ctx := context.Background()
-	icon := "Service"
-	full := Entity{Identifier: "m", Title: "M", Icon: &icon, Team: []string{}, Properties: map[string]any{"name": "n", "size": 1.0}}
-	if _, err := h.c.BulkUpsert(ctx, bp, []Entity{full}, EntityWriteOptions{}); err != nil {
+	full := entity.Entity{Identifier: "m", Title: ptr("M"), Icon: ptr("Service"), Team: []string{},
+		Properties: entity.Fields{{Key: "name", Value: `"n"`}, {Key: "size", Value: "1"}}}
+	if _, err := h.c.BulkUpsert(ctx, bp, []entity.Entity{full}, EntityWriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	partial := Entity{Identifier: "m", Properties: map[string]any{"size": 2.0}}
-	if _, err := h.c.BulkUpsert(ctx, bp, []Entity{partial}, EntityWriteOptions{Merge: true}); err != nil {
+	partial := entity.Entity{Identifier: "m", Properties: entity.Fields{{Key: "size", Value: "2"}}}
+	if _, err := h.c.BulkUpsert(ctx, bp, []entity.Entity{partial}, EntityWriteOptions{Merge: true}); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := h.srv.Entity(bp, "m")
@@ -219,7 +226,7 @@ func TestBulkUpsertMergeKeepsFields(t *testing.T) {
 		t.Errorf("after a merge: %v", got)
 	}
 	// Without merge, what is left out is cleared.
-	if _, err := h.c.BulkUpsert(ctx, bp, []Entity{partial}, EntityWriteOptions{}); err != nil {
+	if _, err := h.c.BulkUpsert(ctx, bp, []entity.Entity{partial}, EntityWriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	got, _ = h.srv.Entity(bp, "m")

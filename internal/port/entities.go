@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 )
 
 // EntityWriteOptions are the query flags of Port's entity writes.
@@ -35,26 +37,22 @@ func (o EntityWriteOptions) query() url.Values {
 }
 
 type entityEnvelope struct {
-	Entity *Entity `json:"entity"`
+	Entity *wireEntity `json:"entity"`
 }
 
 // GetEntity reads one entity.
-func (c *Client) GetEntity(ctx context.Context, blueprint, id string) (*Entity, error) {
-	return c.entityCall(ctx, blueprint, request{method: http.MethodGet, path: entityPath(blueprint, id), idempotent: true})
+func (c *Client) GetEntity(ctx context.Context, blueprint, id string) (entity.Entity, error) {
+	return c.entityCall(ctx, request{method: http.MethodGet, path: entityPath(blueprint, id), idempotent: true})
 }
 
 // CreateEntity writes one entity and returns it as Port stored it. With
 // opts.Upsert the write is idempotent and retried like a read; without it,
 // it is retried only on 429, since after a 5xx or a transport error the
 // entity may exist already.
-func (c *Client) CreateEntity(ctx context.Context, blueprint string, e Entity, opts EntityWriteOptions) (*Entity, error) {
-	body, err := e.writeJSON()
-	if err != nil {
-		return nil, fmt.Errorf("cannot encode entity %q as JSON: %w", e.Identifier, err)
-	}
-	return c.entityCall(ctx, blueprint, request{
+func (c *Client) CreateEntity(ctx context.Context, blueprint string, e entity.Entity, opts EntityWriteOptions) (entity.Entity, error) {
+	return c.entityCall(ctx, request{
 		method: http.MethodPost, path: escapedPath("v1", "blueprints", blueprint, "entities"),
-		query: opts.query(), body: body, idempotent: opts.Upsert,
+		query: opts.query(), body: appendWrite(nil, &e), idempotent: opts.Upsert,
 	})
 }
 
@@ -133,18 +131,15 @@ func (c *Client) WaitForMigration(ctx context.Context, id string) error {
 	}
 }
 
-func (c *Client) entityCall(ctx context.Context, blueprint string, r request) (*Entity, error) {
+func (c *Client) entityCall(ctx context.Context, r request) (entity.Entity, error) {
 	var env entityEnvelope
 	if err := c.do(ctx, r, &env); err != nil {
-		return nil, err
+		return entity.Entity{}, err
 	}
 	if env.Entity == nil {
-		return nil, fmt.Errorf("the answer of Port to %s %s has no entity", r.method, r.path)
+		return entity.Entity{}, fmt.Errorf("the answer of Port to %s %s has no entity", r.method, r.path)
 	}
-	if env.Entity.Blueprint == "" {
-		env.Entity.Blueprint = blueprint
-	}
-	return env.Entity, nil
+	return env.Entity.normal()
 }
 
 func entityPath(blueprint, id string) string {

@@ -5,19 +5,21 @@ import (
 	"encoding/json"
 	"net/http"
 	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 )
 
 func TestEntityCreateGetDelete(t *testing.T) {
 	h := newHarness(t, nil)
 	ctx := context.Background()
-	icon := "Service"
-	in := Entity{
+	in := entity.Entity{
 		Identifier: "a/b:1",
-		Title:      "A",
-		Icon:       &icon,
+		Title:      ptr("A"),
+		Icon:       ptr("Service"),
 		Team:       []string{},
-		Properties: map[string]any{"name": "n", "size": 3.0},
+		Properties: entity.Fields{{Key: "name", Value: `"n"`}, {Key: "size", Value: "3"}},
 	}
 	created, err := h.c.CreateEntity(ctx, bp, in, EntityWriteOptions{})
 	if err != nil {
@@ -27,16 +29,16 @@ func TestEntityCreateGetDelete(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range []*Entity{created, got} {
-		if e.Identifier != "a/b:1" || e.Title != "A" || e.Icon == nil || *e.Icon != "Service" || e.Blueprint != bp ||
-			!reflect.DeepEqual(e.Properties, in.Properties) || e.Extra["createdBy"] == nil {
+	for _, e := range []entity.Entity{created, got} {
+		if e.Identifier != "a/b:1" || e.Title == nil || *e.Title != "A" || e.Icon == nil || *e.Icon != "Service" ||
+			!reflect.DeepEqual(e.Properties, in.Properties) {
 			t.Errorf("entity = %+v", e)
 		}
 	}
 	if _, err := h.c.CreateEntity(ctx, bp, in, EntityWriteOptions{}); !IsStatus(err, http.StatusConflict) {
 		t.Errorf("plain create of an existing entity: err = %v, want 409", err)
 	}
-	if _, err := h.c.CreateEntity(ctx, bp, Entity{Identifier: "a/b:1", Title: "B"}, EntityWriteOptions{Upsert: true}); err != nil {
+	if _, err := h.c.CreateEntity(ctx, bp, entity.Entity{Identifier: "a/b:1", Title: ptr("B")}, EntityWriteOptions{Upsert: true}); err != nil {
 		t.Fatal(err)
 	}
 	stored, _ := h.srv.Entity(bp, "a/b:1")
@@ -57,7 +59,7 @@ func TestCreateEntityMissingRelated(t *testing.T) {
 	if err := h.srv.PutBlueprint(childBlueprint()); err != nil {
 		t.Fatal(err)
 	}
-	child := Entity{Identifier: "c", Relations: map[string]any{"parent": "p"}}
+	child := entity.Entity{Identifier: "c", Relations: entity.Fields{{Key: "parent", Value: `"p"`}}}
 	if _, err := h.c.CreateEntity(ctx, "child", child, EntityWriteOptions{}); !IsNotFound(err) {
 		t.Fatalf("err = %v, want 404 for the missing related entity", err)
 	}
@@ -96,72 +98,46 @@ func TestDeleteEntityWithDependents(t *testing.T) {
 	}
 }
 
-func TestEntityJSONRoundTrip(t *testing.T) {
-	icon := "Jira"
-	for name, e := range map[string]Entity{
-		"full": {
-			Identifier: "x", Title: "X", Icon: &icon, Team: []string{"a", "b"}, Blueprint: "svc",
-			Properties: map[string]any{"n": 1.5, "s": "t", "nil": nil, "list": []any{"a"}},
-			Relations:  map[string]any{"one": "y", "many": []any{"p", "q"}, "none": nil},
-			Extra:      map[string]any{"createdAt": "2024-01-01T00:00:00.000Z"},
-		},
-		"empty collections": {Identifier: "x", Team: []string{}, Properties: map[string]any{}, Relations: map[string]any{}},
-		"minimal":           {Identifier: "x"},
-	} {
-		t.Run(name, func(t *testing.T) {
-			raw, err := json.Marshal(e)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var back Entity
-			if err := json.Unmarshal(raw, &back); err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(back, e) {
-				t.Errorf("round trip of %s:\n got %#v\nwant %#v", raw, back, e)
-			}
-			again, _ := json.Marshal(back)
-			if string(again) != string(raw) {
-				t.Errorf("re-encoded %s, first %s", again, raw)
-			}
-		})
-	}
-}
-
 func TestEntityWriteJSON(t *testing.T) {
 	for _, tc := range []struct {
-		e    Entity
+		e    entity.Entity
 		want string
 	}{
-		{Entity{Identifier: "x"}, `{"identifier":"x"}`},
-		{Entity{Identifier: "x", Team: []string{}, Properties: map[string]any{}, Relations: map[string]any{"r": nil}},
-			`{"identifier":"x","team":[],"properties":{},"relations":{"r":null}}`},
-		{Entity{Identifier: "x", Blueprint: "svc", Extra: map[string]any{"createdAt": "t"}, Properties: map[string]any{"h": "<b>"}},
-			`{"identifier":"x","properties":{"h":"<b>"}}`},
+		{entity.Entity{Identifier: "x"}, `{"identifier":"x","properties":{},"relations":{}}`},
+		{entity.Entity{Identifier: "x", Title: ptr(""), Team: []string{}, Relations: entity.Fields{{Key: "r", Value: entity.Null}}},
+			`{"identifier":"x","title":"","team":[],"properties":{},"relations":{"r":null}}`},
+		{entity.Entity{Identifier: "x", Icon: ptr("Jira"), Properties: entity.Fields{{Key: "h", Value: entity.String("<b>")}, {Key: "n", Value: "1.5"}}},
+			`{"identifier":"x","icon":"Jira","properties":{"h":"\u003cb\u003e","n":1.5},"relations":{}}`},
 	} {
-		got, err := tc.e.writeJSON()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(got) != tc.want {
-			t.Errorf("writeJSON = %s, want %s", got, tc.want)
+		if got := appendWrite(nil, &tc.e); string(got) != tc.want {
+			t.Errorf("appendWrite = %s, want %s", got, tc.want)
 		}
 	}
 }
 
-func TestEntityUnmarshalPortShapes(t *testing.T) {
-	var e Entity
-	raw := `{"identifier":"x","title":null,"icon":null,"team":"platform","properties":{"a":1},"relations":{"r":["p"]},"blueprint":"svc","updatedBy":"me"}`
-	if err := json.Unmarshal([]byte(raw), &e); err != nil {
+func TestEntityFromPortShapes(t *testing.T) {
+	var w wireEntity
+	raw := `{"identifier":"x","title":null,"icon":null,"team":"platform","properties":{"a":1.0,"b":{"z":1e2,"y":[true]}},` +
+		`"relations":{"r":["p"],"s":null},"blueprint":"svc","updatedBy":"me"}`
+	if err := json.Unmarshal([]byte(raw), &w); err != nil {
 		t.Fatal(err)
 	}
-	want := Entity{Identifier: "x", Team: []string{"platform"}, Properties: map[string]any{"a": 1.0},
-		Relations: map[string]any{"r": []any{"p"}}, Blueprint: "svc", Extra: map[string]any{"updatedBy": "me"}}
+	e, err := w.normal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := entity.Entity{Identifier: "x", Team: []string{"platform"},
+		Properties: entity.Fields{{Key: "a", Value: "1"}, {Key: "b", Value: `{"y":[true],"z":100}`}},
+		Relations:  entity.Fields{{Key: "r", Value: `["p"]`}, {Key: "s", Value: entity.Null}}}
 	if !reflect.DeepEqual(e, want) {
 		t.Errorf("got %#v, want %#v", e, want)
 	}
-	if err := json.Unmarshal([]byte(`{"identifier":{"combinator":"and"}}`), &e); err == nil {
+	if err := json.Unmarshal([]byte(`{"identifier":{"combinator":"and"}}`), &w); err == nil {
 		t.Error("an identifier that is not a string should be an error")
+	}
+	w = wireEntity{Identifier: "x", Team: json.RawMessage(`[1]`)}
+	if _, err := w.normal(); err == nil || !strings.Contains(err.Error(), `entity "x": team`) {
+		t.Errorf("a team of numbers: %v", err)
 	}
 }
 

@@ -6,183 +6,116 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
+	"github.com/portjsm/terraform-provider-portjsm/internal/jsonvalue"
 )
 
-// Entity is a Port entity.
+// This file is the one place where entities cross between the normal form of
+// package entity and Port's wire form.
 //
-// Zero values are left out when an entity is sent: an empty Identifier (Port
-// then generates one), an empty Title, a nil Icon, a nil Team, nil
-// Properties and nil Relations. A non-nil empty Team, Properties or Relations
-// is sent as [] or {}.
-//
-// How a field is cleared depends on the write. A write without Merge (the
-// default, and what PUT does) replaces the whole entity, so whatever is left
-// out is cleared. With Merge, fields left out keep their value in Port; a
-// property or relation is cleared by setting it to nil in Properties or
-// Relations (sent as null, which Port's schema allows). Port's create and
-// bulk schemas do not accept null for title, icon or team, so this client
-// never sends it: clear those with a write without Merge.
-type Entity struct {
-	Identifier string
-	Title      string
-	// ClearTitle sends an empty Title as "" instead of leaving it out, so
-	// that a merge replaces the title Port holds with an empty one.
-	ClearTitle bool
-	Icon       *string
-	Team       []string
-	// Properties maps property identifiers to JSON values (as encoding/json
-	// decodes them: numbers are float64).
-	Properties map[string]any
-	// Relations maps relation identifiers to a related identifier (string),
-	// a list of them ([]any or []string), or nil.
-	Relations map[string]any
-	// Blueprint is the entity's blueprint identifier. It is filled in on
-	// entities read from Port and never sent: the blueprint is in the path.
-	Blueprint string
-	// Extra holds the other fields Port returns, such as createdAt, createdBy,
-	// updatedAt and updatedBy. It is never sent to Port.
-	Extra map[string]any
+// A write sends what the entity manages: the identifier (when not empty:
+// Port then generates one), title, icon and team when not nil, and the
+// properties and relations objects. How a field is cleared depends on the
+// write. A write without Merge (the default, and what PUT does) replaces
+// the whole entity, so whatever is left out is cleared. With Merge, fields
+// left out keep their value in Port; a property or relation is cleared by a
+// null value. Port's create and bulk schemas do not accept null for title,
+// icon or team, so this client never sends it: clear those with a write
+// without Merge.
+
+// appendWrite appends the JSON of e as Port's entity create and bulk
+// endpoints take it.
+func appendWrite(b []byte, e *entity.Entity) []byte {
+	b = append(b, '{')
+	if e.Identifier != "" {
+		b = append(b, `"identifier":`...)
+		b = jsonvalue.AppendString(b, e.Identifier)
+		b = append(b, ',')
+	}
+	if e.Title != nil {
+		b = append(b, `"title":`...)
+		b = jsonvalue.AppendString(b, *e.Title)
+		b = append(b, ',')
+	}
+	if e.Icon != nil {
+		b = append(b, `"icon":`...)
+		b = jsonvalue.AppendString(b, *e.Icon)
+		b = append(b, ',')
+	}
+	if e.Team != nil {
+		b = append(b, `"team":`...)
+		b = append(b, entity.Strings(e.Team)...)
+		b = append(b, ',')
+	}
+	b = append(b, `"properties":`...)
+	b = entity.AppendFields(b, e.Properties)
+	b = append(b, `,"relations":`...)
+	b = entity.AppendFields(b, e.Relations)
+	return append(b, '}')
 }
 
-// entityWrite is the JSON Port's entity create and bulk endpoints take.
-type entityWrite struct {
-	Identifier string         `json:"identifier,omitempty"`
-	Title      *string        `json:"title,omitzero"`
-	Icon       *string        `json:"icon,omitzero"`
-	Team       []string       `json:"team,omitzero"`
-	Properties map[string]any `json:"properties,omitzero"`
-	Relations  map[string]any `json:"relations,omitzero"`
+// wireEntity is an entity as Port returns it; other fields (blueprint,
+// createdAt...) are not read.
+type wireEntity struct {
+	Identifier string                     `json:"identifier"`
+	Title      *string                    `json:"title"`
+	Icon       *string                    `json:"icon"`
+	Team       json.RawMessage            `json:"team"`
+	Properties map[string]json.RawMessage `json:"properties"`
+	Relations  map[string]json.RawMessage `json:"relations"`
 }
 
-// entityRead adds the field Port returns beyond the writable ones.
-type entityRead struct {
-	entityWrite
-	Blueprint string `json:"blueprint,omitempty"`
-}
-
-func (e *Entity) wire() entityWrite {
-	w := entityWrite{Identifier: e.Identifier, Icon: e.Icon, Team: e.Team, Properties: e.Properties, Relations: e.Relations}
-	if e.Title != "" || e.ClearTitle {
-		w.Title = &e.Title
-	}
-	return w
-}
-
-// writeJSON is the entity as a write request sends it.
-func (e *Entity) writeJSON() ([]byte, error) { return encodeJSON(e.wire()) }
-
-// MarshalJSON encodes the entity as Port returns it: the typed fields, the
-// blueprint and Extra. UnmarshalJSON reads that form back unchanged.
-func (e Entity) MarshalJSON() ([]byte, error) {
-	read := entityRead{entityWrite: e.wire(), Blueprint: e.Blueprint}
-	if len(e.Extra) == 0 {
-		return encodeJSON(read)
-	}
-	typed, err := encodeJSON(read)
-	if err != nil {
-		return nil, err
-	}
-	var m map[string]any
-	if err := json.Unmarshal(typed, &m); err != nil {
-		return nil, err
-	}
-	for k, v := range e.Extra {
-		if !typedEntityFields[k] {
-			m[k] = v
-		}
-	}
-	return encodeJSON(m)
-}
-
-var typedEntityFields = map[string]bool{
-	"identifier": true, "title": true, "icon": true, "team": true,
-	"properties": true, "relations": true, "blueprint": true,
-}
-
-// UnmarshalJSON reads an entity as Port returns it. A team given as one
-// string becomes a one-element Team; null fields stay zero.
-func (e *Entity) UnmarshalJSON(data []byte) error {
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(data, &m); err != nil {
-		return err
-	}
-	out := Entity{}
-	for k, raw := range m {
-		if err := out.setField(k, raw); err != nil {
-			return fmt.Errorf("entity field %q: %w", k, err)
-		}
-	}
-	*e = out
-	return nil
-}
-
-func (e *Entity) setField(k string, raw json.RawMessage) error {
-	if string(raw) == "null" && typedEntityFields[k] {
-		return nil
-	}
-	switch k {
-	case "identifier":
-		return json.Unmarshal(raw, &e.Identifier)
-	case "title":
-		return json.Unmarshal(raw, &e.Title)
-	case "blueprint":
-		return json.Unmarshal(raw, &e.Blueprint)
-	case "icon":
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return err
-		}
-		e.Icon = &s
-		return nil
-	case "team":
+// normal converts an entity Port returned into the normal form: values in
+// canonical JSON, a team given as one string as a one-element team, and
+// null title, icon and team as nil.
+func (w *wireEntity) normal() (entity.Entity, error) {
+	e := entity.Entity{Identifier: w.Identifier, Title: w.Title, Icon: w.Icon}
+	if len(w.Team) > 0 && string(w.Team) != "null" {
 		var one string
-		if json.Unmarshal(raw, &one) == nil {
+		if json.Unmarshal(w.Team, &one) == nil {
 			e.Team = []string{one}
-			return nil
+		} else if err := json.Unmarshal(w.Team, &e.Team); err != nil {
+			return entity.Entity{}, fmt.Errorf("entity %q: team: %w", w.Identifier, err)
 		}
-		return json.Unmarshal(raw, &e.Team)
-	case "properties":
-		return json.Unmarshal(raw, &e.Properties)
-	case "relations":
-		return json.Unmarshal(raw, &e.Relations)
 	}
-	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return err
+	var err error
+	if e.Properties, err = normalFields(w.Properties); err != nil {
+		return entity.Entity{}, fmt.Errorf("entity %q: properties.%w", w.Identifier, err)
 	}
-	if e.Extra == nil {
-		e.Extra = map[string]any{}
+	if e.Relations, err = normalFields(w.Relations); err != nil {
+		return entity.Entity{}, fmt.Errorf("entity %q: relations.%w", w.Identifier, err)
 	}
-	e.Extra[k] = v
-	return nil
+	return e, nil
+}
+
+func normalFields(raw map[string]json.RawMessage) (entity.Fields, error) {
+	values := make(map[string]entity.JSON, len(raw))
+	for k, v := range raw {
+		c, err := jsonvalue.Canonicalize(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", k, err)
+		}
+		values[k] = entity.JSON(c)
+	}
+	return entity.FieldsOf(values), nil
 }
 
 // checkIdentifiers reports the identifier or relation value Port's request
 // schema would refuse. Port refuses a whole bulk request for one of them, so
 // they are caught before sending.
-func checkIdentifiers(e *Entity) string {
+func checkIdentifiers(e *entity.Entity) string {
 	if e.Identifier != "" && !validIdentifier(e.Identifier) {
 		return fmt.Sprintf("the identifier %q is not valid: %s", e.Identifier, identifierRule)
 	}
-	for name, v := range e.Relations {
-		var ids []string
-		switch x := v.(type) {
-		case string:
-			ids = []string{x}
-		case []string:
-			ids = x
-		case []any:
-			for _, item := range x {
-				s, ok := item.(string)
-				if !ok {
-					return fmt.Sprintf("relation %q must be an identifier or a list of identifiers", name)
-				}
-				ids = append(ids, s)
-			}
+	for _, f := range e.Relations {
+		ids, ok := f.Value.Targets()
+		if !ok {
+			return fmt.Sprintf("relation %q must be an identifier or a list of identifiers", f.Key)
 		}
 		for _, id := range ids {
 			if !validIdentifier(id) {
-				return fmt.Sprintf("relation %q names %q, which is not a valid identifier: %s", name, id, identifierRule)
+				return fmt.Sprintf("relation %q names %q, which is not a valid identifier: %s", f.Key, id, identifierRule)
 			}
 		}
 	}

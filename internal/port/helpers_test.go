@@ -2,6 +2,7 @@ package port
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 	"github.com/portjsm/terraform-provider-portjsm/internal/fakeport"
 )
 
@@ -123,23 +125,29 @@ func childBlueprint() map[string]any {
 	}
 }
 
-func entities(n int) []Entity {
-	out := make([]Entity, n)
+func entities(n int) []entity.Entity {
+	out := make([]entity.Entity, n)
 	for i := range out {
-		out[i] = Entity{
+		out[i] = entity.Entity{
 			Identifier: fmt.Sprintf("e%04d", i),
-			Title:      fmt.Sprintf("Entity %d", i),
-			Properties: map[string]any{"name": fmt.Sprintf("name %d", i), "size": float64(i)},
+			Title:      ptr(fmt.Sprintf("Entity %d", i)),
+			Properties: entity.Fields{{Key: "name", Value: entity.String(fmt.Sprintf("name %d", i))}, {Key: "size", Value: entity.JSON(fmt.Sprint(i))}},
 		}
 	}
 	return out
 }
 
+func ptr(s string) *string { return &s }
+
 func (h *harness) seed(t *testing.T, n int) []string {
 	t.Helper()
 	ids := make([]string, n)
 	for i, e := range entities(n) {
-		if err := h.srv.PutEntity(bp, map[string]any{"identifier": e.Identifier, "title": e.Title, "properties": e.Properties}); err != nil {
+		var doc map[string]any
+		if err := json.Unmarshal(appendWrite(nil, &e), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.srv.PutEntity(bp, doc); err != nil {
 			t.Fatal(err)
 		}
 		ids[i] = e.Identifier

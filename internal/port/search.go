@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 )
 
 // Page sizes of POST /v1/blueprints/{bp}/entities/search.
@@ -12,39 +14,26 @@ const (
 	MaxSearchPageSize     = 1000
 )
 
-// Search selects entities of one blueprint.
+// Search tunes a read of every entity of one blueprint.
 type Search struct {
-	// Rules are Port search rules, combined with "and"; none selects every
-	// entity of the blueprint.
-	Rules []map[string]any
-	// Include limits the fields returned: meta-properties with a $ prefix
-	// ("$identifier", "$title") and property or relation identifiers. Empty
-	// returns whole entities.
-	Include []string
 	// PageSize is the limit of each page: DefaultSearchPageSize when zero,
 	// at most MaxSearchPageSize.
 	PageSize int
 }
 
-// SearchEntities returns every entity that matches q, in Port's order,
+// SearchEntities returns every entity of the blueprint, in Port's order,
 // following the "next" cursor of each page until there is none. It fails
 // rather than return a partial list.
-func (c *Client) SearchEntities(ctx context.Context, blueprint string, q Search) ([]Entity, error) {
+func (c *Client) SearchEntities(ctx context.Context, blueprint string, q Search) ([]entity.Entity, error) {
 	limit := q.PageSize
 	if limit <= 0 {
 		limit = DefaultSearchPageSize
 	}
 	limit = min(limit, MaxSearchPageSize)
 	body := map[string]any{"limit": limit}
-	if len(q.Rules) > 0 {
-		body["query"] = map[string]any{"combinator": "and", "rules": q.Rules}
-	}
-	if len(q.Include) > 0 {
-		body["include"] = q.Include
-	}
 	r := request{method: http.MethodPost, path: escapedPath("v1", "blueprints", blueprint, "entities", "search"), idempotent: true}
 	seen := map[string]bool{}
-	var out []Entity
+	var out []entity.Entity
 	for {
 		raw, err := encodeJSON(body)
 		if err != nil {
@@ -52,18 +41,19 @@ func (c *Client) SearchEntities(ctx context.Context, blueprint string, q Search)
 		}
 		r.body = raw
 		var page struct {
-			Entities []Entity `json:"entities"`
-			Next     string   `json:"next"`
+			Entities []wireEntity `json:"entities"`
+			Next     string       `json:"next"`
 		}
 		if err := c.do(ctx, r, &page); err != nil {
 			return nil, err
 		}
 		for i := range page.Entities {
-			if page.Entities[i].Blueprint == "" {
-				page.Entities[i].Blueprint = blueprint
+			e, err := page.Entities[i].normal()
+			if err != nil {
+				return nil, fmt.Errorf("the search of blueprint %q in Port returned an entity that cannot be read: %w", blueprint, err)
 			}
+			out = append(out, e)
 		}
-		out = append(out, page.Entities...)
 		if page.Next == "" {
 			return out, nil
 		}

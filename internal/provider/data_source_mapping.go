@@ -88,12 +88,7 @@ func (d *jsmDataSource) mapItems(ctx context.Context, m *mappingModel, items []j
 		addMappingError(diags, path.Root("mapping"), err, "Mapping Failed", "Fix the mapping, or skip such items with a selector.")
 		return types.StringNull()
 	}
-	doc, err := set.MarshalCanonical()
-	if err != nil {
-		diags.AddError("Mapping Failed", "Encoding the mapped entities failed: "+err.Error()+". This is a bug in the provider: please report it.")
-		return types.StringNull()
-	}
-	return types.StringValue(string(doc))
+	return types.StringValue(string(set.Encode()))
 }
 
 // addMappingError reports a failed JQ run: cancelled, stopped at a JQ

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 	"github.com/portjsm/terraform-provider-portjsm/internal/mapping"
 	"github.com/portjsm/terraform-provider-portjsm/internal/ocean"
 )
@@ -96,7 +97,7 @@ func (d *oceanMappingDataSource) Read(ctx context.Context, req datasource.ReadRe
 		resp.Diagnostics.AddAttributeError(path.Root("config_yaml"), "Invalid Ocean Configuration", err.Error()+". Fix the port-app-config YAML.")
 		return
 	}
-	byBlueprint := map[string]map[string]mapping.Entity{}
+	byBlueprint := map[string]entity.Set{}
 	counts := map[string]attr.Value{}
 	for i, res := range cfg.Resources {
 		where := fmt.Sprintf("resources[%d] (kind %s)", i, res.Kind)
@@ -125,7 +126,7 @@ func (d *oceanMappingDataSource) Read(ctx context.Context, req datasource.ReadRe
 				addMappingError(&resp.Diagnostics, path.Root("config_yaml"), fmt.Errorf("%s, mapping %d: %w", where, j, explain(err)), "Mapping Failed", "Fix the mapping or skip such items with selector.query.")
 				return
 			}
-			if err := addEntities(byBlueprint, mp.Blueprint, set.Entities()); err != nil {
+			if err := addEntities(byBlueprint, mp.Blueprint, set); err != nil {
 				resp.Diagnostics.AddAttributeError(path.Root("config_yaml"), "Duplicate Entity", fmt.Sprintf("%s, mapping %d: %s.", where, j, err))
 				return
 			}
@@ -133,12 +134,7 @@ func (d *oceanMappingDataSource) Read(ctx context.Context, req datasource.ReadRe
 	}
 	docs := map[string]attr.Value{}
 	for bp, entities := range byBlueprint {
-		doc, err := mapping.MarshalEntities(entities)
-		if err != nil {
-			resp.Diagnostics.AddError("Mapping Failed", "Encoding the entities of "+bp+" failed: "+err.Error()+". This is a bug in the provider: please report it.")
-			return
-		}
-		docs[bp] = types.StringValue(string(doc))
+		docs[bp] = types.StringValue(string(entities.Encode()))
 	}
 	m.EntitiesJSON = types.MapValueMust(types.StringType, docs)
 	m.ItemCounts = types.MapValueMust(types.Int64Type, counts)
@@ -168,10 +164,10 @@ func parseNestedItems(ctx context.Context, res ocean.Resource, items []json.RawM
 // addEntities files entities under their blueprint; two resources mapping
 // the same identifier into one blueprint is an error, as Ocean would upsert
 // one over the other.
-func addEntities(byBlueprint map[string]map[string]mapping.Entity, blueprint string, entities []mapping.Entity) error {
+func addEntities(byBlueprint map[string]entity.Set, blueprint string, entities entity.Set) error {
 	set := byBlueprint[blueprint]
 	if set == nil {
-		set = map[string]mapping.Entity{}
+		set = entity.Set{}
 		byBlueprint[blueprint] = set
 	}
 	var dups []string
@@ -180,7 +176,7 @@ func addEntities(byBlueprint map[string]map[string]mapping.Entity, blueprint str
 			dups = append(dups, e.Identifier)
 			continue
 		}
-		set[e.Identifier] = e
+		set.Add(e)
 	}
 	if len(dups) > 0 {
 		sort.Strings(dups)

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -11,7 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
-	"github.com/portjsm/terraform-provider-portjsm/internal/reconcile"
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 )
 
 // entitiesJSONType is the string type of entities_json: a JSON document
@@ -70,14 +69,18 @@ func (v entitiesJSONValue) Equal(o attr.Value) bool {
 func (v entitiesJSONValue) Type(context.Context) attr.Type { return entitiesJSONType{} }
 
 // StringSemanticEquals compares two documents by the entities they hold.
+// The usual values are the same bytes, which needs no parsing.
 func (v entitiesJSONValue) StringSemanticEquals(_ context.Context, newValuable basetypes.StringValuable) (bool, diag.Diagnostics) {
 	other, ok := newValuable.(entitiesJSONValue)
 	if !ok {
 		return false, nil
 	}
-	a, errA := canonicalEntities(v.ValueString())
-	b, errB := canonicalEntities(other.ValueString())
-	return errA == nil && errB == nil && a == b, nil
+	if v.ValueString() == other.ValueString() {
+		return true, nil
+	}
+	a, errA := entity.Parse([]byte(v.ValueString()))
+	b, errB := entity.Parse([]byte(other.ValueString()))
+	return errA == nil && errB == nil && a.Equal(b), nil
 }
 
 // ValidateAttribute rejects a document that is not an entity set, saying
@@ -86,18 +89,9 @@ func (v entitiesJSONValue) ValidateAttribute(_ context.Context, req xattr.Valida
 	if v.IsNull() || v.IsUnknown() {
 		return
 	}
-	if _, err := reconcile.ParseSet([]byte(v.ValueString())); err != nil {
+	if _, err := entity.Parse([]byte(v.ValueString())); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Entities JSON", err.Error()+
 			". entities_json must be one JSON object keyed by entity identifier, each value an object with title, icon, "+
 			"team, properties and relations, such as a data source's entities_json or jsonencode({ for ... }).")
 	}
-}
-
-func canonicalEntities(doc string) (string, error) {
-	set, err := reconcile.ParseSet([]byte(doc))
-	if err != nil {
-		return "", err
-	}
-	b, err := json.Marshal(set)
-	return string(b), err
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 	"github.com/portjsm/terraform-provider-portjsm/internal/reconcile"
 )
 
@@ -47,44 +48,35 @@ func importedAdoption(ctx context.Context, private privateState, diags *diag.Dia
 
 // withPendingDeletes returns the owned set: managed plus the entities whose
 // delete is waiting for dependents.
-func withPendingDeletes(ctx context.Context, managed reconcile.Set, private privateState, diags *diag.Diagnostics) reconcile.Set {
+func withPendingDeletes(ctx context.Context, managed entity.Set, private privateState, diags *diag.Diagnostics) entity.Set {
 	raw, d := private.GetKey(ctx, pendingDeletesKey)
 	diags.Append(d...)
 	if len(raw) == 0 {
 		return managed
 	}
-	pending, err := reconcile.ParseSet(raw)
+	pending, err := entity.Parse(raw)
 	if err != nil {
 		diags.AddError("Invalid Private State", "The entities waiting for deletion could not be read: "+err.Error()+
 			". This is a bug in the provider: please report it.")
 		return managed
 	}
-	owned := make(reconcile.Set, len(managed)+len(pending))
-	for id, e := range pending {
-		owned[id] = e
-	}
-	for id, e := range managed {
-		owned[id] = e
+	owned := pending
+	for _, e := range managed {
+		owned.Add(e)
 	}
 	return owned
 }
 
 // setPendingDeletes records the owned entities whose delete Port refused.
-func setPendingDeletes(ctx context.Context, private privateStateSetter, actual reconcile.Set, blocked map[string]reconcile.Failure) diag.Diagnostics {
+func setPendingDeletes(ctx context.Context, private privateStateSetter, actual entity.Set, blocked map[string]reconcile.Failure) diag.Diagnostics {
 	if len(blocked) == 0 {
 		return private.SetKey(ctx, pendingDeletesKey, nil)
 	}
-	pending := make(reconcile.Set, len(blocked))
+	pending := make(entity.Set, len(blocked))
 	for id := range blocked {
 		if e, ok := actual[id]; ok {
 			pending[id] = e
 		}
 	}
-	doc, err := json.Marshal(pending)
-	if err != nil {
-		var diags diag.Diagnostics
-		diags.AddError("Encoding Entities Failed", err.Error()+". This is a bug in the provider: please report it.")
-		return diags
-	}
-	return private.SetKey(ctx, pendingDeletesKey, doc)
+	return private.SetKey(ctx, pendingDeletesKey, pending.Encode())
 }

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -22,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 	"github.com/portjsm/terraform-provider-portjsm/internal/port"
 	"github.com/portjsm/terraform-provider-portjsm/internal/reconcile"
 )
@@ -111,16 +111,16 @@ func (r *entitiesResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() || plan.EntitiesJSON.IsUnknown() || plan.DeletionThreshold.IsUnknown() {
 		return
 	}
-	desired, err := reconcile.ParseSet([]byte(plan.EntitiesJSON.ValueString()))
+	desired, err := entity.Parse([]byte(plan.EntitiesJSON.ValueString()))
 	if err != nil {
 		return // validation reports it
 	}
 	bp := plan.Blueprint.ValueString()
-	managed := reconcile.Set{}
+	managed := entity.Set{}
 	if !req.State.Raw.IsNull() {
 		var state entitiesModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if managed, err = reconcile.ParseSet([]byte(state.EntitiesJSON.ValueString())); err != nil {
+		if managed, err = entity.Parse([]byte(state.EntitiesJSON.ValueString())); err != nil {
 			return
 		}
 	}
@@ -162,7 +162,7 @@ func (r *entitiesResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 	bp := plan.Blueprint.ValueString()
-	res := reconcile.Apply(ctx, client, bp, desired, reconcile.Set{}, syncOptions(plan))
+	res := reconcile.Apply(ctx, client, bp, desired, entity.Set{}, syncOptions(plan))
 	settled := true
 	if res.Failed() && len(res.Uncertain) > 0 {
 		res.State, settled = r.readBack(ctx, client, bp, res.State)
@@ -192,7 +192,7 @@ func (r *entitiesResource) Read(ctx context.Context, req resource.ReadRequest, r
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	ctx, client := r.client(ctx, &resp.Diagnostics)
 	adoption := importedAdoption(ctx, req.Private, &resp.Diagnostics)
-	managed := reconcile.Set{}
+	managed := entity.Set{}
 	if adoption == "" {
 		managed = parseEntities(state.EntitiesJSON, &resp.Diagnostics)
 	}
@@ -214,15 +214,11 @@ func (r *entitiesResource) Read(ctx context.Context, req resource.ReadRequest, r
 	var doc []byte
 	switch adoption {
 	case adoptAll:
-		doc, err = json.Marshal(reconcile.Adopt(held))
+		doc = reconcile.Adopt(held).Encode()
 	case adoptNamed:
 		doc = []byte("{}")
 	default:
-		doc, err = reconcile.EncodeLike(reconcile.Project(owned, held), managed, []byte(state.EntitiesJSON.ValueString()))
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Encoding Entities Failed", err.Error()+". This is a bug in the provider: please report it.")
-		return
+		doc = entity.EncodeLike(reconcile.Project(owned, held), managed, []byte(state.EntitiesJSON.ValueString()))
 	}
 	state.ID = state.Blueprint
 	state.EntitiesJSON = newEntitiesJSON(string(doc))
@@ -267,10 +263,8 @@ func (r *entitiesResource) Update(ctx context.Context, req resource.UpdateReques
 		addSyncDiagnostics(&resp.Diagnostics, diag.SeverityWarning, bp, res, "Everything else landed. The state keeps "+
 			"the waiting entities, and the next plan deletes them again.")
 	default:
-		doc, err := reconcile.EncodeLike(res.State, desired, []byte(plan.EntitiesJSON.ValueString()))
-		if err == nil {
-			plan.EntitiesJSON = newEntitiesJSON(string(doc))
-		}
+		doc := entity.EncodeLike(res.State, desired, []byte(plan.EntitiesJSON.ValueString()))
+		plan.EntitiesJSON = newEntitiesJSON(string(doc))
 		addSyncDiagnostics(&resp.Diagnostics, diag.SeverityError, bp, res, fmt.Sprintf("The state records the %d owned "+
 			"entities Port now holds; the next apply writes only the rest.", len(res.State)))
 	}
@@ -294,10 +288,8 @@ func (r *entitiesResource) Delete(ctx context.Context, req resource.DeleteReques
 	for _, id := range out.Deleted {
 		delete(owned, id)
 	}
-	if doc, mErr := json.Marshal(owned); mErr == nil {
-		state.EntitiesJSON = newEntitiesJSON(string(doc))
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	}
+	state.EntitiesJSON = newEntitiesJSON(string(owned.Encode()))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	res := reconcile.Result{State: owned, Deleted: len(out.Deleted), Err: err}
 	for _, f := range out.Refused {
 		res.Refused = append(res.Refused, reconcile.Failure{Identifier: f.Identifier, Operation: "delete", StatusCode: f.StatusCode, Code: f.Code, Message: f.Message})
@@ -336,7 +328,7 @@ const readBackTimeout = time.Minute
 // holds of the candidates. When Port cannot be read either, it keeps every
 // candidate owned (a refresh drops those Port does not hold) and reports
 // that nothing was settled.
-func (r *entitiesResource) readBack(ctx context.Context, client *port.Client, bp string, candidates reconcile.Set) (reconcile.Set, bool) {
+func (r *entitiesResource) readBack(ctx context.Context, client *port.Client, bp string, candidates entity.Set) (entity.Set, bool) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readBackTimeout)
 	defer cancel()
 	held, err := client.SearchEntities(ctx, bp, port.Search{})
@@ -347,7 +339,7 @@ func (r *entitiesResource) readBack(ctx context.Context, client *port.Client, bp
 	return reconcile.Project(candidates, held), true
 }
 
-func landed(res reconcile.Result, desired reconcile.Set) int {
+func landed(res reconcile.Result, desired entity.Set) int {
 	n := 0
 	for id := range res.State {
 		if _, ok := desired[id]; ok {
@@ -357,8 +349,8 @@ func landed(res reconcile.Result, desired reconcile.Set) int {
 	return n
 }
 
-func parseEntities(v entitiesJSONValue, diags *diag.Diagnostics) reconcile.Set {
-	set, err := reconcile.ParseSet([]byte(v.ValueString()))
+func parseEntities(v entitiesJSONValue, diags *diag.Diagnostics) entity.Set {
+	set, err := entity.Parse([]byte(v.ValueString()))
 	if err != nil {
 		diags.AddAttributeError(path.Root("entities_json"), "Invalid Entities JSON", err.Error()+".")
 	}

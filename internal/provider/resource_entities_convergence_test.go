@@ -8,21 +8,27 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/portjsm/terraform-provider-portjsm/internal/mapping"
-	"github.com/portjsm/terraform-provider-portjsm/internal/reconcile"
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 )
 
-func deskEntity(id string) mapping.Entity {
+func deskEntity(id string) entity.Entity {
 	title := "Desk " + id
-	return mapping.Entity{Title: &title, Properties: map[string]any{"name": "desk-" + id}, Relations: map[string]any{}}
+	return entity.Entity{Identifier: id, Title: &title, Properties: entity.Fields{{Key: "name", Value: entity.String("desk-" + id)}}, Relations: entity.Fields{}}
 }
 
-func requestEntity(id, desk, status string) mapping.Entity {
+func requestEntity(id, desk, status string) entity.Entity {
 	title := "Request " + id
-	return mapping.Entity{Title: &title, Properties: map[string]any{"status": status}, Relations: map[string]any{"desk": desk}}
+	return entity.Entity{Identifier: id, Title: &title, Properties: entity.Fields{{Key: "status", Value: entity.String(status)}},
+		Relations: entity.Fields{{Key: "desk", Value: entity.String(desk)}}}
 }
 
-func setOf(entities map[string]mapping.Entity) reconcile.Set { return reconcile.Set(entities) }
+func setOf(entities ...entity.Entity) entity.Set {
+	set := entity.Set{}
+	for _, e := range entities {
+		set.Add(e)
+	}
+	return set
+}
 
 func portIDs(r *syncRig, blueprint string) []string {
 	var ids []string
@@ -38,13 +44,13 @@ func portIDs(r *syncRig, blueprint string) []string {
 // another leaves the source. No apply may lose track of what landed.
 func TestAccSyncRefusedFirstSyncLeavesNoOrphan(t *testing.T) {
 	r := newSyncRig(t)
-	desks := setOf(map[string]mapping.Entity{"D1": deskEntity("D1")})
-	requests := reconcile.Set{}
+	desks := setOf(deskEntity("D1"))
+	requests := entity.Set{}
 	for i := range 30 {
 		requests[fmt.Sprint("R", i)] = requestEntity(fmt.Sprint("R", i), "D1", "open")
 	}
 	bad := requests["R7"]
-	bad.Properties = map[string]any{"status": "open", "undeclared": "x"}
+	bad.Properties = entity.Fields{{Key: "status", Value: `"open"`}, {Key: "undeclared", Value: `"x"`}}
 	requests["R7"] = bad
 
 	r.setSource(desks, requests, nil)
@@ -64,7 +70,7 @@ func TestAccSyncRefusedFirstSyncLeavesNoOrphan(t *testing.T) {
 	}
 
 	fixed := requests["R7"]
-	fixed.Properties = map[string]any{"status": "open"}
+	fixed.Properties = entity.Fields{{Key: "status", Value: `"open"`}}
 	requests["R7"] = fixed
 	r.setSource(desks, requests, nil)
 	mustApply(t, r, 0)
@@ -80,10 +86,10 @@ func TestAccSyncRefusedFirstSyncLeavesNoOrphan(t *testing.T) {
 // batch goes through, and the second apply converges with no error.
 func TestAccSyncRequiredRelationsConverge(t *testing.T) {
 	r := newSyncRig(t)
-	desks := setOf(map[string]mapping.Entity{"D1": deskEntity("D1"), "D2": deskEntity("D2"), "D3": deskEntity("D3")})
-	requests := setOf(map[string]mapping.Entity{
-		"R1": requestEntity("R1", "D1", "open"), "R2": requestEntity("R2", "D1", "open"), "R3": requestEntity("R3", "D2", "open"),
-	})
+	desks := setOf(deskEntity("D1"), deskEntity("D2"), deskEntity("D3"))
+	requests := setOf(
+		requestEntity("R1", "D1", "open"), requestEntity("R2", "D1", "open"), requestEntity("R3", "D2", "open"),
+	)
 	r.setSource(desks, requests, nil)
 	mustApply(t, r, 0)
 
@@ -116,8 +122,8 @@ func TestAccSyncRequiredRelationsConverge(t *testing.T) {
 // TestAccSyncDeleteDependentsConvergesInOneApply is the opt-in of situation 2.
 func TestAccSyncDeleteDependentsConvergesInOneApply(t *testing.T) {
 	r := newSyncRig(t)
-	desks := setOf(map[string]mapping.Entity{"D1": deskEntity("D1"), "D2": deskEntity("D2")})
-	requests := setOf(map[string]mapping.Entity{"R1": requestEntity("R1", "D1", "open"), "R2": requestEntity("R2", "D2", "open")})
+	desks := setOf(deskEntity("D1"), deskEntity("D2"))
+	requests := setOf(requestEntity("R1", "D1", "open"), requestEntity("R2", "D2", "open"))
 	r.setSource(desks, requests, map[string]any{"delete_dependents": true})
 	mustApply(t, r, 0)
 	delete(desks, "D1")
@@ -135,10 +141,10 @@ func TestAccSyncDeleteDependentsConvergesInOneApply(t *testing.T) {
 // of that entity only.
 func TestAccSyncOneDriftIsOneEntityDiff(t *testing.T) {
 	r := newSyncRig(t)
-	desks := reconcile.Set{}
+	desks := entity.Set{}
 	for i := range 40 {
 		title := fmt.Sprint("Desk ", i)
-		desks[fmt.Sprint("D", i)] = mapping.Entity{Title: &title, Properties: map[string]any{}, Relations: map[string]any{}}
+		desks.Add(entity.Entity{Identifier: fmt.Sprint("D", i), Title: &title, Properties: entity.Fields{}, Relations: entity.Fields{}})
 	}
 	// What a user writes by hand: no properties, no relations.
 	handWritten := map[string]map[string]string{}
@@ -172,7 +178,7 @@ func TestAccSyncOneDriftIsOneEntityDiff(t *testing.T) {
 // team, an empty many relation and whole floats converge.
 func TestAccSyncEmptyValuesRoundTrip(t *testing.T) {
 	r := newSyncRig(t)
-	desks := setOf(map[string]mapping.Entity{"D1": deskEntity("D1")})
+	desks := setOf(deskEntity("D1"))
 	r.setSource(desks, nil, map[string]any{"requests": `{
 		"R1": {"title": "", "team": [], "properties": {"status": "open", "size": 2.0}, "relations": {"desk": "D1", "watchers": []}},
 		"R2": {"title": "x", "properties": {"size": 1e3, "status": null}, "relations": {"desk": "D1", "watchers": null}},

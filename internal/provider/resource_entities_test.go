@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,9 +15,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 	"github.com/portjsm/terraform-provider-portjsm/internal/fakejsm"
 	"github.com/portjsm/terraform-provider-portjsm/internal/fakeport"
-	"github.com/portjsm/terraform-provider-portjsm/internal/reconcile"
 )
 
 // syncFixture is a fake JSM tenant, an empty fake Port, and the
@@ -365,11 +366,11 @@ func TestAccEntitiesImport(t *testing.T) {
 			ImportStateId:            "service/*",
 			ImportStateVerify:        true,
 			ImportStateCheck: func(states []*terraform.InstanceState) error {
-				set, err := reconcile.ParseSet([]byte(states[0].Attributes["entities_json"]))
+				set, err := entity.Parse([]byte(states[0].Attributes["entities_json"]))
 				if err != nil {
 					return err
 				}
-				if len(set) != 30 || *set["svc-3"].Title != "Service 3" || set["svc-4"].Relations["owner"] != "platform" {
+				if len(set) != 30 || *set["svc-3"].Title != "Service 3" || !slices.Contains(set["svc-4"].Relations, entity.Field{Key: "owner", Value: `"platform"`}) {
 					return fmt.Errorf("import adopted %d entities: %+v", len(set), set["svc-4"])
 				}
 				return nil

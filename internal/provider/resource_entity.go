@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 	"github.com/portjsm/terraform-provider-portjsm/internal/port"
 )
 
@@ -159,8 +160,8 @@ func (r *entityResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if importing || !state.Team.IsNull() {
 		state.Team = teamValue(e.Team, importing)
 	}
-	state.Properties = managedDynamic(state.Properties, withoutNulls(e.Properties, importing), importing)
-	state.Relations = managedDynamic(state.Relations, withoutNulls(e.Relations, importing), importing)
+	state.Properties = managedDynamic(state.Properties, withoutNulls(fieldValues(e.Properties, &resp.Diagnostics), importing), importing)
+	state.Relations = managedDynamic(state.Relations, withoutNulls(fieldValues(e.Relations, &resp.Diagnostics), importing), importing)
 	if state.CreateMissingRelatedEntities.IsNull() {
 		state.CreateMissingRelatedEntities = types.BoolValue(false)
 	}
@@ -191,14 +192,17 @@ func (r *entityResource) Update(ctx context.Context, req resource.UpdateRequest,
 	current, err := client.GetEntity(ctx, bp, plan.Identifier.ValueString())
 	switch {
 	case port.IsNotFound(err):
-		current = &port.Entity{}
+		current = entity.Entity{}
 	case err != nil:
 		addPortError(&resp.Diagnostics, "reading entity "+entityAddress(plan)+" before updating it", err)
 		return
 	}
 	keepUnmanagedFields(&desired, current, plan, state)
-	desired.Properties = mergeObjects(current.Properties, desired.Properties, previous.Properties)
-	desired.Relations = mergeObjects(current.Relations, desired.Relations, previous.Relations)
+	desired.Properties = mergeFields(current.Properties, desired.Properties, previous.Properties, &resp.Diagnostics)
+	desired.Relations = mergeFields(current.Relations, desired.Relations, previous.Relations, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	opts := port.EntityWriteOptions{Upsert: true, CreateMissingRelatedEntities: plan.CreateMissingRelatedEntities.ValueBool()}
 	if _, err := client.CreateEntity(ctx, bp, desired, opts); err != nil {
 		addPortError(&resp.Diagnostics, "updating entity "+entityAddress(plan), err)
@@ -212,8 +216,8 @@ func (r *entityResource) Update(ctx context.Context, req resource.UpdateRequest,
 // configuration never set them (often set in Port's UI): the update replaces
 // the whole entity, so they would otherwise be erased. A field the
 // configuration stopped setting is cleared.
-func keepUnmanagedFields(desired *port.Entity, current *port.Entity, plan, state entityModel) {
-	if plan.Title.IsNull() && state.Title.IsNull() {
+func keepUnmanagedFields(desired *entity.Entity, current entity.Entity, plan, state entityModel) {
+	if plan.Title.IsNull() && state.Title.IsNull() && current.Title != nil && *current.Title != "" {
 		desired.Title = current.Title
 	}
 	if plan.Icon.IsNull() && state.Icon.IsNull() {
@@ -255,8 +259,11 @@ func entityAddress(m entityModel) string {
 }
 
 // entityFromModel is the entity the configuration describes.
-func entityFromModel(m entityModel, diags *diag.Diagnostics) port.Entity {
-	e := port.Entity{Identifier: m.Identifier.ValueString(), Title: m.Title.ValueString(), Icon: m.Icon.ValueStringPointer()}
+func entityFromModel(m entityModel, diags *diag.Diagnostics) entity.Entity {
+	e := entity.Entity{Identifier: m.Identifier.ValueString(), Icon: m.Icon.ValueStringPointer()}
+	if title := m.Title.ValueString(); title != "" {
+		e.Title = &title
+	}
 	if !m.Team.IsNull() && !m.Team.IsUnknown() {
 		e.Team = []string{}
 		diags.Append(m.Team.ElementsAs(context.Background(), &e.Team, false)...)
@@ -266,7 +273,7 @@ func entityFromModel(m entityModel, diags *diag.Diagnostics) port.Entity {
 	return e
 }
 
-func objectFromDynamic(v types.Dynamic, attribute string, diags *diag.Diagnostics) map[string]any {
+func objectFromDynamic(v types.Dynamic, attribute string, diags *diag.Diagnostics) entity.Fields {
 	if v.IsNull() || v.IsUnderlyingValueNull() {
 		return nil
 	}
@@ -280,26 +287,46 @@ func objectFromDynamic(v types.Dynamic, attribute string, diags *diag.Diagnostic
 		diags.AddAttributeError(path.Root(attribute), "Invalid "+capitalize(attribute), fmt.Sprintf("%s must be an object keyed by identifier.", attribute))
 		return nil
 	}
-	return obj
+	fields, err := entity.FieldsFromValues(obj)
+	if err != nil {
+		diags.AddAttributeError(path.Root(attribute), "Invalid "+capitalize(attribute), fmt.Sprintf("%s cannot be sent to Port: %s.", attribute, err))
+	}
+	return fields
 }
 
-// mergeObjects is mergeManaged for property and relation maps.
-func mergeObjects(current, desired, previous map[string]any) map[string]any {
+// mergeFields is mergeManaged for properties and relations: what the
+// configuration manages over what Port holds.
+func mergeFields(current, desired, previous entity.Fields, diags *diag.Diagnostics) entity.Fields {
 	if desired == nil && previous == nil {
 		return current
 	}
-	if desired == nil {
-		desired = map[string]any{}
+	want := fieldValues(desired, diags)
+	if want == nil {
+		want = map[string]any{}
 	}
-	merged, _ := mergeManaged(current, desired, previous).(map[string]any)
-	return merged
+	merged, _ := mergeManaged(fieldValues(current, diags), want, fieldValues(previous, diags)).(map[string]any)
+	fields, err := entity.FieldsFromValues(merged)
+	if err != nil {
+		diags.AddError("Invalid Entity", "The merged entity cannot be sent to Port: "+err.Error()+". This is a bug in the provider: please report it.")
+	}
+	return fields
 }
 
-func optionalString(s string) types.String {
-	if s == "" {
+// fieldValues returns fields as generic JSON values, the form Terraform's
+// dynamic values convert from.
+func fieldValues(fields entity.Fields, diags *diag.Diagnostics) map[string]any {
+	values, err := fields.Values()
+	if err != nil {
+		diags.AddError("Unexpected Port Response", "An entity value cannot be read: "+err.Error()+". This is a bug in the provider: please report it.")
+	}
+	return values
+}
+
+func optionalString(s *string) types.String {
+	if s == nil || *s == "" {
 		return types.StringNull()
 	}
-	return types.StringValue(s)
+	return types.StringValue(*s)
 }
 
 func teamValue(team []string, importing bool) types.List {

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/portjsm/terraform-provider-portjsm/internal/reconcile"
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 )
 
 // closedPortURL is the URL of a loopback port nothing listens on.
@@ -43,8 +43,8 @@ func silentListenerURL(t *testing.T) string {
 	return "http://" + ln.Addr().String()
 }
 
-func manyDesks(n int) reconcile.Set {
-	set := reconcile.Set{}
+func manyDesks(n int) entity.Set {
+	set := entity.Set{}
 	for i := range n {
 		set[fmt.Sprint("D", i)] = deskEntity(fmt.Sprint("D", i))
 	}
@@ -83,7 +83,7 @@ func TestAccSyncErrorsByCause(t *testing.T) {
 		r := newSyncRig(t)
 		desks := manyDesks(80)
 		for id, e := range desks {
-			e.Properties = map[string]any{"undeclared": "x"}
+			e.Properties = entity.Fields{{Key: "undeclared", Value: `"x"`}}
 			desks[id] = e
 		}
 		r.setSource(desks, nil, nil)
@@ -97,7 +97,7 @@ func TestAccSyncErrorsByCause(t *testing.T) {
 		r := newSyncRig(t)
 		desks := manyDesks(3)
 		big := desks["D1"]
-		big.Properties = map[string]any{"name": strings.Repeat("x", 1<<20)}
+		big.Properties = entity.Fields{{Key: "name", Value: entity.String(strings.Repeat("x", 1<<20))}}
 		desks["D1"] = big
 		r.setSource(desks, nil, nil)
 		mustApply(t, r, 0, "Warning: Entities Too Large", "D1", "bytes, more than the 1 MiB", "Make them smaller")

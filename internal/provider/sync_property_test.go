@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/portjsm/terraform-provider-portjsm/internal/reconcile"
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 )
 
 // TestAccSyncProperty checks the ownership rule of the sync over seeded
@@ -57,8 +57,8 @@ func envInt(t *testing.T, name string, def int) int {
 // syncModel is the source of both syncs and what other writers made.
 type syncModel struct {
 	rng      *rand.Rand
-	desks    reconcile.Set
-	requests reconcile.Set
+	desks    entity.Set
+	requests entity.Set
 	next     int
 	asked    map[string]bool // every identifier the syncs were ever asked to write
 	others   map[string]map[string]any
@@ -66,7 +66,7 @@ type syncModel struct {
 
 func runSyncSequence(t *testing.T, seed uint64, steps int) int {
 	r := newSyncRig(t)
-	m := &syncModel{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), desks: reconcile.Set{}, requests: reconcile.Set{},
+	m := &syncModel{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), desks: entity.Set{}, requests: entity.Set{},
 		asked: map[string]bool{}, others: map[string]map[string]any{}}
 	for range 2 {
 		m.addDesk()
@@ -122,7 +122,7 @@ func runSyncSequence(t *testing.T, seed uint64, steps int) int {
 	return steps
 }
 
-func (m *syncModel) sourceOf(bp string) reconcile.Set {
+func (m *syncModel) sourceOf(bp string) entity.Set {
 	if bp == "desk" {
 		return m.desks
 	}
@@ -171,7 +171,7 @@ func (m *syncModel) change(r *syncRig) string {
 	case k == 2 && len(requests) > 0:
 		id := requests[m.rng.IntN(len(requests))]
 		e := m.requests[id]
-		e.Properties = map[string]any{"status": fmt.Sprint("status-", m.rng.IntN(5))}
+		e.Properties = entity.Fields{{Key: "status", Value: entity.String(fmt.Sprint("status-", m.rng.IntN(5)))}}
 		m.requests[id] = e
 		return "edited request " + id
 	case k == 3 && len(requests) > 0:
@@ -186,7 +186,7 @@ func (m *syncModel) change(r *syncRig) string {
 		id := desks[m.rng.IntN(len(desks))]
 		delete(m.desks, id)
 		for rid, e := range m.requests {
-			if e.Relations["desk"] == id {
+			if desk, _ := e.Relations.Get("desk"); desk == entity.String(id) {
 				delete(m.requests, rid)
 			}
 		}
@@ -263,7 +263,7 @@ func (m *syncModel) heldInSource(r *syncRig) map[string]bool {
 func (m *syncModel) checkInvariants(t *testing.T, r *syncRig, step int, heldBefore map[string]bool) {
 	t.Helper()
 	port := m.heldInSource(r)
-	owned := map[string]reconcile.Set{"desk": r.owned(rigDesks), "request": r.owned(rigRequests)}
+	owned := map[string]entity.Set{"desk": r.owned(rigDesks), "request": r.owned(rigRequests)}
 	for bp, address := range map[string]string{"desk": rigDesks, "request": rigRequests} {
 		maps.Copy(owned[bp], r.pending(address))
 	}
@@ -292,7 +292,7 @@ func (m *syncModel) checkInvariants(t *testing.T, r *syncRig, step int, heldBefo
 	if out, code := r.tf.exec("apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"); code != 0 {
 		t.Fatalf("step %d: refresh failed:\n%s", step, out)
 	}
-	for bp, set := range map[string]reconcile.Set{"desk": r.owned(rigDesks), "request": r.owned(rigRequests)} {
+	for bp, set := range map[string]entity.Set{"desk": r.owned(rigDesks), "request": r.owned(rigRequests)} {
 		for id := range set {
 			if !port[bp+"/"+id] {
 				t.Fatalf("step %d: after a refresh the state records %s/%s, which Port does not hold", step, bp, id)

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 	"github.com/portjsm/terraform-provider-portjsm/internal/fakeport"
-	"github.com/portjsm/terraform-provider-portjsm/internal/reconcile"
 )
 
 // syncRig drives testdata/convergence, two syncs (desks, then requests that
@@ -87,7 +87,7 @@ func (r *syncRig) bulkWritesSeen(n int) func() bool {
 
 // setSource writes the two entity sets (and extra variables) the next
 // command reads.
-func (r *syncRig) setSource(desks, requests reconcile.Set, extra map[string]any) {
+func (r *syncRig) setSource(desks, requests entity.Set, extra map[string]any) {
 	r.t.Helper()
 	vars := map[string]any{"port_base_url": r.port.URL(), "desks": encodeSet(r.t, desks), "requests": encodeSet(r.t, requests)}
 	for k, v := range extra {
@@ -111,7 +111,7 @@ func (r *syncRig) plan() (string, int) {
 }
 
 // owned returns the entities a resource's state records, by identifier.
-func (r *syncRig) owned(address string) reconcile.Set {
+func (r *syncRig) owned(address string) entity.Set {
 	r.t.Helper()
 	out, code := r.tf.exec("show", "-json")
 	if code != 0 {
@@ -134,19 +134,19 @@ func (r *syncRig) owned(address string) reconcile.Set {
 	}
 	for _, res := range doc.Values.RootModule.Resources {
 		if res.Address == address {
-			set, err := reconcile.ParseSet([]byte(res.Values.EntitiesJSON))
+			set, err := entity.Parse([]byte(res.Values.EntitiesJSON))
 			if err != nil {
 				r.t.Fatal(err)
 			}
 			return set
 		}
 	}
-	return reconcile.Set{}
+	return entity.Set{}
 }
 
 // pending returns the entities a resource owns whose delete waits for
 // dependents: the private state Terraform keeps beside its attributes.
-func (r *syncRig) pending(address string) reconcile.Set {
+func (r *syncRig) pending(address string) entity.Set {
 	r.t.Helper()
 	raw, err := os.ReadFile(filepath.Join(r.tf.dir, "terraform.tfstate"))
 	if err != nil {
@@ -172,26 +172,22 @@ func (r *syncRig) pending(address string) reconcile.Set {
 			r.t.Fatalf("the private state of %s: %v", address, err)
 		}
 		if doc := private[pendingDeletesKey]; len(doc) > 0 {
-			set, err := reconcile.ParseSet(doc)
+			set, err := entity.Parse(doc)
 			if err != nil {
 				r.t.Fatal(err)
 			}
 			return set
 		}
 	}
-	return reconcile.Set{}
+	return entity.Set{}
 }
 
-func encodeSet(t *testing.T, s reconcile.Set) string {
+func encodeSet(t *testing.T, s entity.Set) string {
 	t.Helper()
 	if s == nil {
-		s = reconcile.Set{}
+		s = entity.Set{}
 	}
-	doc, err := json.Marshal(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(doc)
+	return string(s.Encode())
 }
 
 func mustApply(t *testing.T, r *syncRig, wantCode int, fragments ...string) string {

@@ -4,12 +4,13 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 	"github.com/portjsm/terraform-provider-portjsm/internal/port"
 )
 
 // Writer is the part of the Port client a sync needs.
 type Writer interface {
-	BulkUpsert(ctx context.Context, blueprint string, entities []port.Entity, opts port.EntityWriteOptions) (port.BulkResult, error)
+	BulkUpsert(ctx context.Context, blueprint string, entities []entity.Entity, opts port.EntityWriteOptions) (port.BulkResult, error)
 	BulkDelete(ctx context.Context, blueprint string, ids []string, deleteDependents bool) (port.DeleteResult, error)
 }
 
@@ -37,7 +38,7 @@ type Result struct {
 	// desired value of each entity Port confirmed or may have written, the
 	// previous value of each it refused or was never sent, and each entity
 	// Port refused to delete.
-	State Set
+	State entity.Set
 	// Uncertain are identifiers whose write may or may not have landed (the
 	// request failed as a whole after it may have reached Port). State
 	// holds their desired value; a read back from Port settles them.
@@ -73,12 +74,9 @@ func (r Result) BlockedDeletes() map[string]Failure {
 // mode (fields the configuration does not manage are kept), then deletes.
 // Deletes Port refuses because other entities need them stay in State, so
 // they stay owned and are planned again by the next run.
-func Apply(ctx context.Context, w Writer, blueprint string, desired, actual Set, opts Options) Result {
+func Apply(ctx context.Context, w Writer, blueprint string, desired, actual entity.Set, opts Options) Result {
 	plan := Diff(desired, actual)
-	res := Result{State: make(Set, len(actual))}
-	for id, e := range actual {
-		res.State[id] = e
-	}
+	res := Result{State: actual.Clone()}
 	if len(plan.Upserts) > 0 {
 		out, err := w.BulkUpsert(ctx, blueprint, plan.Upserts, port.EntityWriteOptions{
 			Upsert: true, Merge: true, CreateMissingRelatedEntities: opts.CreateMissingRelatedEntities,

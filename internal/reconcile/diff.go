@@ -1,30 +1,27 @@
 package reconcile
 
-import (
-	"github.com/portjsm/terraform-provider-portjsm/internal/mapping"
-	"github.com/portjsm/terraform-provider-portjsm/internal/port"
-)
+import "github.com/portjsm/terraform-provider-portjsm/internal/entity"
 
 // Plan is what a sync must write.
 type Plan struct {
 	// Upserts are the entities to write, with properties and relations that
 	// Port holds but the configuration no longer manages set to null.
-	Upserts []port.Entity
+	Upserts []entity.Entity
 	// Deletes are the identifiers Port holds that the configuration dropped.
 	Deletes []string
 }
 
 // Diff compares the desired set with the managed view of what Port holds
 // and returns only what differs, in identifier order.
-func Diff(desired, actual Set) Plan {
+func Diff(desired, actual entity.Set) Plan {
 	var plan Plan
 	for _, id := range desired.Identifiers() {
 		want := desired[id]
 		have, exists := actual[id]
-		if exists && Equal(want, have) {
+		if exists && want.Equal(&have) {
 			continue
 		}
-		plan.Upserts = append(plan.Upserts, write(id, want, have))
+		plan.Upserts = append(plan.Upserts, write(want, have))
 	}
 	for _, id := range actual.Identifiers() {
 		if _, keep := desired[id]; !keep {
@@ -36,48 +33,25 @@ func Diff(desired, actual Set) Plan {
 
 // write is the merge-mode upsert that turns have into want: keys have
 // manages that want dropped are sent as null, which clears them in Port.
-func write(id string, want, have mapping.Entity) port.Entity {
-	e := port.Entity{
-		Identifier: id,
-		Icon:       want.Icon,
-		Team:       want.Team,
-		Properties: withClearedKeys(want.Properties, have.Properties),
-		Relations:  withClearedKeys(relationValues(want.Relations), have.Relations),
-	}
-	if want.Title != nil {
-		e.Title, e.ClearTitle = *want.Title, true
-	}
+func write(want, have entity.Entity) entity.Entity {
+	e := want
+	e.Properties = withClearedKeys(want.Properties, have.Properties)
+	e.Relations = withClearedKeys(want.Relations, have.Relations)
 	return e
 }
 
-func withClearedKeys(want, have map[string]any) map[string]any {
-	out := make(map[string]any, len(want))
-	for k, v := range want {
-		out[k] = v
+func withClearedKeys(want, have entity.Fields) entity.Fields {
+	cleared := make(map[string]entity.JSON, len(want)+len(have))
+	for _, f := range have {
+		cleared[f.Key] = entity.Null
 	}
-	for k := range have {
-		if _, kept := want[k]; !kept {
-			out[k] = nil
-		}
+	if len(cleared) == 0 {
+		return want
 	}
-	return out
-}
-
-// relationValues turns the []string of a many relation into the []any the
-// port client sends, so that every value is a plain JSON value.
-func relationValues(relations map[string]any) map[string]any {
-	out := make(map[string]any, len(relations))
-	for k, v := range relations {
-		if list, ok := v.([]string); ok {
-			items := make([]any, len(list))
-			for i, s := range list {
-				items[i] = s
-			}
-			v = items
-		}
-		out[k] = v
+	for _, f := range want {
+		cleared[f.Key] = f.Value
 	}
-	return out
+	return entity.FieldsOf(cleared)
 }
 
 // Counts are the sizes of a plan.
@@ -87,14 +61,14 @@ type Counts struct{ Create, Update, Delete int }
 func (c Counts) Changes() int { return c.Create + c.Update + c.Delete }
 
 // Count sizes the plan from actual to desired without building its writes.
-func Count(desired, actual Set) Counts {
+func Count(desired, actual entity.Set) Counts {
 	var c Counts
 	for id, want := range desired {
 		have, exists := actual[id]
 		switch {
 		case !exists:
 			c.Create++
-		case !Equal(want, have):
+		case !want.Equal(&have):
 			c.Update++
 		}
 	}

@@ -1,26 +1,26 @@
 package reconcile
 
-import (
-	"github.com/portjsm/terraform-provider-portjsm/internal/mapping"
-	"github.com/portjsm/terraform-provider-portjsm/internal/port"
-)
+import "github.com/portjsm/terraform-provider-portjsm/internal/entity"
 
 // Project returns the managed view of what Port holds: for every managed
 // entity Port still has, Port's values of exactly the fields it manages.
 // Entities Port lost are left out (a sync creates them again); fields and
 // entities the set does not manage are ignored, so what Port or its UI adds
 // is never drift.
-func Project(managed Set, held []port.Entity) Set {
-	out := make(Set, len(managed))
+func Project(managed entity.Set, held []entity.Entity) entity.Set {
+	out := make(entity.Set, len(managed))
 	for _, pe := range held {
 		m, ok := managed[pe.Identifier]
 		if !ok {
 			continue
 		}
-		e := mapping.Entity{Identifier: pe.Identifier}
+		e := entity.Entity{Identifier: pe.Identifier}
 		if m.Title != nil {
 			// Port reads back a title written as "" as null or "".
-			title := pe.Title
+			title := ""
+			if pe.Title != nil {
+				title = *pe.Title
+			}
 			e.Title = &title
 		}
 		if m.Icon != nil {
@@ -31,71 +31,61 @@ func Project(managed Set, held []port.Entity) Set {
 		}
 		e.Properties = pick(m.Properties, pe.Properties)
 		e.Relations = pickRelations(m.Relations, pe.Relations)
-		out[pe.Identifier] = e
+		out.Add(e)
 	}
 	return out
 }
 
 // Adopt takes every entity Port holds as managed, for an import: all
 // non-null properties and relations, and the title, icon and team it has.
-func Adopt(held []port.Entity) Set {
-	out := make(Set, len(held))
+func Adopt(held []entity.Entity) entity.Set {
+	out := make(entity.Set, len(held))
 	for _, pe := range held {
-		e := mapping.Entity{Identifier: pe.Identifier, Title: stringOrNil(pe.Title), Icon: pe.Icon,
+		e := entity.Entity{Identifier: pe.Identifier, Icon: pe.Icon,
 			Properties: nonNull(pe.Properties), Relations: nonNull(pe.Relations)}
+		if pe.Title != nil && *pe.Title != "" {
+			e.Title = pe.Title
+		}
 		if len(pe.Team) > 0 {
 			e.Team = pe.Team
 		}
-		out[pe.Identifier] = e
+		out.Add(e)
 	}
 	return out
 }
 
-func pick(keys, from map[string]any) map[string]any {
-	out := make(map[string]any, len(keys))
-	for k := range keys {
-		out[k] = from[k]
+// pick returns, for every managed key, the value from holds (null when it
+// has none).
+func pick(managed, from entity.Fields) entity.Fields {
+	out := make(entity.Fields, len(managed))
+	for i, f := range managed {
+		v, ok := from.Get(f.Key)
+		if !ok {
+			v = entity.Null
+		}
+		out[i] = entity.Field{Key: f.Key, Value: v}
 	}
 	return out
 }
 
 // pickRelations is pick for relations, where an empty many relation and no
 // relation are the same thing: Port may answer either for what was written.
-func pickRelations(keys, from map[string]any) map[string]any {
-	out := pick(keys, from)
-	for k, v := range out {
-		if isEmptyRelation(v) && isEmptyRelation(keys[k]) {
-			out[k] = keys[k]
+func pickRelations(managed, from entity.Fields) entity.Fields {
+	out := pick(managed, from)
+	for i := range out {
+		if out[i].Value.IsEmptyRelation() && managed[i].Value.IsEmptyRelation() {
+			out[i].Value = managed[i].Value
 		}
 	}
 	return out
 }
 
-func isEmptyRelation(v any) bool {
-	switch x := v.(type) {
-	case nil:
-		return true
-	case []string:
-		return len(x) == 0
-	case []any:
-		return len(x) == 0
-	}
-	return false
-}
-
-func nonNull(m map[string]any) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		if v != nil {
-			out[k] = v
+func nonNull(fields entity.Fields) entity.Fields {
+	out := make(entity.Fields, 0, len(fields))
+	for _, f := range fields {
+		if f.Value != entity.Null {
+			out = append(out, f)
 		}
 	}
 	return out
-}
-
-func stringOrNil(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }

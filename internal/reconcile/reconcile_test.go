@@ -2,41 +2,22 @@ package reconcile
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"reflect"
-	"strings"
 	"testing"
 
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 	"github.com/portjsm/terraform-provider-portjsm/internal/fakeport"
-	"github.com/portjsm/terraform-provider-portjsm/internal/mapping"
 	"github.com/portjsm/terraform-provider-portjsm/internal/port"
 )
 
-func mustParse(t *testing.T, doc string) Set {
+func mustParse(t *testing.T, doc string) entity.Set {
 	t.Helper()
-	s, err := ParseSet([]byte(doc))
+	s, err := entity.Parse([]byte(doc))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
-}
-
-func TestParseSetAndCanonicalForm(t *testing.T) {
-	set := mustParse(t, ` { "b": {"title":"B <&>", "properties": {"n": 3.0, "x": null}},
-		"a": {"relations": {"r": ["1","2"]}, "team": "ops", "icon": "Jira"} } `)
-	got, err := json.Marshal(set)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := `{"a":{"icon":"Jira","properties":{},"relations":{"r":["1","2"]},"team":["ops"]},` +
-		`"b":{"properties":{"n":3,"x":null},"relations":{},"title":"B \u003c\u0026\u003e"}}`
-	if string(got) != want {
-		t.Fatalf("got  %s\nwant %s", got, want)
-	}
-	if _, err := ParseSet([]byte(`{"x": {"title": 1}}`)); err == nil || !strings.Contains(err.Error(), `entity "x"`) {
-		t.Fatalf("an invalid entity is not named: %v", err)
-	}
 }
 
 func TestDiffWritesOnlyWhatDiffers(t *testing.T) {
@@ -46,7 +27,7 @@ func TestDiffWritesOnlyWhatDiffers(t *testing.T) {
 	if len(plan.Upserts) != 2 || plan.Upserts[0].Identifier != "1" || plan.Upserts[1].Identifier != "4" {
 		t.Fatalf("upserts %+v", plan.Upserts)
 	}
-	if !reflect.DeepEqual(plan.Upserts[0].Properties, map[string]any{"s": "closed", "old": nil}) {
+	if !reflect.DeepEqual(plan.Upserts[0].Properties, entity.Fields{{Key: "old", Value: entity.Null}, {Key: "s", Value: `"closed"`}}) {
 		t.Fatalf("a dropped property is not cleared: %v", plan.Upserts[0].Properties)
 	}
 	if !reflect.DeepEqual(plan.Deletes, []string{"3"}) {
@@ -56,19 +37,20 @@ func TestDiffWritesOnlyWhatDiffers(t *testing.T) {
 
 func TestProjectIgnoresWhatIsNotManaged(t *testing.T) {
 	managed := mustParse(t, `{"1":{"title":"one","properties":{"s":"open"},"relations":{"desk":"10"}},"2":{"title":"two"}}`)
-	held := []port.Entity{
-		{Identifier: "1", Title: "one", Icon: ptr("Jira"), Properties: map[string]any{"s": "open", "ui": "x"}, Relations: map[string]any{"desk": "10", "other": "y"}},
-		{Identifier: "9", Title: "not managed"},
+	held := []entity.Entity{
+		{Identifier: "1", Title: ptr("one"), Icon: ptr("Jira"), Properties: entity.Fields{{Key: "s", Value: `"open"`}, {Key: "ui", Value: `"x"`}},
+			Relations: entity.Fields{{Key: "desk", Value: `"10"`}, {Key: "other", Value: `"y"`}}},
+		{Identifier: "9", Title: ptr("not managed")},
 	}
 	got := Project(managed, held)
 	if _, ok := got["2"]; ok || len(got) != 1 {
 		t.Fatalf("entity 2, gone from Port, is still in the projection: %v", got)
 	}
-	if !Equal(got["1"], managed["1"]) {
+	if one, want := got["1"], managed["1"]; !one.Equal(&want) {
 		t.Fatalf("fields added in Port show as drift: %+v", got["1"])
 	}
-	held[0].Properties["s"] = "closed"
-	if Equal(Project(managed, held)["1"], managed["1"]) {
+	held[0].Properties[0].Value = `"closed"`
+	if one, want := Project(managed, held)["1"], managed["1"]; one.Equal(&want) {
 		t.Fatal("a managed property changed in Port does not show as drift")
 	}
 }
@@ -91,13 +73,18 @@ func newPort(t *testing.T) (*fakeport.Server, *port.Client) {
 	return srv, c
 }
 
-func requestSet(n int, status string) Set {
-	set := make(Set, n)
+func requestSet(n int, status string) entity.Set {
+	set := make(entity.Set, n)
 	for i := range n {
-		title := fmt.Sprintf("Request %d", i)
-		set[fmt.Sprint(10000+i)] = mapping.Entity{Title: &title, Properties: map[string]any{"status": status, "n": json.Number(fmt.Sprint(i))}, Relations: map[string]any{}}
+		set.Add(request(10000+i, i, status))
 	}
 	return set
+}
+
+func request(id, n int, status string) entity.Entity {
+	title := fmt.Sprintf("Request %d", n)
+	return entity.Entity{Identifier: fmt.Sprint(id), Title: &title,
+		Properties: entity.Fields{{Key: "n", Value: entity.JSON(fmt.Sprint(n))}, {Key: "status", Value: entity.String(status)}}, Relations: entity.Fields{}}
 }
 
 func TestApplyAgainstPort(t *testing.T) {
@@ -105,7 +92,7 @@ func TestApplyAgainstPort(t *testing.T) {
 	ctx := context.Background()
 	desired := requestSet(45, "open")
 
-	res := Apply(ctx, c, "req", desired, Set{}, Options{})
+	res := Apply(ctx, c, "req", desired, entity.Set{}, Options{})
 	if res.Failed() || res.Upserted != 45 || len(srv.Entities("req")) != 45 {
 		t.Fatalf("first sync: %+v, Port holds %d", res, len(srv.Entities("req")))
 	}
@@ -124,8 +111,7 @@ func TestApplyAgainstPort(t *testing.T) {
 	}
 
 	changed := requestSet(45, "open")
-	closed := "closed"
-	changed["10007"] = mapping.Entity{Title: changed["10007"].Title, Properties: map[string]any{"status": closed, "n": json.Number("7")}, Relations: map[string]any{}}
+	changed.Add(request(10007, 7, "closed"))
 	delete(changed, "10044")
 	res = Apply(ctx, c, "req", changed, actual, Options{})
 	if res.Failed() || res.Upserted != 1 || res.Deleted != 1 {
@@ -146,7 +132,7 @@ func TestApplyPartialFailureKeepsStateEqualToPort(t *testing.T) {
 	srv, c := newPort(t)
 	ctx := context.Background()
 	srv.FailBulkEntities("10003", "10030")
-	res := Apply(ctx, c, "req", requestSet(40, "open"), Set{}, Options{})
+	res := Apply(ctx, c, "req", requestSet(40, "open"), entity.Set{}, Options{})
 	if !res.Failed() || len(res.Refused) != 2 {
 		t.Fatalf("failures %+v", res.Refused)
 	}

@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 	"github.com/portjsm/terraform-provider-portjsm/internal/fakejsm"
+	"github.com/portjsm/terraform-provider-portjsm/internal/jsonvalue"
 )
 
 func numbered(n int) []json.RawMessage {
@@ -21,24 +23,23 @@ func numbered(n int) []json.RawMessage {
 	return items
 }
 
-func TestMapKeepsOrderWithManyWorkers(t *testing.T) {
+func TestMapKeepsEveryItemWithManyWorkers(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(8))
 	items := numbered(20000)
 	m := organizationMapping
 	m.Selector = ".id % 7 != 3"
 	set := mustMap(t, m, items)
-	want := 0
-	for _, e := range set.Entities() {
-		for want%7 == 3 {
-			want++
+	for i := range items {
+		e, ok := set[strconv.Itoa(i)]
+		if ok != (i%7 != 3) {
+			t.Fatalf("item %d: kept %v", i, ok)
 		}
-		if e.Identifier != strconv.Itoa(want) {
-			t.Fatalf("entity %s where %d was expected", e.Identifier, want)
+		if name, _ := e.Properties.Get("name"); ok && name != entity.String(fmt.Sprintf("org %d", i)) {
+			t.Fatalf("item %d mapped to %+v", i, e)
 		}
-		want++
 	}
-	if set.Len() != 20000-20000/7 {
-		t.Errorf("Len = %d", set.Len())
+	if len(set) != 20000-20000/7 {
+		t.Errorf("Len = %d", len(set))
 	}
 }
 
@@ -87,8 +88,8 @@ func TestMapStopsOnCancel(t *testing.T) {
 
 func TestMapEmpty(t *testing.T) {
 	set := mustMap(t, organizationMapping, nil)
-	if set.Len() != 0 || mustCanonical(t, set) != "{}" {
-		t.Errorf("empty input: %d entities, %s", set.Len(), mustCanonical(t, set))
+	if len(set) != 0 || mustCanonical(t, set) != "{}" {
+		t.Errorf("empty input: %d entities, %s", len(set), mustCanonical(t, set))
 	}
 }
 
@@ -105,18 +106,15 @@ func TestSeedMappingsOnATenant(t *testing.T) {
 		{organizationMapping, tenant.OrganizationsJSON()},
 	} {
 		set := mustMap(t, tc.mapping, tc.items)
-		if set.Len() != len(tc.items) {
-			t.Errorf("%d entities from %d items", set.Len(), len(tc.items))
+		if len(set) != len(tc.items) {
+			t.Errorf("%d entities from %d items", len(set), len(tc.items))
 		}
-		doc, err := set.MarshalCanonical()
-		if err != nil {
-			t.Fatal(err)
+		doc := set.Encode()
+		if again, err := jsonvalue.Canonicalize(doc); err != nil || string(again) != string(doc) {
+			t.Errorf("Encode output is not canonical (%v)", err)
 		}
-		if again, err := Canonicalize(doc); err != nil || string(again) != string(doc) {
-			t.Errorf("MarshalCanonical output is not canonical (%v)", err)
-		}
-		if parsed, err := ParseEntitiesJSON(doc); err != nil || len(parsed) != set.Len() {
-			t.Errorf("ParseEntitiesJSON: %d entities, %v", len(parsed), err)
+		if parsed, err := entity.Parse(doc); err != nil || !parsed.Equal(set) {
+			t.Errorf("entity.Parse does not give back the mapped set (%v)", err)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package mapping
+package jsonvalue
 
 import (
 	"encoding/json"
@@ -19,100 +19,32 @@ import (
 // the same JSON value. Later duplicate object keys win, as in
 // encoding/json.
 func Canonicalize(doc []byte) ([]byte, error) {
-	d := decoder{numbers: numbersAsLiterals}
-	v, err := d.decode(string(doc))
+	d := Decoder{Numbers: NumbersAsLiterals}
+	v, err := d.Decode(string(doc))
 	if err != nil {
 		return nil, err
 	}
-	return appendJSON(make([]byte, 0, len(doc)), v)
+	return Append(make([]byte, 0, len(doc)), v)
 }
 
-// MarshalEntities returns entities, keyed by identifier, as entities_json
-// in canonical form: one object keyed by identifier whose values are
-// {"icon":...,"properties":{...},"relations":{...},"team":[...],"title":...},
-// leaving out icon, team and title when they are not set. The output is
-// byte for byte what Terraform's jsonencode gives for the same value, and
-// what Canonicalize gives for any equivalent document. The map key is the
-// identifier; Entity.Identifier is not read.
-func MarshalEntities(entities map[string]Entity) ([]byte, error) {
-	list := make([]Entity, 0, len(entities))
-	for id, e := range entities {
-		e.Identifier = id
-		list = append(list, e)
-	}
-	return appendEntities(nil, list)
-}
-
-func appendEntities(b []byte, entities []Entity) ([]byte, error) {
-	order := make([]int, len(entities))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(x, y int) int {
-		switch a, c := entities[x].Identifier, entities[y].Identifier; {
-		case a < c:
-			return -1
-		case a > c:
-			return 1
-		}
-		return 0
-	})
-	if b == nil {
-		b = make([]byte, 0, 256*len(entities)+2)
-	}
-	b = append(b, '{')
-	var err error
-	for n, i := range order {
-		e := &entities[i]
-		if n > 0 {
-			b = append(b, ',')
-		}
-		b = appendString(b, e.Identifier)
-		b = append(b, ':', '{')
-		if e.Icon != nil {
-			b = append(b, `"icon":`...)
-			b = appendString(b, *e.Icon)
-			b = append(b, ',')
-		}
-		b = append(b, `"properties":`...)
-		if b, err = appendObject(b, e.Properties); err != nil {
-			return nil, fmt.Errorf("entity %q: properties: %w", e.Identifier, err)
-		}
-		b = append(b, `,"relations":`...)
-		if b, err = appendObject(b, e.Relations); err != nil {
-			return nil, fmt.Errorf("entity %q: relations: %w", e.Identifier, err)
-		}
-		if e.Team != nil {
-			b = append(b, `,"team":`...)
-			b = appendStrings(b, e.Team)
-		}
-		if e.Title != nil {
-			b = append(b, `,"title":`...)
-			b = appendString(b, *e.Title)
-		}
-		b = append(b, '}')
-	}
-	return append(b, '}'), nil
-}
-
-// appendJSON writes a JSON value in canonical form. It accepts the values
-// the decoder and gojq produce (nil, bool, string, int, float64, *big.Int,
+// Append writes a JSON value in canonical form. It accepts the values
+// the Decoder and gojq produce (nil, bool, string, int, float64, *big.Int,
 // json.Number, []any, map[string]any) and []string.
-func appendJSON(b []byte, v any) ([]byte, error) {
+func Append(b []byte, v any) ([]byte, error) {
 	switch x := v.(type) {
 	case nil:
 		return append(b, "null"...), nil
 	case bool:
 		return strconv.AppendBool(b, x), nil
 	case string:
-		return appendString(b, x), nil
+		return AppendString(b, x), nil
 	case json.Number:
 		n, err := canonicalNumber(string(x))
 		return append(b, n...), err
 	case int:
 		return strconv.AppendInt(b, int64(x), 10), nil
 	case float64:
-		return appendJSON(b, canonicalFloat(x))
+		return Append(b, canonicalFloat(x))
 	case *big.Int:
 		return x.Append(b, 10), nil
 	case []string:
@@ -124,7 +56,7 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 				b = append(b, ',')
 			}
 			var err error
-			if b, err = appendJSON(b, e); err != nil {
+			if b, err = Append(b, e); err != nil {
 				return nil, err
 			}
 		}
@@ -147,10 +79,10 @@ func appendObject(b []byte, m map[string]any) ([]byte, error) {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, k)
+		b = AppendString(b, k)
 		b = append(b, ':')
 		var err error
-		if b, err = appendJSON(b, m[k]); err != nil {
+		if b, err = Append(b, m[k]); err != nil {
 			return nil, err
 		}
 	}
@@ -163,7 +95,7 @@ func appendStrings(b []byte, list []string) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, s)
+		b = AppendString(b, s)
 	}
 	return append(b, ']')
 }
@@ -177,9 +109,9 @@ var safeASCII = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
-// appendString writes s as a JSON string exactly as encoding/json.Marshal
+// AppendString writes s as a JSON string exactly as encoding/json.Marshal
 // does.
-func appendString(b []byte, s string) []byte {
+func AppendString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	start := 0
@@ -230,6 +162,3 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// MarshalValue returns one JSON value in the canonical form Canonicalize
-// gives.
-func MarshalValue(v any) ([]byte, error) { return appendJSON(nil, v) }

@@ -1,4 +1,4 @@
-package mapping
+package jsonvalue
 
 import (
 	"encoding/json"
@@ -11,17 +11,17 @@ import (
 // maxDepth bounds the nesting of arrays and objects, as encoding/json does.
 const maxDepth = 10000
 
-// numberMode says how the decoder represents JSON numbers.
-type numberMode int
+// NumberMode says how the Decoder represents JSON numbers.
+type NumberMode int
 
 const (
-	// numbersForJQ gives int for integer literals that fit an int and
+	// NumbersForJQ gives int for integer literals that fit an int and
 	// json.Number (the literal) for every other number: the values gojq
 	// computes with, without losing the precision of large integers or
 	// long decimals.
-	numbersForJQ numberMode = iota
-	// numbersAsLiterals gives json.Number for every number.
-	numbersAsLiterals
+	NumbersForJQ NumberMode = iota
+	// NumbersAsLiterals gives json.Number for every number.
+	NumbersAsLiterals
 )
 
 // SyntaxError is a JSON document that does not parse.
@@ -36,7 +36,7 @@ func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("invalid JSON at offset %d (line %d, column %d): %s", e.Offset, e.Line, e.Column, e.Msg)
 }
 
-// decoder parses JSON text into the generic values gojq works on:
+// Decoder parses JSON text into the generic values gojq works on:
 // nil, bool, string, int, json.Number, []any and map[string]any.
 //
 // It is a small hand-written parser because decoding dominates the cost of
@@ -44,13 +44,13 @@ func (e *SyntaxError) Error() string {
 // values (invalid UTF-8 and lone surrogates become U+FFFD, later duplicate
 // keys win), but it reads from a string so that strings without escapes are
 // substrings of the document instead of new allocations, and it sizes every
-// map and slice exactly. A decoder is not safe for concurrent use; each
+// map and slice exactly. A Decoder is not safe for concurrent use; each
 // worker owns one.
-type decoder struct {
+type Decoder struct {
 	s       string
 	i       int
 	depth   int
-	numbers numberMode
+	Numbers NumberMode
 	members []member // scratch stack of object members being read
 	elems   []any    // scratch stack of array elements being read
 	buf     []byte   // scratch for strings with escapes
@@ -63,7 +63,7 @@ type member struct {
 
 // decode parses one whole JSON text. Strings in the result may share memory
 // with s.
-func (d *decoder) decode(s string) (any, error) {
+func (d *Decoder) Decode(s string) (any, error) {
 	d.s, d.i, d.depth = s, 0, 0
 	v, err := d.value()
 	if err == nil {
@@ -81,7 +81,7 @@ func (d *decoder) decode(s string) (any, error) {
 	return v, nil
 }
 
-func (d *decoder) errorf(format string, args ...any) error {
+func (d *Decoder) errorf(format string, args ...any) error {
 	at := min(d.i, len(d.s))
 	before := d.s[:at]
 	return &SyntaxError{
@@ -93,7 +93,7 @@ func (d *decoder) errorf(format string, args ...any) error {
 }
 
 // describe names the byte at the current position for an error message.
-func (d *decoder) describe() string {
+func (d *Decoder) describe() string {
 	if d.i >= len(d.s) {
 		return "end of input"
 	}
@@ -104,7 +104,7 @@ func (d *decoder) describe() string {
 	return strconv.QuoteRune(rune(c))
 }
 
-func (d *decoder) skipSpace() {
+func (d *Decoder) skipSpace() {
 	for d.i < len(d.s) {
 		switch d.s[d.i] {
 		case ' ', '\t', '\n', '\r':
@@ -115,7 +115,7 @@ func (d *decoder) skipSpace() {
 	}
 }
 
-func (d *decoder) value() (any, error) {
+func (d *Decoder) value() (any, error) {
 	d.skipSpace()
 	if d.i >= len(d.s) {
 		return nil, d.errorf("unexpected end of input, expected a value")
@@ -145,7 +145,7 @@ func (d *decoder) value() (any, error) {
 	}
 }
 
-func (d *decoder) literal(word string) error {
+func (d *Decoder) literal(word string) error {
 	if len(d.s)-d.i >= len(word) && d.s[d.i:d.i+len(word)] == word {
 		d.i += len(word)
 		return nil
@@ -153,7 +153,7 @@ func (d *decoder) literal(word string) error {
 	return d.errorf("invalid literal, expected %s", word)
 }
 
-func (d *decoder) enter() error {
+func (d *Decoder) enter() error {
 	d.depth++
 	if d.depth > maxDepth {
 		return d.errorf("nesting deeper than %d", maxDepth)
@@ -162,7 +162,7 @@ func (d *decoder) enter() error {
 	return nil
 }
 
-func (d *decoder) object() (any, error) {
+func (d *Decoder) object() (any, error) {
 	if err := d.enter(); err != nil {
 		return nil, err
 	}
@@ -214,7 +214,7 @@ func (d *decoder) object() (any, error) {
 	}
 }
 
-func (d *decoder) array() (any, error) {
+func (d *Decoder) array() (any, error) {
 	if err := d.enter(); err != nil {
 		return nil, err
 	}
@@ -253,7 +253,7 @@ func (d *decoder) array() (any, error) {
 
 // str reads a string starting at the opening quote. A string without
 // escapes, control characters or invalid UTF-8 is returned as a substring.
-func (d *decoder) str() (string, error) {
+func (d *Decoder) str() (string, error) {
 	start := d.i + 1
 	for j := start; j < len(d.s); j++ {
 		c := d.s[j]
@@ -276,7 +276,7 @@ func (d *decoder) str() (string, error) {
 }
 
 // strSlow finishes a string that needs unescaping from position j on.
-func (d *decoder) strSlow(start, j int) (string, error) {
+func (d *Decoder) strSlow(start, j int) (string, error) {
 	b := append(d.buf[:0], d.s[start:j]...)
 	for j < len(d.s) {
 		c := d.s[j]
@@ -346,7 +346,7 @@ func (d *decoder) strSlow(start, j int) (string, error) {
 // lowSurrogate joins the surrogate hi, whose \u escape ends at j, with a
 // low surrogate escaped right after it; without one it gives U+FFFD, as
 // encoding/json does.
-func (d *decoder) lowSurrogate(hi rune, j int) rune {
+func (d *Decoder) lowSurrogate(hi rune, j int) rune {
 	if j+2 < len(d.s) && d.s[j+1] == '\\' && d.s[j+2] == 'u' {
 		if lo, ok := hex4(d.s, j+3); ok {
 			return utf16Decode(hi, lo)
@@ -386,7 +386,7 @@ func utf16Decode(hi, lo rune) rune {
 	return utf8.RuneError
 }
 
-func (d *decoder) number() (any, error) {
+func (d *Decoder) number() (any, error) {
 	s, start := d.s, d.i
 	j := start
 	if s[j] == '-' {
@@ -431,7 +431,7 @@ func (d *decoder) number() (any, error) {
 	}
 	d.i = j
 	lit := s[start:j]
-	if integer && d.numbers == numbersForJQ && len(lit) <= 18 {
+	if integer && d.Numbers == NumbersForJQ && len(lit) <= 18 {
 		n, neg := 0, lit[0] == '-'
 		digits := lit
 		if neg {
@@ -448,15 +448,15 @@ func (d *decoder) number() (any, error) {
 	return json.Number(lit), nil
 }
 
-// eachMember parses a whole document that must be one JSON object and calls
+// EachMember parses a whole document that must be one JSON object and calls
 // fn for each member in document order, duplicates included. It returns
 // false without an error when the document is valid JSON but not an
 // object; the value is then in v.
-func (d *decoder) eachMember(s string, fn func(key string, val any) error) (v any, isObject bool, err error) {
+func (d *Decoder) EachMember(s string, fn func(key string, val any) error) (v any, isObject bool, err error) {
 	d.s, d.i, d.depth = s, 0, 0
 	d.skipSpace()
 	if d.i >= len(d.s) || d.s[d.i] != '{' {
-		v, err = d.decode(s)
+		v, err = d.Decode(s)
 		return v, false, err
 	}
 	if err := d.enter(); err != nil {

@@ -1,10 +1,9 @@
-package mapping
+package jsonvalue
 
 import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"math/big"
 	"strconv"
 	"strings"
 )
@@ -86,8 +85,8 @@ func isJSONNumber(lit string) bool {
 	if lit == "" {
 		return false
 	}
-	var d decoder
-	d.numbers = numbersAsLiterals
+	var d Decoder
+	d.Numbers = NumbersAsLiterals
 	d.s = lit
 	_, err := d.number()
 	return err == nil && d.i == len(lit)
@@ -104,47 +103,4 @@ func canonicalFloat(f float64) any {
 		f = math.Copysign(math.MaxFloat64, f)
 	}
 	return json.Number(strconv.FormatFloat(f, 'f', -1, 64))
-}
-
-// jsonValue copies a value gojq produced (or the decoder read) into the
-// normal form Entity documents: numbers become json.Number in canonical
-// form, strings are copied so that the result does not keep the item's
-// text alive, and arrays and objects are copied.
-func jsonValue(v any) (any, error) {
-	switch x := v.(type) {
-	case nil, bool:
-		return x, nil
-	case string:
-		return strings.Clone(x), nil
-	case int:
-		return json.Number(strconv.Itoa(x)), nil
-	case float64:
-		return canonicalFloat(x), nil
-	case *big.Int:
-		return json.Number(x.String()), nil
-	case json.Number:
-		n, err := canonicalNumber(string(x))
-		return json.Number(n), err
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			var err error
-			if out[i], err = jsonValue(e); err != nil {
-				return nil, err
-			}
-		}
-		return out, nil
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			c, err := jsonValue(e)
-			if err != nil {
-				return nil, err
-			}
-			out[strings.Clone(k)] = c
-		}
-		return out, nil
-	default:
-		return nil, fmt.Errorf("produced a %T, which is not a JSON value", v)
-	}
 }

@@ -1,4 +1,4 @@
-package mapping
+package jsonvalue
 
 import (
 	"bytes"
@@ -20,7 +20,7 @@ func stdDecode(doc []byte) (any, error) {
 	return v, err
 }
 
-// asNumbers turns ints into json.Number, to compare numbersForJQ output
+// asNumbers turns ints into json.Number, to compare NumbersForJQ output
 // with the reference.
 func asNumbers(v any) any {
 	switch x := v.(type) {
@@ -56,8 +56,8 @@ func TestDecode(t *testing.T) {
 		`1234567890123456789`:              json.Number("1234567890123456789"),
 		`-0`:                               0,
 	} {
-		var d decoder
-		got, err := d.decode(doc)
+		var d Decoder
+		got, err := d.Decode(doc)
 		if err != nil {
 			t.Errorf("decode(%s): %v", doc, err)
 			continue
@@ -83,41 +83,43 @@ func TestDecode(t *testing.T) {
 		`"\u12"`:                        "invalid \\u escape",
 		strings.Repeat("[", maxDepth+1): "nesting deeper than 10000",
 	} {
-		var d decoder
-		_, err := d.decode(doc)
-		errorContains(t, err, msg)
+		var d Decoder
+		_, err := d.Decode(doc)
+		if err == nil || !strings.Contains(err.Error(), msg) {
+			t.Errorf("Decode(%q) = %v, want an error containing %q", doc, err, msg)
+		}
 		if _, stdErr := stdDecode([]byte(doc)); stdErr == nil {
 			t.Errorf("encoding/json accepts %q", doc)
 		}
 	}
 }
 
-// FuzzDecode checks the decoder against encoding/json: the same documents
+// FuzzDecode checks the Decoder against encoding/json: the same documents
 // are accepted and give the same values.
 func FuzzDecode(f *testing.F) {
-	for _, s := range []string{requestJSON, serviceDeskJSON, `{"a":[1,2.5,-0,1e400]}`, `"\ud83d\ude00\udc00"`, "\"\xed\xa0\x80\"", ` null `, `[[[]]]`} {
+	for _, s := range []string{`{"issueId":"10100","currentStatus":{"status":"Open"},"n":[1,2.5e3,null,true]}`, `{"a":[1,2.5,-0,1e400]}`, `"\ud83d\ude00\udc00"`, "\"\xed\xa0\x80\"", ` null `, `[[[]]]`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		want, stdErr := stdDecode(doc)
-		d := decoder{numbers: numbersAsLiterals}
-		got, err := d.decode(string(doc))
+		d := Decoder{Numbers: NumbersAsLiterals}
+		got, err := d.Decode(string(doc))
 		if (err == nil) != (stdErr == nil) {
-			t.Fatalf("%q: decoder error %v, encoding/json error %v", doc, err, stdErr)
+			t.Fatalf("%q: Decoder error %v, encoding/json error %v", doc, err, stdErr)
 		}
 		if err != nil {
 			return
 		}
 		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("%q: decoder %#v, encoding/json %#v", doc, got, want)
+			t.Fatalf("%q: Decoder %#v, encoding/json %#v", doc, got, want)
 		}
-		var jq decoder
-		forJQ, err := jq.decode(string(doc))
+		var jq Decoder
+		forJQ, err := jq.Decode(string(doc))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !reflect.DeepEqual(asNumbers(forJQ), asNumbers(got)) && !strings.Contains(string(doc), "-0") {
-			t.Fatalf("%q: numbersForJQ %#v differs from %#v", doc, forJQ, got)
+			t.Fatalf("%q: NumbersForJQ %#v differs from %#v", doc, forJQ, got)
 		}
 	})
 }

@@ -9,26 +9,29 @@ import (
 	"time"
 
 	"github.com/itchyny/gojq"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
+	"github.com/portjsm/terraform-provider-portjsm/internal/jsonvalue"
 )
 
 // worker maps items on one goroutine; it owns its decoder.
 type worker struct {
 	p   *Program
 	ctx context.Context
-	dec decoder
+	dec jsonvalue.Decoder
 }
 
 // mapItem maps one item. keep is false when the selector left it out.
-func (w *worker) mapItem(index int, raw json.RawMessage) (e Entity, keep bool, err error) {
+func (w *worker) mapItem(index int, raw json.RawMessage) (e entity.Entity, keep bool, err error) {
 	// One copy of the item's text; the decoded strings are substrings of
-	// it, and entity values are copied out of it by jsonValue.
-	doc, err := w.dec.decode(string(raw))
+	// it, and the entity's values are encoded out of it.
+	doc, err := w.dec.Decode(string(raw))
 	if err != nil {
-		return Entity{}, false, &Error{Index: index, Err: fmt.Errorf("the item is not valid JSON: %w", err)}
+		return entity.Entity{}, false, &Error{Index: index, Err: fmt.Errorf("the item is not valid JSON: %w", err)}
 	}
 	vals, err := w.evaluate(index, doc)
 	if err != nil {
-		return Entity{}, false, err
+		return entity.Entity{}, false, err
 	}
 	return w.p.entity(index, vals)
 }
@@ -36,7 +39,7 @@ func (w *worker) mapItem(index int, raw json.RawMessage) (e Entity, keep bool, e
 // mapWatched maps one item as the worker of dog's slot: it publishes the
 // item in the slot, and when the per-item limit cancels the evaluation it
 // gives the item its second chance, mapItemWithin.
-func (w *worker) mapWatched(dog *watchdog, slot, index int, raw json.RawMessage) (Entity, bool, error) {
+func (w *worker) mapWatched(dog *watchdog, slot, index int, raw json.RawMessage) (entity.Entity, bool, error) {
 	busy := &dog.slots[slot].item
 	busy.Store(int64(index) + 1)
 	defer busy.Store(0)
@@ -51,10 +54,10 @@ func (w *worker) mapWatched(dog *watchdog, slot, index int, raw json.RawMessage)
 // mapItemWithin maps one item field by field, each field within timeout:
 // the second chance of an item whose evaluation ran past the per-item
 // limit. A field that reaches it on its own fails the item, named.
-func (w *worker) mapItemWithin(index int, raw json.RawMessage, timeout time.Duration) (e Entity, keep bool, err error) {
-	doc, err := w.dec.decode(string(raw))
+func (w *worker) mapItemWithin(index int, raw json.RawMessage, timeout time.Duration) (e entity.Entity, keep bool, err error) {
+	doc, err := w.dec.Decode(string(raw))
 	if err != nil {
-		return Entity{}, false, &Error{Index: index, Err: fmt.Errorf("the item is not valid JSON: %w", err)}
+		return entity.Entity{}, false, &Error{Index: index, Err: fmt.Errorf("the item is not valid JSON: %w", err)}
 	}
 	vals := make([]any, 0, len(w.p.fields))
 	for i := range w.p.fields {
@@ -67,12 +70,12 @@ func (w *worker) mapItemWithin(index int, raw json.RawMessage, timeout time.Dura
 		}
 		if runErr, isErr := v.(error); isErr {
 			if limit != nil && limit.Kind == LimitItemTimeout {
-				return Entity{}, false, &Error{Index: index, Field: f.name, Expr: f.expr, Err: limit}
+				return entity.Entity{}, false, &Error{Index: index, Field: f.name, Expr: f.expr, Err: limit}
 			}
 			if ctxErr := w.ctx.Err(); ctxErr != nil {
-				return Entity{}, false, ctxErr
+				return entity.Entity{}, false, ctxErr
 			}
-			return Entity{}, false, &Error{Index: index, Field: f.name, Expr: f.expr, Err: describeRunError(runErr)}
+			return entity.Entity{}, false, &Error{Index: index, Field: f.name, Expr: f.expr, Err: describeRunError(runErr)}
 		}
 		vals = append(vals, v)
 		if i == 0 && v != true {
@@ -127,43 +130,44 @@ func describeRunError(err error) error {
 }
 
 // entity checks the field values of one item and builds its entity.
-func (p *Program) entity(index int, vals []any) (Entity, bool, error) {
+func (p *Program) entity(index int, vals []any) (entity.Entity, bool, error) {
 	sel := &p.fields[0]
 	keep, isBool := vals[0].(bool)
 	if !isBool {
-		return Entity{}, false, &Error{Index: index, Field: sel.name, Expr: sel.expr,
-			Err: fmt.Errorf("returned %s; a selector must return true or false", describeValue(vals[0]))}
+		return entity.Entity{}, false, &Error{Index: index, Field: sel.name, Expr: sel.expr,
+			Err: fmt.Errorf("returned %s; a selector must return true or false", jsonvalue.Describe(vals[0]))}
 	}
 	if !keep {
-		return Entity{}, false, nil
+		return entity.Entity{}, false, nil
 	}
-	e := Entity{
-		Properties: make(map[string]any, p.properties),
-		Relations:  make(map[string]any, p.relations),
+	e := entity.Entity{
+		Properties: make(entity.Fields, 0, p.properties),
+		Relations:  make(entity.Fields, 0, p.relations),
 	}
 	for i := 1; i < len(p.fields); i++ {
 		if err := p.fields[i].set(&e, vals[i]); err != nil {
 			f := &p.fields[i]
-			return Entity{}, false, &Error{Index: index, Field: f.name, Expr: f.expr, Err: err}
+			return entity.Entity{}, false, &Error{Index: index, Field: f.name, Expr: f.expr, Err: err}
 		}
 	}
 	return e, true, nil
 }
 
-// set checks a field's value and stores it in e. The error follows
-// `the JQ expression "..."`.
-func (f *field) set(e *Entity, v any) error {
+// set checks a field's value and stores it in e. Properties and relations
+// come in key order (see Compile), so the fields stay sorted. The error
+// follows `the JQ expression "..."`.
+func (f *field) set(e *entity.Entity, v any) error {
 	switch f.kind {
 	case kindIdentifier:
 		id, ok := v.(string)
 		if !ok || id == "" {
-			return fmt.Errorf("returned %s; an identifier must be a non-empty string (convert numbers with tostring, for example `.id | tostring`)", describeValue(v))
+			return fmt.Errorf("returned %s; an identifier must be a non-empty string (convert numbers with tostring, for example `.id | tostring`)", jsonvalue.Describe(v))
 		}
 		e.Identifier = strings.Clone(id)
 	case kindTitle, kindIcon:
-		s, ok := checkString(v)
+		s, ok := entity.OptionalString(v)
 		if !ok {
-			return fmt.Errorf("returned %s; %s must be a string or null (convert with tostring)", describeValue(v), f.name)
+			return fmt.Errorf("returned %s; %s must be a string or null (convert with tostring)", jsonvalue.Describe(v), f.name)
 		}
 		if f.kind == kindTitle {
 			e.Title = s
@@ -171,39 +175,30 @@ func (f *field) set(e *Entity, v any) error {
 			e.Icon = s
 		}
 	case kindTeam:
-		list, ok, bad := checkStrings(v)
+		list, ok, bad := entity.StringList(v)
 		if !ok {
 			return badStrings(v, bad, "team must be a string, a list of strings, or null")
 		}
 		e.Team = list
 	case kindProperty:
-		c, err := jsonValue(v)
+		c, err := entity.Canonical(v)
 		if err != nil {
 			return fmt.Errorf("returned a value that cannot be stored: %w", err)
 		}
-		e.Properties[f.key] = c
+		e.Properties = append(e.Properties, entity.Field{Key: f.key, Value: c})
 	case kindRelation:
-		if s, isString := v.(string); isString {
-			e.Relations[f.key] = strings.Clone(s)
-			return nil
-		}
-		list, ok, bad := checkStrings(v)
+		rel, ok, bad := entity.RelationValue(v)
 		if !ok {
 			return badStrings(v, bad, "a relation must be an identifier (a string), a list of identifiers, or null")
 		}
-		if list == nil {
-			e.Relations[f.key] = nil
-		} else {
-			e.Relations[f.key] = list
-		}
+		e.Relations = append(e.Relations, entity.Field{Key: f.key, Value: rel})
 	}
 	return nil
 }
 
 func badStrings(v any, bad int, rule string) error {
-	if bad >= 0 {
-		elem := v.([]any)[bad]
-		return fmt.Errorf("returned a list whose element %d is %s; %s (convert with map(tostring))", bad, describeValue(elem), rule)
+	if list, isList := v.([]any); isList && bad >= 0 && bad < len(list) {
+		return fmt.Errorf("returned a list whose element %d is %s; %s (convert with map(tostring))", bad, jsonvalue.Describe(list[bad]), rule)
 	}
-	return fmt.Errorf("returned %s; %s", describeValue(v), rule)
+	return fmt.Errorf("returned %s; %s", jsonvalue.Describe(v), rule)
 }

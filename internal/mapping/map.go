@@ -7,13 +7,16 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
+	"github.com/portjsm/terraform-provider-portjsm/internal/jsonvalue"
 )
 
 // Map maps items (raw JSON values, for example from ExtractItems) to
 // entities, using every core GOMAXPROCS allows.
 //
 // Items are handed out in chunks to one worker per core; each worker
-// decodes and maps its items, and the entities are kept in input order.
+// decodes and maps its items.
 // The first failure stops the work; when several items fail, the error of
 // the lowest item index is returned (an *Error), so the result does not
 // depend on scheduling. Two kept items with the same identifier give a
@@ -24,9 +27,9 @@ import (
 // returns an *Error wrapping a *LimitError that names the item and, when
 // running the item's fields one by one within the limits again shows it,
 // the field and its expression.
-func (p *Program) Map(ctx context.Context, items []json.RawMessage, limits Limits) (*EntitySet, error) {
+func (p *Program) Map(ctx context.Context, items []json.RawMessage, limits Limits) (entity.Set, error) {
 	n := len(items)
-	results := make([]Entity, n)
+	results := make([]entity.Entity, n)
 	kept := make([]bool, n)
 
 	chunk := min(max(n/(runtime.GOMAXPROCS(0)*16), 16), 512)
@@ -103,24 +106,31 @@ func (p *Program) Map(ctx context.Context, items []json.RawMessage, limits Limit
 	return collect(results, kept)
 }
 
-// collect keeps the selected entities in input order and checks that
-// their identifiers are unique.
-func collect(results []Entity, kept []bool) (*EntitySet, error) {
-	seen := make(map[string]int, len(results))
-	out := results[:0]
+// collect keeps the selected entities and checks that their identifiers
+// are unique.
+func collect(results []entity.Entity, kept []bool) (entity.Set, error) {
+	set := make(entity.Set, len(results))
 	for i := range results {
 		if !kept[i] {
 			continue
 		}
 		id := results[i].Identifier
-		if first, dup := seen[id]; dup {
-			return nil, &DuplicateError{Identifier: id, First: first, Second: i}
+		if _, dup := set[id]; dup {
+			return nil, &DuplicateError{Identifier: id, First: firstIndex(results, kept, id), Second: i}
 		}
-		seen[id] = i
-		out = append(out, results[i])
+		set.Add(results[i])
 	}
-	clear(results[len(out):])
-	return &EntitySet{entities: out}, nil
+	return set, nil
+}
+
+// firstIndex is the position of the first kept entity with identifier id.
+func firstIndex(results []entity.Entity, kept []bool, id string) int {
+	for i := range results {
+		if kept[i] && results[i].Identifier == id {
+			return i
+		}
+	}
+	return -1
 }
 
 // explainLimit turns the memory or total limit reached while mapping into
@@ -149,8 +159,8 @@ func (p *Program) explainLimit(ctx context.Context, items []json.RawMessage, lim
 // per-item and memory limits, and returns the *Error of the first field
 // that reaches one (nil if none does alone).
 func (p *Program) diagnose(ctx context.Context, index int, raw json.RawMessage, limits Limits, baseline uint64) *Error {
-	var dec decoder
-	doc, err := dec.decode(string(raw))
+	var dec jsonvalue.Decoder
+	doc, err := dec.Decode(string(raw))
 	if err != nil {
 		return &Error{Index: index, Err: fmt.Errorf("the item is not valid JSON: %w", err)}
 	}

@@ -1,13 +1,14 @@
-package mapping
+package entity
 
 import (
-	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/jsonvalue"
 )
 
-func TestParseEntitiesJSON(t *testing.T) {
+func TestParse(t *testing.T) {
 	doc := `{
 	  "10100": {"title": "VPN access", "icon": "Jira", "team": "platform",
 	            "properties": {"status": "Open", "count": 2.50, "tags": ["x"], "none": null},
@@ -15,50 +16,40 @@ func TestParseEntitiesJSON(t *testing.T) {
 	  "10101": {"team": ["a", "b"], "title": null, "properties": null},
 	  "10102": {}
 	}`
-	got, err := ParseEntitiesJSON([]byte(doc))
+	got, err := Parse([]byte(doc))
 	if err != nil {
 		t.Fatal(err)
 	}
 	title, icon := "VPN access", "Jira"
-	want := map[string]Entity{
+	want := Set{
 		"10100": {Identifier: "10100", Title: &title, Icon: &icon, Team: []string{"platform"},
-			Properties: map[string]any{"status": "Open", "count": json.Number("2.5"), "tags": []any{"x"}, "none": nil},
-			Relations:  map[string]any{"serviceDesk": "1", "watchers": []string{"a", "b"}, "parent": nil}},
-		"10101": {Identifier: "10101", Team: []string{"a", "b"}, Properties: map[string]any{}, Relations: map[string]any{}},
-		"10102": {Identifier: "10102", Properties: map[string]any{}, Relations: map[string]any{}},
+			Properties: Fields{{"count", "2.5"}, {"none", Null}, {"status", `"Open"`}, {"tags", `["x"]`}},
+			Relations:  Fields{{"parent", Null}, {"serviceDesk", `"1"`}, {"watchers", `["a","b"]`}}},
+		"10101": {Identifier: "10101", Team: []string{"a", "b"}, Properties: Fields{}, Relations: Fields{}},
+		"10102": {Identifier: "10102", Properties: Fields{}, Relations: Fields{}},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got  %#v\nwant %#v", got, want)
 	}
-	out, err := MarshalEntities(got)
-	if err != nil {
-		t.Fatal(err)
-	}
 	wantJSON := `{"10100":{"icon":"Jira","properties":{"count":2.5,"none":null,"status":"Open","tags":["x"]},` +
 		`"relations":{"parent":null,"serviceDesk":"1","watchers":["a","b"]},"team":["platform"],"title":"VPN access"},` +
 		`"10101":{"properties":{},"relations":{},"team":["a","b"]},"10102":{"properties":{},"relations":{}}}`
-	if string(out) != wantJSON {
-		t.Errorf("MarshalEntities\n%s\nwant\n%s", out, wantJSON)
+	if out := got.Encode(); string(out) != wantJSON {
+		t.Errorf("Encode\n%s\nwant\n%s", out, wantJSON)
 	}
-
-	// A mapped set and its canonical JSON parse back to the same entities.
-	set := mustMap(t, customerRequestMapping, []json.RawMessage{request(t), request(t, `"issueId":"2"`)})
-	canonical := mustCanonical(t, set)
-	back, err := ParseEntitiesJSON([]byte(canonical))
-	if err != nil {
-		t.Fatal(err)
+	if !got.Equal(want) || got.Equal(Set{"10102": want["10102"]}) {
+		t.Error("Equal does not compare the sets")
 	}
-	for _, e := range set.Entities() {
-		if !reflect.DeepEqual(back[e.Identifier], e) {
-			t.Errorf("round trip of %s: got %#v, want %#v", e.Identifier, back[e.Identifier], e)
-		}
-	}
-	if again, _ := MarshalEntities(back); string(again) != canonical {
-		t.Errorf("MarshalEntities(ParseEntitiesJSON(x)) != x:\n%s\n%s", again, canonical)
+	changed := want.Clone()
+	e := changed["10100"]
+	e.Properties = Fields{{"count", "2.50"}}
+	changed.Add(e)
+	if got.Equal(changed) {
+		t.Error("Equal ignores a changed property")
 	}
 }
 
-func TestParseEntitiesJSONErrors(t *testing.T) {
+func TestParseErrors(t *testing.T) {
 	for doc, want := range map[string]string{
 		`[{"identifier": "1"}]`:                       `entities_json must be a JSON object keyed by entity identifier, like {"10100": {`,
 		`"x"`:                                         `this document is a string ("x")`,
@@ -79,39 +70,36 @@ func TestParseEntitiesJSONErrors(t *testing.T) {
 		`{"1": {"relations": {"desk": ["1", true]}}}`: `entity "1": relations.desk: element 1 is a boolean (true)`,
 		`{"1": {"properties": {"n": 1e5000}}}`:        `entity "1": properties.n: the number 1e5000 is out of range`,
 	} {
-		_, err := ParseEntitiesJSON([]byte(doc))
-		errorContains(t, err, want)
+		if _, err := Parse([]byte(doc)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Parse(%s) = %v, want an error containing %q", doc, err, want)
+		}
 	}
 }
 
-// FuzzParseEntitiesJSON checks that whatever ParseEntitiesJSON accepts,
-// MarshalEntities writes in a form that parses back to the same entities
+// FuzzParse checks that whatever Parse accepts, Encode writes in a form that parses back to the same entities
 // and is its own canonical form.
-func FuzzParseEntitiesJSON(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	for _, s := range []string{`{"1":{"title":"a","team":"t","properties":{"a":[1,{"b":null}]},"relations":{"r":["x"]}}}`, `{}`, `[]`, `{"1":{}}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, doc []byte) {
-		entities, err := ParseEntitiesJSON(doc)
+		entities, err := Parse(doc)
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "entit") {
 				t.Fatalf("error does not name entities_json or an entity: %v", err)
 			}
 			return
 		}
-		out, err := MarshalEntities(entities)
+		out := entities.Encode()
+		back, err := Parse(out)
 		if err != nil {
-			t.Fatal(err)
-		}
-		back, err := ParseEntitiesJSON(out)
-		if err != nil {
-			t.Fatalf("MarshalEntities output %s does not parse: %v", out, err)
+			t.Fatalf("Encode output %s does not parse: %v", out, err)
 		}
 		if !reflect.DeepEqual(back, entities) {
 			t.Fatalf("round trip changed %s", out)
 		}
-		if c, err := Canonicalize(out); err != nil || string(c) != string(out) {
-			t.Fatalf("MarshalEntities output is not canonical: %s vs %s (%v)", out, c, err)
+		if c, err := jsonvalue.Canonicalize(out); err != nil || string(c) != string(out) {
+			t.Fatalf("Encode output is not canonical: %s vs %s (%v)", out, c, err)
 		}
 	})
 }

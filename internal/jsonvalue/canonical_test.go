@@ -1,4 +1,4 @@
-package mapping
+package jsonvalue
 
 import (
 	"bytes"
@@ -9,61 +9,6 @@ import (
 	"testing"
 	"unicode/utf8"
 )
-
-// TestCanonicalMatchesEncodingJSON checks MarshalCanonical against
-// encoding/json on the equivalent nested map.
-func TestCanonicalMatchesEncodingJSON(t *testing.T) {
-	set := mustMap(t, Mapping{
-		Identifier: ".issueId",
-		Title:      `.issueKey + " <&> \u2028\u2029 \t\u0001 é 😀 \"q\" \\ / \u007f"`,
-		Icon:       `"Jira"`,
-		Team:       `["b-team", "a-team"]`,
-		Properties: map[string]string{
-			"Zeta": "1.5", "alpha": "-3", "big": "12345678901234567890", "float": "0.1 + 0.2", "whole": "3.0",
-			"nested": `{z: [1, {"y": null, "x": true}], "a<b": "c&d"}`, "null": "null", "é": `"ü"`, "_": "false",
-			"desc": `.requestFieldValues[] | select(.fieldId == "description") | .value`,
-		},
-		Relations: map[string]string{"serviceDesk": ".serviceDeskId", "many": `["2", "1"]`, "none": "null"},
-	}, []json.RawMessage{request(t), request(t, `"issueId":"10099","issueKey":"IT-0"`), request(t, `"issueId":"10101","issueKey":"IT-2"`)})
-	got := mustCanonical(t, set)
-
-	want := map[string]any{}
-	for _, e := range set.Entities() {
-		obj := map[string]any{"properties": e.Properties, "relations": e.Relations}
-		if e.Title != nil {
-			obj["title"] = *e.Title
-		}
-		if e.Icon != nil {
-			obj["icon"] = *e.Icon
-		}
-		if e.Team != nil {
-			obj["team"] = e.Team
-		}
-		want[e.Identifier] = obj
-	}
-	wantJSON, err := json.Marshal(want)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(wantJSON) {
-		t.Errorf("MarshalCanonical\n%s\nencoding/json\n%s", got, wantJSON)
-	}
-	for _, part := range []string{
-		`{"10099":{"icon":"Jira","properties":{"Zeta":1.5,"_":false,"alpha":-3,"big":12345678901234567890,`,
-		`"nested":{"a\u003cb":"c\u0026d","z":[1,{"x":true,"y":null}]},"null":null,"whole":3,"é":"ü"},`,
-		`"float":0.30000000000000004,`,
-		`"relations":{"many":["2","1"],"none":null,"serviceDesk":"1"},"team":["b-team","a-team"],`,
-		`"title":"IT-0 \u003c\u0026\u003e \u2028\u2029 \t\u0001 é 😀 \"q\" \\ / ` + "\x7f" + `"}`,
-	} {
-		if !strings.Contains(got, part) {
-			t.Errorf("canonical output lacks %s:\n%s", part, got)
-		}
-	}
-	// Entities stay in input order; the canonical form sorts them.
-	if ids := []string{set.Entities()[0].Identifier, set.Entities()[1].Identifier}; ids[0] != "10100" || ids[1] != "10099" {
-		t.Errorf("input order lost: %v", ids)
-	}
-}
 
 // TestTerraformJSONEncode pins the output of Terraform 1.11's jsonencode
 // for the same values (taken from `terraform console`).
@@ -136,7 +81,7 @@ func TestCanonicalNumber(t *testing.T) {
 	}
 }
 
-// FuzzAppendString checks appendString against encoding/json.
+// FuzzAppendString checks AppendString against encoding/json.
 func FuzzAppendString(f *testing.F) {
 	for _, s := range []string{"", "plain", "<&>", "\u2028\u2029", "\x00\x1f\x7f", "\xff\xfe", "é😀", `"\`, "\b\f\n\r\t"} {
 		f.Add(s)
@@ -146,8 +91,8 @@ func FuzzAppendString(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := appendString(nil, s); !bytes.Equal(got, want) {
-			t.Errorf("appendString(%q) = %s, encoding/json %s", s, got, want)
+		if got := AppendString(nil, s); !bytes.Equal(got, want) {
+			t.Errorf("AppendString(%q) = %s, encoding/json %s", s, got, want)
 		}
 	})
 }
