@@ -23,12 +23,13 @@ type ListOptions struct {
 	Experimental bool
 }
 
-// Listing is the result of List.
-type Listing struct {
-	// Items are the items verbatim, one per distinct id: the union of every
-	// read, in the order of the first read with items that only later reads
-	// saw appended, each as the latest read that saw it sent it.
-	Items []json.RawMessage
+// Listing is the result of List and ListConverted.
+type Listing[T any] struct {
+	// Items are the items (verbatim, or as converted), one per distinct id:
+	// the union of every read, in the order of the first read with items
+	// that only later reads saw appended, each as the latest read that saw
+	// it sent it.
+	Items []T
 	// Reads is how many times the list was drained, a discarded broken read
 	// included.
 	Reads int
@@ -70,12 +71,27 @@ type Listing struct {
 // repeats an earlier run of items, mean a broken server or proxy: such a
 // read is discarded and the list read once more, and if a second read is
 // broken too, List fails with a PagingError naming the pages and ids.
-func (c *Client) List(ctx context.Context, path string, opts ListOptions) (*Listing, error) {
+func (c *Client) List(ctx context.Context, path string, opts ListOptions) (*Listing[json.RawMessage], error) {
+	return ListConverted(ctx, c, path, opts, func(_ context.Context, _ int, items []json.RawMessage) ([]json.RawMessage, error) {
+		return items, nil
+	})
+}
+
+// Converter turns the items of one page into what a listing keeps, one for
+// each item, in order. first is the position of the page's first item in
+// the list. It runs as each page arrives, several pages at once, so that a
+// listing need not keep the raw items of a whole list; an error ends the
+// listing with that error.
+type Converter[T any] func(ctx context.Context, first int, items []json.RawMessage) ([]T, error)
+
+// ListConverted reads a list as List does, keeping each item as convert
+// turns it.
+func ListConverted[T any](ctx context.Context, c *Client, path string, opts ListOptions, convert Converter[T]) (*Listing[T], error) {
 	endpoint := request{path: path, query: opts.Query}.endpoint()
-	var merged *union
+	var merged *union[T]
 	var broken *brokenPage
 	for made, used := 1, 1; ; made++ {
-		d, err := c.drain(ctx, path, opts)
+		d, err := drain(ctx, c, path, opts, convert)
 		if err != nil {
 			return nil, err
 		}
@@ -90,11 +106,11 @@ func (c *Client) List(ctx context.Context, path string, opts ListOptions) (*List
 			continue
 		}
 		if merged == nil && len(d.repeated) == 0 {
-			return &Listing{Items: d.items, Reads: made, Settled: true}, nil
+			return &Listing[T]{Items: d.items, Reads: made, Settled: true}, nil
 		}
 		recovered := 0
 		if merged == nil {
-			merged = newUnion(len(d.items))
+			merged = newUnion[T](len(d.items))
 		} else {
 			recovered = merged.notIn(d)
 		}
@@ -114,8 +130,8 @@ func (c *Client) List(ctx context.Context, path string, opts ListOptions) (*List
 }
 
 // drainResult is one read of a list from start to end.
-type drainResult struct {
-	items []json.RawMessage
+type drainResult[T any] struct {
+	items []T
 	keys  []string
 	// firstAt is where each key was first read.
 	firstAt map[string]int
@@ -131,10 +147,10 @@ type brokenPage struct {
 	keys   []string
 }
 
-func (c *Client) drain(ctx context.Context, path string, opts ListOptions) (*drainResult, error) {
+func drain[T any](ctx context.Context, c *Client, path string, opts ListOptions, convert Converter[T]) (*drainResult[T], error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	p := &pager{client: c, path: path, opts: opts, inflight: map[int]*pageFetch{}}
+	p := &pager[T]{client: c, path: path, opts: opts, convert: convert, inflight: map[int]*pageFetch[T]{}}
 	p.limit = c.cfg.PageSize
 	if opts.MaxItems > 0 && opts.MaxItems < p.limit {
 		p.limit = opts.MaxItems
@@ -142,28 +158,30 @@ func (c *Client) drain(ctx context.Context, path string, opts ListOptions) (*dra
 	return p.run(ctx)
 }
 
-type pager struct {
+type pager[T any] struct {
 	client   *Client
 	path     string
 	opts     ListOptions
+	convert  Converter[T]
 	limit    int
-	inflight map[int]*pageFetch
+	inflight map[int]*pageFetch[T]
 }
 
 // pageFetch is one page request running in its own goroutine.
-type pageFetch struct {
+type pageFetch[T any] struct {
 	start  int
 	cancel context.CancelFunc
 	done   chan struct{}
 	page   *Page
+	items  []T // the page's items as converted, up to MaxItems
 	keys   []string
 	err    error
 }
 
-func (p *pager) run(ctx context.Context) (*drainResult, error) {
+func (p *pager[T]) run(ctx context.Context) (*drainResult[T], error) {
 	defer p.cancelAll()
 	firstAt := map[string]int{}
-	d := &drainResult{firstAt: firstAt}
+	d := &drainResult[T]{firstAt: firstAt}
 	next, step, window := 0, p.limit, 1
 	for {
 		p.schedule(ctx, next, step, window)
@@ -183,7 +201,7 @@ func (p *pager) run(ctx context.Context) (*drainResult, error) {
 		if d.broken = checkRepeats(f, d.keys, firstAt); d.broken != nil {
 			return d, nil
 		}
-		for i, item := range f.page.Values {
+		for i, item := range f.items {
 			if p.opts.MaxItems > 0 && len(d.items) == p.opts.MaxItems {
 				return d, nil
 			}
@@ -217,7 +235,7 @@ func (p *pager) run(ctx context.Context) (*drainResult, error) {
 // offset under a correct envelope); items that really moved reach the end of
 // the list in the order of their updates, which matches an earlier run only
 // under a bulk update, and the fresh read that follows tells the two apart.
-func checkRepeats(f *pageFetch, seen []string, firstAt map[string]int) *brokenPage {
+func checkRepeats[T any](f *pageFetch[T], seen []string, firstAt map[string]int) *brokenPage {
 	inPage := make(map[string]struct{}, len(f.keys))
 	var dups []string
 	for _, key := range f.keys {
@@ -244,16 +262,16 @@ func checkRepeats(f *pageFetch, seen []string, firstAt map[string]int) *brokenPa
 
 // union merges reads by id: the order of the first read, items only later
 // reads saw appended, each item as the latest read sent it.
-type union struct {
-	items []json.RawMessage
+type union[T any] struct {
+	items []T
 	at    map[string]int
 }
 
-func newUnion(capacity int) *union {
-	return &union{items: make([]json.RawMessage, 0, capacity), at: make(map[string]int, capacity)}
+func newUnion[T any](capacity int) *union[T] {
+	return &union[T]{items: make([]T, 0, capacity), at: make(map[string]int, capacity)}
 }
 
-func (u *union) add(d *drainResult) {
+func (u *union[T]) add(d *drainResult[T]) {
 	first := len(u.items) == 0
 	for i, item := range d.items {
 		key := d.keys[i]
@@ -273,7 +291,7 @@ func (u *union) add(d *drainResult) {
 }
 
 // notIn counts the items of the union that the read d did not see.
-func (u *union) notIn(d *drainResult) int {
+func (u *union[T]) notIn(d *drainResult[T]) int {
 	n := 0
 	for key := range u.at {
 		if _, ok := d.firstAt[key]; !ok {
@@ -285,12 +303,12 @@ func (u *union) notIn(d *drainResult) int {
 
 const maxNamedIDs = 10
 
-func (u *union) listing(reads int, settled bool, last *drainResult, maxItems int) *Listing {
+func (u *union[T]) listing(reads int, settled bool, last *drainResult[T], maxItems int) *Listing[T] {
 	items := u.items
 	if maxItems > 0 && len(items) > maxItems {
 		items = items[:maxItems]
 	}
-	return &Listing{Items: items, Reads: reads, Settled: settled, Repeated: idsOf(last.repeated, maxNamedIDs)}
+	return &Listing[T]{Items: items, Reads: reads, Settled: settled, Repeated: idsOf(last.repeated, maxNamedIDs)}
 }
 
 // idsOf turns item keys into the ids they carry, at most n of them.
@@ -316,7 +334,7 @@ func brokenPagingError(endpoint string, first, second *brokenPage) *PagingError 
 	}
 }
 
-func (p *pager) checkChain(f *pageFetch, want int) error {
+func (p *pager[T]) checkChain(f *pageFetch[T], want int) error {
 	endpoint := request{path: p.path, query: p.opts.Query}.endpoint()
 	switch {
 	case f.page.Start != want:
@@ -328,7 +346,7 @@ func (p *pager) checkChain(f *pageFetch, want int) error {
 }
 
 // schedule keeps `window` consecutive pages from `next` in flight.
-func (p *pager) schedule(ctx context.Context, next, step, window int) {
+func (p *pager[T]) schedule(ctx context.Context, next, step, window int) {
 	for k := 0; k < window; k++ {
 		start := next + k*step
 		if p.opts.MaxItems > 0 && start >= p.opts.MaxItems && k > 0 {
@@ -341,9 +359,9 @@ func (p *pager) schedule(ctx context.Context, next, step, window int) {
 	}
 }
 
-func (p *pager) launch(ctx context.Context, start int) *pageFetch {
+func (p *pager[T]) launch(ctx context.Context, start int) *pageFetch[T] {
 	ctx, cancel := context.WithCancel(ctx)
-	f := &pageFetch{start: start, cancel: cancel, done: make(chan struct{})}
+	f := &pageFetch[T]{start: start, cancel: cancel, done: make(chan struct{})}
 	query := url.Values{}
 	for k, v := range p.opts.Query {
 		query[k] = v
@@ -354,12 +372,21 @@ func (p *pager) launch(ctx context.Context, start int) *pageFetch {
 	go func() {
 		defer close(f.done)
 		f.page, f.keys, f.err = p.client.fetchPage(ctx, r)
+		if f.err != nil {
+			return
+		}
+		values := f.page.Values
+		if p.opts.MaxItems > 0 {
+			values = values[:max(0, min(len(values), p.opts.MaxItems-start))]
+		}
+		f.items, f.err = p.convert(ctx, start, values)
+		f.page.Values = nil // converted: the raw items are not kept
 	}()
 	return f
 }
 
 // dropMisaligned cancels speculative fetches that are not on the new grid.
-func (p *pager) dropMisaligned(next, step int) {
+func (p *pager[T]) dropMisaligned(next, step int) {
 	for start, f := range p.inflight {
 		if start < next || (start-next)%step != 0 {
 			f.cancel()
@@ -368,7 +395,7 @@ func (p *pager) dropMisaligned(next, step int) {
 	}
 }
 
-func (p *pager) cancelAll() {
+func (p *pager[T]) cancelAll() {
 	for start, f := range p.inflight {
 		f.cancel()
 		delete(p.inflight, start)

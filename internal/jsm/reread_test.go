@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -274,4 +275,81 @@ func TestListTakesATailOfMovedItemsForMovesNotBreakage(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertHolds(t, ids(t, listing.Items), 120)
+}
+
+// A converted listing converts each page as it arrives, with the position
+// of its first item, and keeps what the converter returns: across rereads,
+// the union holds each item as the latest read converted it.
+func TestListConvertedKeepsTheConversionOfTheLatestRead(t *testing.T) {
+	l := newMovingList(200)
+	moved := false
+	l.beforePage = func(l *movingList, start int) {
+		if start == 50 && !moved {
+			moved = true
+			l.moveToEnd(10)
+		}
+	}
+	var pages atomic.Int64
+	type seen struct {
+		id       string
+		position int
+		page     int64
+	}
+	listing, err := ListConverted(context.Background(), newTestClient(t, l, sequential), "/request", ListOptions{},
+		func(_ context.Context, first int, items []json.RawMessage) ([]seen, error) {
+			page := pages.Add(1)
+			out := make([]seen, len(items))
+			for i, id := range ids(t, items) {
+				out[i] = seen{id: id, position: first + i, page: page}
+			}
+			return out, nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make([]string, len(listing.Items))
+	for i, s := range listing.Items {
+		got[i] = s.id
+		if s.page <= 4 {
+			t.Fatalf("item %s keeps the first read's conversion; the union must keep the latest", s.id)
+		}
+	}
+	assertHolds(t, got, 200)
+	if listing.Reads != 2 || pages.Load() != 8 {
+		t.Fatalf("reads=%d, converted pages=%d; want 2 reads of 4 pages", listing.Reads, pages.Load())
+	}
+	if p := listing.Items[0].position; p != 0 {
+		t.Fatalf("the first item's position is %d", p)
+	}
+}
+
+// A converter sees only the items a listing keeps under MaxItems, and its
+// error ends the listing with that error.
+func TestListConvertedStopsAtMaxItemsAndOnErrors(t *testing.T) {
+	list := &pagedList{n: 500, cap: 50}
+	c := newTestClient(t, list)
+	var converted atomic.Int64
+	count := func(_ context.Context, _ int, items []json.RawMessage) ([]json.RawMessage, error) {
+		converted.Add(int64(len(items)))
+		return items, nil
+	}
+	listing, err := ListConverted(context.Background(), c, "/servicedesk", ListOptions{MaxItems: 120}, count)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertSequence(t, ids(t, listing.Items), 120)
+	if converted.Load() != 120 {
+		t.Fatalf("converted %d items for a listing of 120", converted.Load())
+	}
+	failure := errors.New("item 130 does not map")
+	_, err = ListConverted(context.Background(), c, "/servicedesk", ListOptions{},
+		func(_ context.Context, first int, items []json.RawMessage) ([]json.RawMessage, error) {
+			if first <= 130 && 130 < first+len(items) {
+				return nil, failure
+			}
+			return items, nil
+		})
+	if !errors.Is(err, failure) {
+		t.Fatalf("err = %v, want the converter's", err)
+	}
 }

@@ -28,9 +28,26 @@ import (
 // running the item's fields one by one within the limits again shows it,
 // the field and its expression.
 func (p *Program) Map(ctx context.Context, items []json.RawMessage, limits Limits) (entity.Set, error) {
+	outcomes, err := p.MapItems(ctx, items, limits)
+	if err != nil {
+		return nil, err
+	}
+	return Collect(outcomes)
+}
+
+// Mapped is what mapping one item gave: its entity, or Kept false when the
+// selector left the item out.
+type Mapped struct {
+	Entity entity.Entity
+	Kept   bool
+}
+
+// MapItems maps items as Map does and returns one outcome per item, in
+// input order, without checking that identifiers are unique: Collect does
+// that once every part of a list is mapped.
+func (p *Program) MapItems(ctx context.Context, items []json.RawMessage, limits Limits) ([]Mapped, error) {
 	n := len(items)
-	results := make([]entity.Entity, n)
-	kept := make([]bool, n)
+	results := make([]Mapped, n)
 
 	chunk := min(max(n/(runtime.GOMAXPROCS(0)*16), 16), 512)
 	chunks := (n + chunk - 1) / chunk
@@ -85,7 +102,7 @@ func (p *Program) Map(ctx context.Context, items []json.RawMessage, limits Limit
 						fail(index, err)
 						return
 					}
-					results[index], kept[index] = e, keep
+					results[index] = Mapped{Entity: e, Kept: keep}
 				}
 			}
 		})
@@ -103,30 +120,31 @@ func (p *Program) Map(ctx context.Context, items []json.RawMessage, limits Limit
 	if bad := int(firstBad.Load()); bad < n {
 		return nil, failures[bad]
 	}
-	return collect(results, kept)
+	return results, nil
 }
 
-// collect keeps the selected entities and checks that their identifiers
-// are unique.
-func collect(results []entity.Entity, kept []bool) (entity.Set, error) {
-	set := make(entity.Set, len(results))
-	for i := range results {
-		if !kept[i] {
+// Collect keeps the entities of the kept items and checks that their
+// identifiers are unique: two items with the same identifier give a
+// *DuplicateError naming both positions.
+func Collect(outcomes []Mapped) (entity.Set, error) {
+	set := make(entity.Set, len(outcomes))
+	for i := range outcomes {
+		if !outcomes[i].Kept {
 			continue
 		}
-		id := results[i].Identifier
+		id := outcomes[i].Entity.Identifier
 		if _, dup := set[id]; dup {
-			return nil, &DuplicateError{Identifier: id, First: firstIndex(results, kept, id), Second: i}
+			return nil, &DuplicateError{Identifier: id, First: firstIndex(outcomes, id), Second: i}
 		}
-		set.Add(results[i])
+		set.Add(outcomes[i].Entity)
 	}
 	return set, nil
 }
 
-// firstIndex is the position of the first kept entity with identifier id.
-func firstIndex(results []entity.Entity, kept []bool, id string) int {
-	for i := range results {
-		if kept[i] && results[i].Identifier == id {
+// firstIndex is the position of the first kept item with identifier id.
+func firstIndex(outcomes []Mapped, id string) int {
+	for i := range outcomes {
+		if outcomes[i].Kept && outcomes[i].Entity.Identifier == id {
 			return i
 		}
 	}

@@ -14,12 +14,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 	"github.com/portjsm/terraform-provider-portjsm/internal/jsm"
+	"github.com/portjsm/terraform-provider-portjsm/internal/mapping"
 )
 
 // jsmDataSource is embedded by every JSM data source: it receives the
@@ -118,19 +121,53 @@ func listJSM(ctx context.Context, client *jsm.Client, what, apiPath string, opts
 		addJSMError(diags, what, err)
 		return nil, false
 	}
-	if listing.Reads > 1 {
-		tflog.Info(ctx, "JSM list read more than once", map[string]any{"what": what, "reads": listing.Reads, "settled": listing.Settled, "items": len(listing.Items)})
+	warnUnsettled(ctx, what, listing.Reads, listing.Settled, listing.Repeated, len(listing.Items), diags)
+	return listing.Items, true
+}
+
+// listMapped reads a whole list and maps it page by page as it arrives, so
+// that the raw items of the list are never held at once. It returns the
+// number of items read and the mapped entities.
+func listMapped(ctx context.Context, client *jsm.Client, what, apiPath string, opts jsm.ListOptions, program *mapping.Program, limits mapping.Limits, diags *diag.Diagnostics) (int, entity.Set, bool) {
+	listing, err := jsm.ListConverted(ctx, client, apiPath, opts, program.StartList(limits).MapPage)
+	if err == nil {
+		var set entity.Set
+		if set, err = mapping.Collect(listing.Items); err == nil {
+			warnUnsettled(ctx, what, listing.Reads, listing.Settled, listing.Repeated, len(listing.Items), diags)
+			return len(listing.Items), set, true
+		}
 	}
-	if !listing.Settled {
+	if isMappingError(err) {
+		addMappingError(diags, path.Root("mapping"), err, "Mapping Failed", "Fix the mapping, or skip such items with a selector.")
+	} else {
+		addJSMError(diags, what, err)
+	}
+	return 0, nil, false
+}
+
+// isMappingError tells a failed or cancelled mapping from a failed read.
+func isMappingError(err error) bool {
+	var itemErr *mapping.Error
+	var dupErr *mapping.DuplicateError
+	var limitErr *mapping.LimitError
+	return errors.As(err, &itemErr) || errors.As(err, &dupErr) || errors.As(err, &limitErr) || errors.Is(err, context.Canceled)
+}
+
+// warnUnsettled logs a list read more than once and warns when the reads
+// never settled.
+func warnUnsettled(ctx context.Context, what string, reads int, settled bool, repeated []string, items int, diags *diag.Diagnostics) {
+	if reads > 1 {
+		tflog.Info(ctx, "JSM list read more than once", map[string]any{"what": what, "reads": reads, "settled": settled, "items": items})
+	}
+	if !settled {
 		diags.AddWarning("JSM List Changed While Read", fmt.Sprintf("Each of the %d reads of %s saw some items twice (ids %s): the list changed while it "+
 			"was paged, as JSM orders it by latest activity, and an item that moves during a read can be skipped. The result is the union "+
 			"of the reads, %d items: every item any read saw. An item that moved at the wrong moment in every read may still be missing, "+
 			"and a sync would delete its entity until the next run brings it back. Raising jsm.max_list_reads "+
 			"(JSM_MAX_LIST_READS) allows more reads and raising jsm.concurrency makes each one shorter; on a desk where requests "+
 			"are created during every read, reads may never settle, and the union is the best that offset paging can do.",
-			listing.Reads, what, strings.Join(listing.Repeated, ", "), len(listing.Items)))
+			reads, what, strings.Join(repeated, ", "), items))
 	}
-	return listing.Items, true
 }
 
 // addJSMError turns a failed JSM read into a diagnostic that says what to do.

@@ -135,15 +135,13 @@ func (d *customerRequestsDataSource) Read(ctx context.Context, req datasource.Re
 		SearchTerm:       m.SearchTerm.ValueString(),
 		Expand:           m.Expand,
 	}
-	items, ok := listJSM(ctx, client, "the customer requests", jsm.CustomerRequestsPath, jsm.ListOptions{Query: filter.Query(), MaxItems: maxItems(m.MaxItems)}, &resp.Diagnostics)
+	items, count, entitiesJSON, ok := d.readList(ctx, client, "the customer requests", jsm.CustomerRequestsPath, jsm.ListOptions{Query: filter.Query(), MaxItems: maxItems(m.MaxItems)}, m.Mapping, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	m.ItemCount = types.Int64Value(int64(len(items)))
-	m.Requests, m.ItemsJSON, m.EntitiesJSON = types.ListNull(customerRequestType), types.StringNull(), types.StringNull()
-	if m.Mapping != nil {
-		m.EntitiesJSON = d.mapItems(ctx, m.Mapping, items, &resp.Diagnostics)
-	} else {
+	m.ItemCount, m.EntitiesJSON = types.Int64Value(int64(count)), entitiesJSON
+	m.Requests, m.ItemsJSON = types.ListNull(customerRequestType), types.StringNull()
+	if m.Mapping == nil {
 		m.Requests = typedList(items, "customer request", customerRequestType, customerRequestObject, &resp.Diagnostics)
 		m.ItemsJSON = types.StringValue(itemsJSON(items))
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/portjsm/terraform-provider-portjsm/internal/jsm"
 	"github.com/portjsm/terraform-provider-portjsm/internal/mapping"
 )
 
@@ -67,9 +68,8 @@ func mappingAttributes(attrs map[string]schema.Attribute, noun string) {
 	}
 }
 
-// mapItems runs the mapping over the raw items, within the provider's JQ
-// limits, and returns entities_json.
-func (d *jsmDataSource) mapItems(ctx context.Context, m *mappingModel, items []json.RawMessage, diags *diag.Diagnostics) types.String {
+// compileMapping compiles a data source's mapping, reporting a bad one.
+func compileMapping(m *mappingModel, diags *diag.Diagnostics) (*mapping.Program, bool) {
 	program, err := mapping.Compile(mapping.Mapping{
 		Selector:   m.Selector.ValueString(),
 		Identifier: m.Identifier.ValueString(),
@@ -81,6 +81,37 @@ func (d *jsmDataSource) mapItems(ctx context.Context, m *mappingModel, items []j
 	})
 	if err != nil {
 		diags.AddAttributeError(path.Root("mapping"), "Invalid Mapping", err.Error()+". Fix the JQ expression in the mapping.")
+		return nil, false
+	}
+	return program, true
+}
+
+// readList reads a JSM list for a data source. With a mapping, the items
+// are mapped as their pages arrive and only entities_json is returned; the
+// raw items are then nil. Without one, items are the raw items and
+// entities_json is null.
+func (d *jsmDataSource) readList(ctx context.Context, client *jsm.Client, what, apiPath string, opts jsm.ListOptions, m *mappingModel, diags *diag.Diagnostics) (items []json.RawMessage, count int, entitiesJSON types.String, ok bool) {
+	entitiesJSON = types.StringNull()
+	if m == nil {
+		items, ok = listJSM(ctx, client, what, apiPath, opts, diags)
+		return items, len(items), entitiesJSON, ok
+	}
+	program, ok := compileMapping(m, diags)
+	if !ok {
+		return nil, 0, entitiesJSON, false
+	}
+	count, set, ok := listMapped(ctx, client, what, apiPath, opts, program, d.data.jq, diags)
+	if !ok {
+		return nil, 0, entitiesJSON, false
+	}
+	return nil, count, types.StringValue(string(set.Encode())), true
+}
+
+// mapItems runs the mapping over raw items, within the provider's JQ
+// limits, and returns entities_json.
+func (d *jsmDataSource) mapItems(ctx context.Context, m *mappingModel, items []json.RawMessage, diags *diag.Diagnostics) types.String {
+	program, ok := compileMapping(m, diags)
+	if !ok {
 		return types.StringNull()
 	}
 	set, err := program.Map(ctx, items, d.data.jq)

@@ -68,15 +68,13 @@ func (d *organizationsDataSource) Read(ctx context.Context, req datasource.ReadR
 		return
 	}
 	filter := jsm.OrganizationFilter{ServiceDeskID: m.ServiceDeskID.ValueString(), AccountID: m.AccountID.ValueString()}
-	items, ok := listJSM(ctx, client, "the organizations", filter.Path(), jsm.ListOptions{Query: filter.Query(), MaxItems: maxItems(m.MaxItems)}, &resp.Diagnostics)
+	items, count, entitiesJSON, ok := d.readList(ctx, client, "the organizations", filter.Path(), jsm.ListOptions{Query: filter.Query(), MaxItems: maxItems(m.MaxItems)}, m.Mapping, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	m.ItemCount = types.Int64Value(int64(len(items)))
-	m.Organizations, m.ItemsJSON, m.EntitiesJSON = types.ListNull(organizationType), types.StringNull(), types.StringNull()
-	if m.Mapping != nil {
-		m.EntitiesJSON = d.mapItems(ctx, m.Mapping, items, &resp.Diagnostics)
-	} else {
+	m.ItemCount, m.EntitiesJSON = types.Int64Value(int64(count)), entitiesJSON
+	m.Organizations, m.ItemsJSON = types.ListNull(organizationType), types.StringNull()
+	if m.Mapping == nil {
 		m.Organizations = typedList(items, "organization", organizationType, organizationObject, &resp.Diagnostics)
 		m.ItemsJSON = types.StringValue(itemsJSON(items))
 	}

@@ -56,15 +56,13 @@ func (d *serviceDesksDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	items, ok := listJSM(ctx, client, "the service desks", jsm.ServiceDesksPath, jsm.ListOptions{MaxItems: maxItems(m.MaxItems)}, &resp.Diagnostics)
+	items, count, entitiesJSON, ok := d.readList(ctx, client, "the service desks", jsm.ServiceDesksPath, jsm.ListOptions{MaxItems: maxItems(m.MaxItems)}, m.Mapping, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	m.ItemCount = types.Int64Value(int64(len(items)))
-	m.ServiceDesks, m.ItemsJSON, m.EntitiesJSON = types.ListNull(serviceDeskType), types.StringNull(), types.StringNull()
-	if m.Mapping != nil {
-		m.EntitiesJSON = d.mapItems(ctx, m.Mapping, items, &resp.Diagnostics)
-	} else {
+	m.ItemCount, m.EntitiesJSON = types.Int64Value(int64(count)), entitiesJSON
+	m.ServiceDesks, m.ItemsJSON = types.ListNull(serviceDeskType), types.StringNull()
+	if m.Mapping == nil {
 		m.ServiceDesks = typedList(items, "service desk", serviceDeskType, serviceDeskObject, &resp.Diagnostics)
 		m.ItemsJSON = types.StringValue(itemsJSON(items))
 	}
