@@ -191,8 +191,7 @@ func (r *blueprintResource) Read(ctx context.Context, req resource.ReadRequest, 
 		addPortError(&resp.Diagnostics, "reading blueprint "+state.Identifier.ValueString(), err)
 		return
 	}
-	// An imported blueprint has no title in state yet: adopt all of it.
-	importing := state.Title.IsNull()
+	importing := importedAs(ctx, req.Private, &resp.Diagnostics) != ""
 	state.ID = state.Identifier
 	state.Title = stringFromDoc(doc, bpTitle)
 	state.Icon = managedString(state.Icon, doc, bpIcon, importing)
@@ -206,6 +205,9 @@ func (r *blueprintResource) Read(ctx context.Context, req resource.ReadRequest, 
 		state.ForceDeleteEntities = types.BoolValue(false)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	if importing {
+		resp.Diagnostics.Append(clearImported(ctx, resp.Private)...)
+	}
 }
 
 func (r *blueprintResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -309,6 +311,7 @@ func (r *blueprintResource) deleteAllEntities(ctx context.Context, client *port.
 func (r *blueprintResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	resource.ImportStatePassthroughID(ctx, path.Root("identifier"), req, resp)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(markImported(ctx, resp.Private, adoptAll)...)
 }
 
 // blueprintDoc is the document the configuration describes; unset
@@ -364,40 +367,6 @@ func dropNulls(m map[string]any) {
 			delete(m, k)
 		}
 	}
-}
-
-func stringFromDoc(doc map[string]any, key string) types.String {
-	if s, ok := doc[key].(string); ok {
-		return types.StringValue(s)
-	}
-	return types.StringNull()
-}
-
-// managedString refreshes an optional string: one the configuration does not
-// set stays null, unless the resource is being imported.
-func managedString(prior types.String, doc map[string]any, key string, importing bool) types.String {
-	if prior.IsNull() && !importing {
-		return prior
-	}
-	v := stringFromDoc(doc, key)
-	if importing && v.ValueString() == "" {
-		return types.StringNull()
-	}
-	return v
-}
-
-func managedDynamic(prior types.Dynamic, portValue any, importing bool) types.Dynamic {
-	if importing {
-		return dynamicFromJSON(portValue)
-	}
-	if prior.IsNull() {
-		return prior
-	}
-	projected, ok := project(prior, portValue).(types.Dynamic)
-	if !ok {
-		return types.DynamicValue(fromJSON(portValue))
-	}
-	return projected
 }
 
 // relationsFromDoc refreshes the managed relations: those in state are read

@@ -215,3 +215,55 @@ func TestAccBlueprintRemovedCollectionKeepsUIEntries(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{step(true), removed}})
 }
+
+// TestAccBlueprintImportAdoptsOnce imports a blueprint with an import block:
+// the read that follows the import adopts it, and it alone; later reads
+// refresh only the managed fields, so what the UI adds afterwards is not
+// drift, while a title edited in the UI is read back as drift and put back.
+func TestAccBlueprintImportAdoptsOnce(t *testing.T) {
+	srv := startPort(t)
+	mustEdit(t, srv.PutBlueprint(map[string]any{
+		"identifier": "jsmOrganization", "title": "JSM Organization", "icon": "Jira",
+		"schema": map[string]any{"properties": map[string]any{"name": map[string]any{"type": "string", "title": "Name"}}},
+	}))
+	step := func() resource.TestStep {
+		return resource.TestStep{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			ConfigFile:               config.StaticFile("testdata/blueprint_import.tf"),
+			ConfigVariables:          portVariables(srv),
+		}
+	}
+	imported := step()
+	imported.ConfigPlanChecks = resource.ConfigPlanChecks{
+		PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("portjsm_blueprint.org", plancheck.ResourceActionNoop)},
+		PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+	}
+
+	uiAdds := step()
+	uiAdds.PreConfig = func() {
+		mustEdit(t, srv.EditBlueprint("jsmOrganization", func(doc map[string]any) {
+			doc["calculationProperties"] = map[string]any{"url": map[string]any{"title": "URL", "type": "string", "calculation": ".identifier"}}
+			doc["schema"].(map[string]any)["properties"].(map[string]any)["size"] = map[string]any{"type": "number", "title": "Size"}
+		}))
+	}
+	uiAdds.ConfigPlanChecks = resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+
+	uiRetitles := step()
+	uiRetitles.PreConfig = func() {
+		mustEdit(t, srv.EditBlueprint("jsmOrganization", func(doc map[string]any) { doc["title"] = "Renamed in UI" }))
+	}
+	uiRetitles.ConfigPlanChecks = resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction("portjsm_blueprint.org", plancheck.ResourceActionUpdate),
+	}}
+	uiRetitles.Check = func(*terraform.State) error {
+		doc, _ := srv.Blueprint("jsmOrganization")
+		if got := at(doc, "title"); got != "JSM Organization" {
+			t.Errorf("the UI's title was not put back: %v", got)
+		}
+		if at(doc, "calculationProperties", "url") == nil || at(doc, "schema", "properties", "size") == nil {
+			t.Errorf("the apply lost what the UI added after the import: %v", doc)
+		}
+		return nil
+	}
+	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{imported, uiAdds, uiRetitles}})
+}
