@@ -230,7 +230,12 @@ func (r *blueprintResource) Update(ctx context.Context, req resource.UpdateReque
 		return
 	}
 	keepUnmanagedEntries(desired, previous)
-	merged, _ := mergeManaged(current, desired, previous).(map[string]any)
+	merged, ok := mergeManaged(current, desired, previous).(map[string]any)
+	if !ok {
+		resp.Diagnostics.AddError("Merging Blueprint Failed", "The merge of blueprint "+id+" with Port's copy is not an object. "+
+			"This is a bug in the provider: please report it.")
+		return
+	}
 	for _, k := range readOnlyBlueprintFields {
 		delete(merged, k)
 	}
@@ -353,10 +358,22 @@ func blueprintDoc(m blueprintModel, diags *diag.Diagnostics) map[string]any {
 			diags.AddAttributeError(path.Root("relations"), "Invalid Relations", err.Error())
 			return doc
 		}
-		for _, rel := range relations.(map[string]any) {
-			dropNulls(rel.(map[string]any))
+		byName, ok := relations.(map[string]any)
+		if !ok {
+			diags.AddAttributeError(path.Root("relations"), "Invalid Relations", fmt.Sprintf("relations became %T, not an object. "+
+				"This is a bug in the provider: please report it.", relations))
+			return doc
 		}
-		doc[bpRelations] = relations
+		for name, rel := range byName {
+			fields, ok := rel.(map[string]any)
+			if !ok {
+				diags.AddAttributeError(path.Root("relations").AtMapKey(name), "Invalid Relations", fmt.Sprintf("relation %s "+
+					"became %T, not an object. This is a bug in the provider: please report it.", name, rel))
+				return doc
+			}
+			dropNulls(fields)
+		}
+		doc[bpRelations] = byName
 	}
 	return doc
 }
