@@ -43,11 +43,12 @@ func (c *Client) GetEntity(ctx context.Context, blueprint, id string) (*Entity, 
 	return c.entityCall(ctx, blueprint, request{method: http.MethodGet, path: entityPath(blueprint, id), idempotent: true})
 }
 
-// CreateEntity writes one entity and returns it as Port stored it. With
+// WriteEntity writes one entity and returns it as Port stored it: it
+// creates the entity or, with opts.Upsert, creates or overwrites it. With
 // opts.Upsert the write is idempotent and retried like a read; without it,
 // it is retried only on 429, since after a 5xx or a transport error the
 // entity may exist already.
-func (c *Client) CreateEntity(ctx context.Context, blueprint string, e Entity, opts EntityWriteOptions) (*Entity, error) {
+func (c *Client) WriteEntity(ctx context.Context, blueprint string, e Entity, opts EntityWriteOptions) (*Entity, error) {
 	body, err := e.writeJSON()
 	if err != nil {
 		return nil, fmt.Errorf("cannot encode entity %q as JSON: %w", e.Identifier, err)

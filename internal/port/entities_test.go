@@ -19,7 +19,7 @@ func TestEntityCreateGetDelete(t *testing.T) {
 		Team:       []string{},
 		Properties: map[string]any{"name": "n", "size": 3.0},
 	}
-	created, err := h.c.CreateEntity(ctx, bp, in, EntityWriteOptions{})
+	created, err := h.c.WriteEntity(ctx, bp, in, EntityWriteOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,10 +33,10 @@ func TestEntityCreateGetDelete(t *testing.T) {
 			t.Errorf("entity = %+v", e)
 		}
 	}
-	if _, err := h.c.CreateEntity(ctx, bp, in, EntityWriteOptions{}); !IsStatus(err, http.StatusConflict) {
+	if _, err := h.c.WriteEntity(ctx, bp, in, EntityWriteOptions{}); !IsStatus(err, http.StatusConflict) {
 		t.Errorf("plain create of an existing entity: err = %v, want 409", err)
 	}
-	if _, err := h.c.CreateEntity(ctx, bp, Entity{Identifier: "a/b:1", Title: "B"}, EntityWriteOptions{Upsert: true}); err != nil {
+	if _, err := h.c.WriteEntity(ctx, bp, Entity{Identifier: "a/b:1", Title: "B"}, EntityWriteOptions{Upsert: true}); err != nil {
 		t.Fatal(err)
 	}
 	stored, _ := h.srv.Entity(bp, "a/b:1")
@@ -51,17 +51,17 @@ func TestEntityCreateGetDelete(t *testing.T) {
 	}
 }
 
-func TestCreateEntityMissingRelated(t *testing.T) {
+func TestWriteEntityMissingRelated(t *testing.T) {
 	h := newHarness(t, nil)
 	ctx := context.Background()
 	if err := h.srv.PutBlueprint(childBlueprint()); err != nil {
 		t.Fatal(err)
 	}
 	child := Entity{Identifier: "c", Relations: map[string]any{"parent": "p"}}
-	if _, err := h.c.CreateEntity(ctx, "child", child, EntityWriteOptions{}); !IsNotFound(err) {
+	if _, err := h.c.WriteEntity(ctx, "child", child, EntityWriteOptions{}); !IsNotFound(err) {
 		t.Fatalf("err = %v, want 404 for the missing related entity", err)
 	}
-	if _, err := h.c.CreateEntity(ctx, "child", child, EntityWriteOptions{CreateMissingRelatedEntities: true}); err != nil {
+	if _, err := h.c.WriteEntity(ctx, "child", child, EntityWriteOptions{CreateMissingRelatedEntities: true}); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := h.srv.Entity(bp, "p"); !ok {

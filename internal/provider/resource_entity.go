@@ -114,7 +114,7 @@ func (r *entityResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 	opts := port.EntityWriteOptions{CreateMissingRelatedEntities: plan.CreateMissingRelatedEntities.ValueBool()}
-	if _, err := client.CreateEntity(ctx, plan.Blueprint.ValueString(), e, opts); err != nil {
+	if _, err := client.WriteEntity(ctx, plan.Blueprint.ValueString(), e, opts); err != nil {
 		addPortError(&resp.Diagnostics, "creating entity "+entityAddress(plan), err)
 		return
 	}
@@ -194,7 +194,7 @@ func (r *entityResource) Update(ctx context.Context, req resource.UpdateRequest,
 	desired.Properties = mergeObjects(current.Properties, desired.Properties, previous.Properties)
 	desired.Relations = mergeObjects(current.Relations, desired.Relations, previous.Relations)
 	opts := port.EntityWriteOptions{Upsert: true, CreateMissingRelatedEntities: plan.CreateMissingRelatedEntities.ValueBool()}
-	if _, err := client.CreateEntity(ctx, bp, desired, opts); err != nil {
+	if _, err := client.WriteEntity(ctx, bp, desired, opts); err != nil {
 		addPortError(&resp.Diagnostics, "updating entity "+entityAddress(plan), err)
 		return
 	}
