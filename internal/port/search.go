@@ -12,21 +12,14 @@ const (
 	MaxSearchPageSize     = 1000
 )
 
-// Search selects entities of one blueprint.
+// Search reads every entity of one blueprint, whole.
 type Search struct {
-	// Rules are Port search rules, combined with "and"; none selects every
-	// entity of the blueprint.
-	Rules []map[string]any
-	// Include limits the fields returned: meta-properties with a $ prefix
-	// ("$identifier", "$title") and property or relation identifiers. Empty
-	// returns whole entities.
-	Include []string
 	// PageSize is the limit of each page: DefaultSearchPageSize when zero,
 	// at most MaxSearchPageSize.
 	PageSize int
 }
 
-// SearchEntities returns every entity that matches q, in Port's order,
+// SearchEntities returns every entity of the blueprint, in Port's order,
 // following the "next" cursor of each page until there is none. It fails
 // rather than return a partial list.
 func (c *Client) SearchEntities(ctx context.Context, blueprint string, q Search) ([]Entity, error) {
@@ -36,12 +29,6 @@ func (c *Client) SearchEntities(ctx context.Context, blueprint string, q Search)
 	}
 	limit = min(limit, MaxSearchPageSize)
 	body := map[string]any{"limit": limit}
-	if len(q.Rules) > 0 {
-		body["query"] = map[string]any{"combinator": "and", "rules": q.Rules}
-	}
-	if len(q.Include) > 0 {
-		body["include"] = q.Include
-	}
 	r := request{method: http.MethodPost, path: escapedPath("v1", "blueprints", blueprint, "entities", "search"), idempotent: true}
 	seen := map[string]bool{}
 	var out []Entity

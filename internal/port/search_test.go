@@ -25,25 +25,15 @@ func TestSearchFollowsPages(t *testing.T) {
 	}
 }
 
-func TestSearchRulesAndInclude(t *testing.T) {
+func TestSearchSmallPages(t *testing.T) {
 	h := newHarness(t, nil)
-	h.seed(t, 50)
-	got, err := h.c.SearchEntities(context.Background(), bp, Search{
-		Rules: []map[string]any{
-			{"property": "size", "operator": ">=", "value": 10},
-			{"property": "size", "operator": "<", "value": 20},
-		},
-		Include:  []string{"$identifier", "size"},
-		PageSize: 3,
-	})
+	ids := h.seed(t, 10)
+	got, err := h.c.SearchEntities(context.Background(), bp, Search{PageSize: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 10 || got[0].Identifier != "e0010" || got[9].Identifier != "e0019" {
-		t.Fatalf("got %v, want e0010..e0019", identifiers(got))
-	}
-	if got[0].Title != "" || got[0].Properties["name"] != nil || got[0].Properties["size"] != float64(10) {
-		t.Errorf("include was not applied: %+v", got[0])
+	if !slices.Equal(identifiers(got), ids) {
+		t.Fatalf("got %v, want the 10 in Port's order", identifiers(got))
 	}
 	if n := h.count("POST", "/v1/blueprints/{blueprint}/entities/search"); n != 4 {
 		t.Errorf("search requests = %d, want 4 pages of 3", n)
