@@ -45,11 +45,12 @@ func (c *Client) GetEntity(ctx context.Context, blueprint, id string) (entity.En
 	return c.entityCall(ctx, request{method: http.MethodGet, path: entityPath(blueprint, id), idempotent: true})
 }
 
-// CreateEntity writes one entity and returns it as Port stored it. With
+// WriteEntity writes one entity and returns it as Port stored it: it
+// creates the entity or, with opts.Upsert, creates or overwrites it. With
 // opts.Upsert the write is idempotent and retried like a read; without it,
 // it is retried only on 429, since after a 5xx or a transport error the
 // entity may exist already.
-func (c *Client) CreateEntity(ctx context.Context, blueprint string, e entity.Entity, opts EntityWriteOptions) (entity.Entity, error) {
+func (c *Client) WriteEntity(ctx context.Context, blueprint string, e entity.Entity, opts EntityWriteOptions) (entity.Entity, error) {
 	return c.entityCall(ctx, request{
 		method: http.MethodPost, path: escapedPath("v1", "blueprints", blueprint, "entities"),
 		query: opts.query(), body: appendWrite(nil, &e), idempotent: opts.Upsert,

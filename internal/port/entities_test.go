@@ -21,7 +21,7 @@ func TestEntityCreateGetDelete(t *testing.T) {
 		Team:       []string{},
 		Properties: entity.Fields{{Key: "name", Value: `"n"`}, {Key: "size", Value: "3"}},
 	}
-	created, err := h.c.CreateEntity(ctx, bp, in, EntityWriteOptions{})
+	created, err := h.c.WriteEntity(ctx, bp, in, EntityWriteOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,10 +35,10 @@ func TestEntityCreateGetDelete(t *testing.T) {
 			t.Errorf("entity = %+v", e)
 		}
 	}
-	if _, err := h.c.CreateEntity(ctx, bp, in, EntityWriteOptions{}); !IsStatus(err, http.StatusConflict) {
+	if _, err := h.c.WriteEntity(ctx, bp, in, EntityWriteOptions{}); !IsStatus(err, http.StatusConflict) {
 		t.Errorf("plain create of an existing entity: err = %v, want 409", err)
 	}
-	if _, err := h.c.CreateEntity(ctx, bp, entity.Entity{Identifier: "a/b:1", Title: ptr("B")}, EntityWriteOptions{Upsert: true}); err != nil {
+	if _, err := h.c.WriteEntity(ctx, bp, entity.Entity{Identifier: "a/b:1", Title: ptr("B")}, EntityWriteOptions{Upsert: true}); err != nil {
 		t.Fatal(err)
 	}
 	stored, _ := h.srv.Entity(bp, "a/b:1")
@@ -53,17 +53,17 @@ func TestEntityCreateGetDelete(t *testing.T) {
 	}
 }
 
-func TestCreateEntityMissingRelated(t *testing.T) {
+func TestWriteEntityMissingRelated(t *testing.T) {
 	h := newHarness(t, nil)
 	ctx := context.Background()
 	if err := h.srv.PutBlueprint(childBlueprint()); err != nil {
 		t.Fatal(err)
 	}
 	child := entity.Entity{Identifier: "c", Relations: entity.Fields{{Key: "parent", Value: `"p"`}}}
-	if _, err := h.c.CreateEntity(ctx, "child", child, EntityWriteOptions{}); !IsNotFound(err) {
+	if _, err := h.c.WriteEntity(ctx, "child", child, EntityWriteOptions{}); !IsNotFound(err) {
 		t.Fatalf("err = %v, want 404 for the missing related entity", err)
 	}
-	if _, err := h.c.CreateEntity(ctx, "child", child, EntityWriteOptions{CreateMissingRelatedEntities: true}); err != nil {
+	if _, err := h.c.WriteEntity(ctx, "child", child, EntityWriteOptions{CreateMissingRelatedEntities: true}); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := h.srv.Entity(bp, "p"); !ok {

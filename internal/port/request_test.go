@@ -60,7 +60,7 @@ func TestPlainCreateRetriedOnlyOnRateLimit(t *testing.T) {
 	path := "/v1/blueprints/" + bp + "/entities"
 
 	h.srv.FailRequests("POST", path, http.StatusInternalServerError, 1)
-	_, err := h.c.CreateEntity(ctx, bp, entity.Entity{Identifier: "a"}, EntityWriteOptions{})
+	_, err := h.c.WriteEntity(ctx, bp, entity.Entity{Identifier: "a"}, EntityWriteOptions{})
 	if !IsStatus(err, http.StatusInternalServerError) {
 		t.Fatalf("plain create: err = %v, want the 500", err)
 	}
@@ -70,7 +70,7 @@ func TestPlainCreateRetriedOnlyOnRateLimit(t *testing.T) {
 
 	h.srv.ResetCounters()
 	h.srv.FailRequests("POST", path, http.StatusTooManyRequests, 1)
-	if _, err := h.c.CreateEntity(ctx, bp, entity.Entity{Identifier: "a"}, EntityWriteOptions{}); err != nil {
+	if _, err := h.c.WriteEntity(ctx, bp, entity.Entity{Identifier: "a"}, EntityWriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if n := h.count("POST", pattern); n != 2 {
@@ -79,7 +79,7 @@ func TestPlainCreateRetriedOnlyOnRateLimit(t *testing.T) {
 
 	h.srv.ResetCounters()
 	h.srv.FailRequests("POST", path, http.StatusBadGateway, 2)
-	if _, err := h.c.CreateEntity(ctx, bp, entity.Entity{Identifier: "a", Title: ptr("A")}, EntityWriteOptions{Upsert: true}); err != nil {
+	if _, err := h.c.WriteEntity(ctx, bp, entity.Entity{Identifier: "a", Title: ptr("A")}, EntityWriteOptions{Upsert: true}); err != nil {
 		t.Fatal(err)
 	}
 	if n := h.count("POST", pattern); n != 3 {

@@ -25,6 +25,21 @@ func TestSearchFollowsPages(t *testing.T) {
 	}
 }
 
+func TestSearchSmallPages(t *testing.T) {
+	h := newHarness(t, nil)
+	ids := h.seed(t, 10)
+	got, err := h.c.SearchEntities(context.Background(), bp, Search{PageSize: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(identifiers(got), ids) {
+		t.Fatalf("got %v, want the 10 in Port's order", identifiers(got))
+	}
+	if n := h.count("POST", "/v1/blueprints/{blueprint}/entities/search"); n != 4 {
+		t.Errorf("search requests = %d, want 4 pages of 3", n)
+	}
+}
+
 func TestSearchDefaultPageSize(t *testing.T) {
 	h := newHarness(t, nil)
 	h.seed(t, 1001)

@@ -37,9 +37,8 @@ func requestsStep(srv *fakejsm.Server, maxRetries int, token string) resource.Te
 		vars["jsm_api_token"] = config.StringVariable(token)
 	}
 	return resource.TestStep{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		ConfigFile:               config.StaticFile("testdata/requests_with_retries.tf"),
-		ConfigVariables:          vars,
+		ConfigFile:      config.StaticFile("testdata/requests_with_retries.tf"),
+		ConfigVariables: vars,
 	}
 }
 
@@ -47,7 +46,7 @@ func TestAccJSMWrongCredentials(t *testing.T) {
 	srv := startJSM(t, fakejsm.TenantOptions{Seed: 2})
 	step := requestsStep(srv, 2, "not-the-token")
 	step.ExpectError = errorMatching("JSM Authentication Failed", "HTTP 401", "check jsm.username (JSM_USERNAME", "jsm.api_token (JSM_API_TOKEN)")
-	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{step}})
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{step}})
 	if n := srv.RequestCount("GET /rest/servicedeskapi/request"); n != 1 {
 		t.Fatalf("a 401 was retried: %d requests", n)
 	}
@@ -57,11 +56,10 @@ func TestAccJSMUnknownServiceDesk(t *testing.T) {
 	srv := startJSM(t, fakejsm.TenantOptions{Seed: 2})
 	vars := jsmVariables(srv)
 	vars["service_desk_id"] = config.StringVariable("999")
-	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		ConfigFile:               config.StaticFile("testdata/organizations_of_desk.tf"),
-		ConfigVariables:          vars,
-		ExpectError:              errorMatching("JSM Resource Not Found", "HTTP 404", "GET /servicedesk/999/organization", "Service Desk with id 999 does not exist"),
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
+		ConfigFile:      config.StaticFile("testdata/organizations_of_desk.tf"),
+		ConfigVariables: vars,
+		ExpectError:     errorMatching("JSM Resource Not Found", "HTTP 404", "GET /servicedesk/999/organization", "Service Desk with id 999 does not exist"),
 	}}})
 }
 
@@ -73,7 +71,7 @@ func TestAccJSMRateLimitRecovered(t *testing.T) {
 	step.ConfigStateChecks = []statecheck.StateCheck{
 		statecheck.ExpectKnownValue("data.portjsm_customer_requests.all", tfjsonpath.New("items_json"), knownvalue.StringExact(want)),
 	}
-	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{step}})
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{step}})
 	pages := (400 + 49) / 50
 	if n := srv.RequestCount("GET /rest/servicedeskapi/request"); n <= pages {
 		t.Fatalf("%d requests for %d pages: no 429 was served, the test proves nothing", n, pages)
@@ -85,7 +83,7 @@ func TestAccJSMPersistentServerError(t *testing.T) {
 	srv.FailRequests("/request", 500, -1)
 	step := requestsStep(srv, 1, "")
 	step.ExpectError = errorMatching("JSM Read Failed", "HTTP 500 Internal Server Error to GET /request?limit=50&start=0", "partial read is never used")
-	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{step}})
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{step}})
 	if n := srv.RequestCount("GET /rest/servicedeskapi/request"); n != 2 {
 		t.Fatalf("made %d requests, want 1 + max_retries=1", n)
 	}
@@ -96,7 +94,7 @@ func TestAccJSMEmptyNonLastPage(t *testing.T) {
 	srv.EmptyPageAt("/request", 100)
 	step := requestsStep(srv, 1, "")
 	step.ExpectError = errorMatching("JSM Paging Failed", "start=100", "empty page that is not marked as the last one")
-	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{step}})
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{step}})
 }
 
 func TestAccJSMTruncatedBody(t *testing.T) {
@@ -104,7 +102,7 @@ func TestAccJSMTruncatedBody(t *testing.T) {
 	srv.TruncateBodies("/request", -1)
 	step := requestsStep(srv, 1, "")
 	step.ExpectError = errorMatching("JSM Read Failed", "GET /request?limit=50&start=0", "the response body was cut off")
-	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{step}})
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{step}})
 }
 
 func TestAccJSMTruncatedBodyRetried(t *testing.T) {
@@ -114,17 +112,16 @@ func TestAccJSMTruncatedBodyRetried(t *testing.T) {
 	step.ConfigStateChecks = []statecheck.StateCheck{
 		statecheck.ExpectKnownValue("data.portjsm_customer_requests.all", tfjsonpath.New("item_count"), knownvalue.Int64Exact(200)),
 	}
-	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{step}})
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{step}})
 }
 
 func TestAccJSMMissingConfiguration(t *testing.T) {
 	for _, v := range []string{"JSM_BASE_URL", "JSM_USERNAME", "JSM_API_TOKEN", "JSM_AUTH_TYPE"} {
 		t.Setenv(v, "")
 	}
-	resource.Test(t, resource.TestCase{Steps: []resource.TestStep{{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		ConfigFile:               config.StaticFile("testdata/no_jsm_block.tf"),
-		ExpectError:              errorMatching("Missing JSM Configuration", "jsm.base_url (environment variable JSM_BASE_URL) is not set"),
+	accTest(t, resource.TestCase{Steps: []resource.TestStep{{
+		ConfigFile:  config.StaticFile("testdata/no_jsm_block.tf"),
+		ExpectError: errorMatching("Missing JSM Configuration", "jsm.base_url (environment variable JSM_BASE_URL) is not set"),
 	}}})
 }
 
@@ -135,9 +132,8 @@ func TestAccJSMSettingsFromEnvironment(t *testing.T) {
 	t.Setenv("JSM_API_TOKEN", fakejsm.DefaultAPIToken)
 	t.Setenv("JSM_AUTH_TYPE", "")
 	t.Setenv("JSM_PAGE_SIZE", "3")
-	resource.Test(t, resource.TestCase{Steps: []resource.TestStep{{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		ConfigFile:               config.StaticFile("testdata/no_jsm_block.tf"),
+	accTest(t, resource.TestCase{Steps: []resource.TestStep{{
+		ConfigFile: config.StaticFile("testdata/no_jsm_block.tf"),
 		ConfigStateChecks: []statecheck.StateCheck{
 			statecheck.ExpectKnownValue("data.portjsm_service_desks.all", tfjsonpath.New("items_json"), knownvalue.StringExact(joinRaw(srv.Tenant().ServiceDesksJSON()))),
 		},
@@ -161,9 +157,8 @@ func TestAccJSMGatewayWithBearerToken(t *testing.T) {
 	if n <= 25 {
 		t.Fatalf("desk 2 has %d requests: fewer than two pages", n)
 	}
-	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		ConfigFile:               config.StaticFile("testdata/gateway_bearer.tf"),
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
+		ConfigFile: config.StaticFile("testdata/gateway_bearer.tf"),
 		ConfigVariables: config.Variables{
 			"jsm_base_url":     config.StringVariable(srv.URL()),
 			"jsm_access_token": config.StringVariable("oauth-access-token"),
@@ -188,5 +183,5 @@ func TestAccJSMEmptyTenant(t *testing.T) {
 		statecheck.ExpectKnownValue("data.portjsm_customer_requests.all", tfjsonpath.New("item_count"), knownvalue.Int64Exact(0)),
 		statecheck.ExpectKnownValue("data.portjsm_customer_requests.all", tfjsonpath.New("requests"), knownvalue.ListSizeExact(0)),
 	}
-	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{step}})
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{step}})
 }

@@ -65,10 +65,9 @@ func TestAccCustomerRequestsDataSource(t *testing.T) {
 	checks = append(checks, statecheck.ExpectKnownValue("data.portjsm_customer_requests.expanded", tfjsonpath.New("items_json"), knownvalue.StringExact(expanded)))
 
 	srv.ResetCounters()
-	resource.ParallelTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			ConfigFile:               config.StaticFile("testdata/customer_requests.tf"),
+			ConfigFile: config.StaticFile("testdata/customer_requests.tf"),
 			ConfigVariables: mergeVariables(jsmVariables(srv), config.Variables{
 				"service_desk_id": config.StringVariable(deskID),
 				"request_type_id": config.StringVariable(typeID),

@@ -25,9 +25,8 @@ func TestAccDataSourceMapping(t *testing.T) {
 		vars := jsmVariables(srv)
 		vars["identifier"] = config.StringVariable(identifier)
 		return resource.TestStep{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			ConfigFile:               config.StaticFile("testdata/records_mapping.tf"),
-			ConfigVariables:          vars,
+			ConfigFile:      config.StaticFile("testdata/records_mapping.tf"),
+			ConfigVariables: vars,
 		}
 	}
 	mapped := step("\"queue-\" + .id")
@@ -56,7 +55,7 @@ func TestAccDataSourceMapping(t *testing.T) {
 	})
 	broken := step(".missing")
 	broken.ExpectError = errorMatching("Mapping Failed", "item 0", "identifier", `".missing"`, "null")
-	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{mapped, broken}})
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{mapped, broken}})
 }
 
 // jqLimitsStep maps the fake's service desks with a property expression,
@@ -67,9 +66,8 @@ func jqLimitsStep(srv *fakejsm.Server, expression, itemTimeout string, maxMemory
 	vars["item_timeout"] = config.StringVariable(itemTimeout)
 	vars["max_memory_mib"] = config.IntegerVariable(maxMemoryMiB)
 	return resource.TestStep{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		ConfigFile:               config.StaticFile("testdata/mapping_jq_limits.tf"),
-		ConfigVariables:          vars,
+		ConfigFile:      config.StaticFile("testdata/mapping_jq_limits.tf"),
+		ConfigVariables: vars,
 	}
 }
 
@@ -78,7 +76,7 @@ func TestAccDataSourceMappingStopsAtTheTimeLimit(t *testing.T) {
 	runaway := jqLimitsStep(srv, "def f: f; f", "300ms", 1024)
 	runaway.ExpectError = errorMatching("JQ Limit Reached", "item 0", `properties.runaway: the JQ expression "def f: f; f"`,
 		"ran longer than its time limit of 300ms", "raise jq.item_timeout", "PORTJSM_JQ_ITEM_TIMEOUT", "Nothing was returned")
-	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{runaway}})
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{runaway}})
 }
 
 // TestAccDataSourceMappingStopsAtTheMemoryLimit runs `[range(1e9)]`, which
@@ -91,15 +89,14 @@ func TestAccDataSourceMappingStopsAtTheMemoryLimit(t *testing.T) {
 	huge := jqLimitsStep(srv, "[range(1e9)] | length", "1h", 64)
 	huge.ExpectError = errorMatching("JQ Limit Reached", "item 0", `properties.runaway: the JQ expression "[range(1e9)] | length"`,
 		"grew the provider's memory by more than the limit of 64 MiB", "raise jq.max_memory_mib", "PORTJSM_JQ_MAX_MEMORY_MIB")
-	resource.Test(t, resource.TestCase{Steps: []resource.TestStep{huge}})
+	accTest(t, resource.TestCase{Steps: []resource.TestStep{huge}})
 }
 
 func TestAccDataSourceMappingJQSyntaxFailsValidate(t *testing.T) {
 	srv := startJSM(t, fakejsm.TenantOptions{Seed: 16})
-	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		ConfigFile:               config.StaticFile("testdata/mapping_jq_syntax_error.tf"),
-		ConfigVariables:          jsmVariables(srv),
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
+		ConfigFile:      config.StaticFile("testdata/mapping_jq_syntax_error.tf"),
+		ConfigVariables: jsmVariables(srv),
 		ExpectError: errorMatching("Invalid JQ Expression", `mapping.properties["broken"]`, "does not parse",
 			"unexpected EOF", "line 3, column 1"),
 	}}})

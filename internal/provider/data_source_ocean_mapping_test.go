@@ -97,17 +97,16 @@ func TestAccOceanMappingItemsToParse(t *testing.T) {
 		return portHolds(t, f.port, map[string]map[string]map[string]any{"jsmRequestParticipant": after})
 	}
 
-	resource.Test(t, resource.TestCase{Steps: []resource.TestStep{first, removal}})
+	accTest(t, resource.TestCase{Steps: []resource.TestStep{first, removal}})
 }
 
 // TestAccOceanMappingItemsToParseNotArray checks that an itemsToParse that
 // does not give an array fails the read and names the item and expression.
 func TestAccOceanMappingItemsToParseNotArray(t *testing.T) {
 	srv := startJSM(t, fakejsm.TenantOptions{Seed: 32, Requests: 5})
-	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		ConfigFile:               config.StaticFile("testdata/ocean_items_to_parse_not_array.tf"),
-		ConfigVariables:          jsmVariables(srv),
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
+		ConfigFile:      config.StaticFile("testdata/ocean_items_to_parse_not_array.tf"),
+		ConfigVariables: jsmVariables(srv),
 		ExpectError: errorMatching("Mapping Failed", "resources[0]", "item 0: itemsToParse", `".issueKey"`,
 			"returned a string", "must return an array"),
 	}}})

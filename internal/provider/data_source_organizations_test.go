@@ -51,10 +51,9 @@ func TestAccOrganizationsDataSource(t *testing.T) {
 	}
 	vars := jsmVariables(srv)
 	vars["service_desk_id"] = config.StringVariable(deskID)
-	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		ConfigFile:               config.StaticFile("testdata/organizations.tf"),
-		ConfigVariables:          vars,
-		ConfigStateChecks:        checks,
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
+		ConfigFile:        config.StaticFile("testdata/organizations.tf"),
+		ConfigVariables:   vars,
+		ConfigStateChecks: checks,
 	}}})
 }

@@ -57,7 +57,7 @@ func TestAccSyncBrokenPagingWritesNothing(t *testing.T) {
 				f.jsm.ClearFaults()
 			}
 			after.PlanOnly = true
-			resource.Test(t, resource.TestCase{Steps: []resource.TestStep{f.step("sync_mapping", anyLoss), broken, after}})
+			accTest(t, resource.TestCase{Steps: []resource.TestStep{f.step("sync_mapping", anyLoss), broken, after}})
 		})
 	}
 }
@@ -78,10 +78,9 @@ func TestAccJSMUnreachable(t *testing.T) {
 				"jsm_base_url": config.StringVariable(baseURL), "jsm_api_token": config.StringVariable("t"),
 				"max_retries": config.IntegerVariable(5), "timeout": config.StringVariable("30s"),
 			}
-			resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				ConfigFile:               config.StaticFile("testdata/requests_with_timeout.tf"),
-				ConfigVariables:          vars,
+			accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
+				ConfigFile:      config.StaticFile("testdata/requests_with_timeout.tf"),
+				ConfigVariables: vars,
 				ExpectError: errorMatching("JSM Unreachable", "could not connect to JSM at", "Check jsm.base_url (JSM_BASE_URL)",
 					"The request was not retried"),
 			}}})
@@ -110,10 +109,9 @@ func TestAccJSMSilentServerNamesTheTimeout(t *testing.T) {
 		"jsm_base_url": config.StringVariable("http://" + ln.Addr().String()), "jsm_api_token": config.StringVariable("t"),
 		"max_retries": config.IntegerVariable(1), "timeout": config.StringVariable("300ms"),
 	}
-	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		ConfigFile:               config.StaticFile("testdata/requests_with_timeout.tf"),
-		ConfigVariables:          vars,
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
+		ConfigFile:      config.StaticFile("testdata/requests_with_timeout.tf"),
+		ConfigVariables: vars,
 		ExpectError: errorMatching("JSM Timed Out", "did not answer GET /request?limit=50&start=0 within the request timeout of 300ms (2 attempts)",
 			"within jsm.timeout (JSM_TIMEOUT, now 300ms)"),
 	}}})

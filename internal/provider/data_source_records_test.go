@@ -34,10 +34,9 @@ func TestAccRecordsDataSource(t *testing.T) {
 
 	vars := jsmVariables(srv)
 	vars["service_desk_id"] = config.StringVariable(deskID)
-	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		ConfigFile:               config.StaticFile("testdata/records.tf"),
-		ConfigVariables:          vars,
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
+		ConfigFile:      config.StaticFile("testdata/records.tf"),
+		ConfigVariables: vars,
 		ConfigStateChecks: []statecheck.StateCheck{
 			statecheck.ExpectKnownValue("data.portjsm_records.queues", tfjsonpath.New("items_json"), knownvalue.StringExact(queues)),
 			statecheck.ExpectKnownValue("data.portjsm_records.queues", tfjsonpath.New("item_count"), knownvalue.Int64Exact(int64(nq))),
@@ -60,11 +59,10 @@ func TestAccRecordsDataSource(t *testing.T) {
 
 func TestAccRecordsExperimentalNeedsOptIn(t *testing.T) {
 	srv := startJSM(t, fakejsm.TenantOptions{Seed: 12})
-	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		ConfigFile:               config.StaticFile("testdata/records_not_experimental.tf"),
-		ConfigVariables:          jsmVariables(srv),
-		ExpectError:              errorMatching("JSM Experimental API Not Enabled", "HTTP 412", "GET /servicedesk/1/customer", "set experimental = true"),
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
+		ConfigFile:      config.StaticFile("testdata/records_not_experimental.tf"),
+		ConfigVariables: jsmVariables(srv),
+		ExpectError:     errorMatching("JSM Experimental API Not Enabled", "HTTP 412", "GET /servicedesk/1/customer", "set experimental = true"),
 	}}})
 	if srv.RequestCount("GET /rest/servicedeskapi/servicedesk/{serviceDeskId}/customer") != 1 {
 		t.Fatalf("a %d was retried", http.StatusPreconditionFailed)
@@ -73,11 +71,10 @@ func TestAccRecordsExperimentalNeedsOptIn(t *testing.T) {
 
 func TestAccRecordsDataPathSyntaxFailsValidate(t *testing.T) {
 	srv := startJSM(t, fakejsm.TenantOptions{Seed: 18})
-	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		ConfigFile:               config.StaticFile("testdata/records_data_path_syntax_error.tf"),
-		ConfigVariables:          jsmVariables(srv),
-		ExpectError:              errorMatching("Invalid JQ Expression", `data_path: the JQ expression ".values[ | x" does not parse`, "line 1, column 10"),
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
+		ConfigFile:      config.StaticFile("testdata/records_data_path_syntax_error.tf"),
+		ConfigVariables: jsmVariables(srv),
+		ExpectError:     errorMatching("Invalid JQ Expression", `data_path: the JQ expression ".values[ | x" does not parse`, "line 1, column 10"),
 	}}})
 	if counts := srv.RequestCounts(); len(counts) != 0 {
 		t.Errorf("a configuration that does not validate reached JSM: %v", counts)
@@ -86,10 +83,9 @@ func TestAccRecordsDataPathSyntaxFailsValidate(t *testing.T) {
 
 func TestAccRecordsDataPathStopsAtTheTimeLimit(t *testing.T) {
 	srv := startJSM(t, fakejsm.TenantOptions{Seed: 18})
-	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		ConfigFile:               config.StaticFile("testdata/records_data_path_runaway.tf"),
-		ConfigVariables:          jsmVariables(srv),
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
+		ConfigFile:      config.StaticFile("testdata/records_data_path_runaway.tf"),
+		ConfigVariables: jsmVariables(srv),
 		ExpectError: errorMatching("JQ Limit Reached", `data_path "def f: f; f" ran longer than its time limit of 300ms`,
 			"raise jq.item_timeout"),
 	}}})

@@ -19,11 +19,10 @@ func TestAccServiceDesksDataSource(t *testing.T) {
 	var first struct{ ID, ProjectID, ProjectKey, ProjectName string }
 	mustUnmarshal(t, desks[0], &first)
 
-	resource.ParallelTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			ConfigFile:               config.StaticFile("testdata/service_desks.tf"),
-			ConfigVariables:          jsmVariables(srv),
+			ConfigFile:      config.StaticFile("testdata/service_desks.tf"),
+			ConfigVariables: jsmVariables(srv),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.portjsm_service_desks.all", tfjsonpath.New("item_count"), knownvalue.Int64Exact(int64(len(desks)))),
 				statecheck.ExpectKnownValue("data.portjsm_service_desks.all", tfjsonpath.New("items_json"), knownvalue.StringExact(joinRaw(desks))),

@@ -145,18 +145,18 @@ func isEmptyJSON(j any) bool {
 	return false
 }
 
-// project returns Port's value seen through the shape of the prior value:
+// inPriorShape returns Port's value seen through the shape of the prior value:
 // object keys and map keys the prior value does not have are dropped (Port's
 // defaults, fields added in the UI), everything the prior value has is taken
 // from Port, so a managed field changed in Port shows as drift. Where Port's
 // value has another type or length, it is returned whole.
-func project(prior attr.Value, port any) attr.Value {
+func inPriorShape(prior attr.Value, port any) attr.Value {
 	if prior == nil || prior.IsNull() || prior.IsUnknown() {
 		return prior
 	}
 	switch p := prior.(type) {
 	case basetypes.DynamicValue:
-		return types.DynamicValue(project(p.UnderlyingValue(), port))
+		return types.DynamicValue(inPriorShape(p.UnderlyingValue(), port))
 	case basetypes.ObjectValue:
 		m, ok := port.(map[string]any)
 		if !ok {
@@ -169,7 +169,7 @@ func project(prior attr.Value, port any) attr.Value {
 			if !present && v.IsNull() {
 				attrs[k] = v
 			} else {
-				attrs[k] = project(v, pv)
+				attrs[k] = inPriorShape(v, pv)
 			}
 			attrTypes[k] = attrs[k].Type(context.Background())
 		}
@@ -182,7 +182,7 @@ func project(prior attr.Value, port any) attr.Value {
 		elems := map[string]attr.Value{}
 		for k, v := range p.Elements() {
 			if pv, present := m[k]; present {
-				elems[k] = project(v, pv)
+				elems[k] = inPriorShape(v, pv)
 			}
 		}
 		if out, diags := types.MapValue(p.ElementType(context.Background()), elems); !diags.HasError() {
@@ -190,7 +190,7 @@ func project(prior attr.Value, port any) attr.Value {
 		}
 		return fromJSON(port)
 	case basetypes.TupleValue:
-		return projectElems(p.Elements(), port, func(elems []attr.Value) (attr.Value, bool) {
+		return elemsInPriorShape(p.Elements(), port, func(elems []attr.Value) (attr.Value, bool) {
 			elemTypes := make([]attr.Type, len(elems))
 			for i, e := range elems {
 				elemTypes[i] = e.Type(context.Background())
@@ -199,12 +199,12 @@ func project(prior attr.Value, port any) attr.Value {
 			return v, !diags.HasError()
 		})
 	case basetypes.ListValue:
-		return projectElems(p.Elements(), port, func(elems []attr.Value) (attr.Value, bool) {
+		return elemsInPriorShape(p.Elements(), port, func(elems []attr.Value) (attr.Value, bool) {
 			v, diags := types.ListValue(p.ElementType(context.Background()), elems)
 			return v, !diags.HasError()
 		})
 	case basetypes.SetValue:
-		return projectElems(p.Elements(), port, func(elems []attr.Value) (attr.Value, bool) {
+		return elemsInPriorShape(p.Elements(), port, func(elems []attr.Value) (attr.Value, bool) {
 			v, diags := types.SetValue(p.ElementType(context.Background()), elems)
 			return v, !diags.HasError()
 		})
@@ -227,14 +227,14 @@ func project(prior attr.Value, port any) attr.Value {
 	return fromJSON(port)
 }
 
-func projectElems(prior []attr.Value, port any, build func([]attr.Value) (attr.Value, bool)) attr.Value {
+func elemsInPriorShape(prior []attr.Value, port any, build func([]attr.Value) (attr.Value, bool)) attr.Value {
 	arr, ok := port.([]any)
 	if !ok || len(arr) != len(prior) {
 		return fromJSON(port)
 	}
 	elems := make([]attr.Value, len(prior))
 	for i := range prior {
-		elems[i] = project(prior[i], arr[i])
+		elems[i] = inPriorShape(prior[i], arr[i])
 	}
 	if v, ok := build(elems); ok {
 		return v

@@ -31,14 +31,14 @@ func TestJSONRoundTrip(t *testing.T) {
 	}
 }
 
-func TestProjectComparesOnlyManagedFields(t *testing.T) {
+func TestInPriorShapeComparesOnlyManagedFields(t *testing.T) {
 	prior := fromJSON(decodeJSON(t, `{"properties":{"status":{"type":"string","title":"Status"}},"required":[]}`))
 	portSame := decodeJSON(t, `{"properties":{"status":{"type":"string","title":"Status","format":null},"addedInUI":{"type":"number"}},"required":[],"extra":1}`)
-	if got := project(prior, portSame); !got.Equal(prior) {
+	if got := inPriorShape(prior, portSame); !got.Equal(prior) {
 		t.Fatalf("fields Port or the UI added show as drift: %s", got)
 	}
 	portEdited := decodeJSON(t, `{"properties":{"status":{"type":"string","title":"State"}},"required":[]}`)
-	got := project(prior, portEdited)
+	got := inPriorShape(prior, portEdited)
 	if got.Equal(prior) {
 		t.Fatal("a managed field edited in Port does not show as drift")
 	}
@@ -46,14 +46,14 @@ func TestProjectComparesOnlyManagedFields(t *testing.T) {
 		t.Fatalf("drift shows %s, want %s", got, want)
 	}
 	portRemoved := decodeJSON(t, `{"properties":{},"required":[]}`)
-	if project(prior, portRemoved).Equal(prior) {
+	if inPriorShape(prior, portRemoved).Equal(prior) {
 		t.Fatal("a managed property deleted in Port does not show as drift")
 	}
 }
 
-func TestProjectKeepsNumbersThatAreEqual(t *testing.T) {
+func TestInPriorShapeKeepsNumbersThatAreEqual(t *testing.T) {
 	prior := types.DynamicValue(types.ObjectValueMust(map[string]attr.Type{"n": types.NumberType}, map[string]attr.Value{"n": fromJSON(2.0)}))
-	if got := project(prior, map[string]any{"n": float64(2)}); !got.Equal(prior) {
+	if got := inPriorShape(prior, map[string]any{"n": float64(2)}); !got.Equal(prior) {
 		t.Fatalf("got %s", got)
 	}
 }

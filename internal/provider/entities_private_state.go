@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -10,41 +9,13 @@ import (
 	"github.com/portjsm/terraform-provider-portjsm/internal/reconcile"
 )
 
-// Private state of portjsm_entities, kept by Terraform beside the state and
-// never shown in plans.
-const (
-	// pendingDeletesKey holds the owned entities whose delete Port refused
-	// because others need them, as entities_json. A successful apply must
-	// return the planned entities_json, which no longer names them; the next
-	// refresh puts them back into the state, so they stay owned and planned.
-	pendingDeletesKey = "pending_deletes"
-
-	// adoptNamed and adoptAll are the values of importingKey after an import
-	// by blueprint and by "<blueprint>/*".
-	adoptNamed = "named"
-	adoptAll   = "all"
-)
-
-// privateState is what Read, Update and Delete receive and return.
-type privateState interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-}
-
-type privateStateSetter interface {
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
-// importedAdoption returns how a just imported resource adopts entities, or
-// "" when it was not just imported.
-func importedAdoption(ctx context.Context, private privateState, diags *diag.Diagnostics) string {
-	raw, d := private.GetKey(ctx, importingKey)
-	diags.Append(d...)
-	var adoption string
-	if len(raw) > 0 && json.Unmarshal(raw, &adoption) != nil {
-		adoption = adoptAll // a marker written before the import forms existed
-	}
-	return adoption
-}
+// pendingDeletesKey, in the private state of portjsm_entities (kept by
+// Terraform beside the state and never shown in plans, like the import mark
+// of import.go), holds the owned entities whose delete Port refused because
+// others need them, as entities_json. A successful apply must return the
+// planned entities_json, which no longer names them; the next refresh puts
+// them back into the state, so they stay owned and planned.
+const pendingDeletesKey = "pending_deletes"
 
 // withPendingDeletes returns the owned set: managed plus the entities whose
 // delete is waiting for dependents.

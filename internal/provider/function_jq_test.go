@@ -21,13 +21,12 @@ import (
 
 func TestAccJQFunction(t *testing.T) {
 	t.Setenv("PORT_CLIENT_SECRET", "must-not-be-readable")
-	resource.Test(t, resource.TestCase{
+	accTest(t, resource.TestCase{
 		// Provider-defined functions arrived in Terraform 1.8.
 		TerraformVersionChecks: providerFunctions,
 		Steps: []resource.TestStep{
 			{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				ConfigFile:               config.StaticFile("testdata/function_jq.tf"),
+				ConfigFile: config.StaticFile("testdata/function_jq.tf"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownOutputValue("summary", knownvalue.StringExact("VPN drops every hour")),
 					statecheck.ExpectKnownOutputValue("object", knownvalue.ObjectExact(map[string]knownvalue.Check{
@@ -38,14 +37,12 @@ func TestAccJQFunction(t *testing.T) {
 				},
 			},
 			{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				ConfigFile:               config.StaticFile("testdata/function_jq_error.tf"),
-				ExpectError:              errorMatching(`The JQ expression ".a | tostring | tonumber | .[0]" failed`),
+				ConfigFile:  config.StaticFile("testdata/function_jq_error.tf"),
+				ExpectError: errorMatching(`The JQ expression ".a | tostring | tonumber | .[0]" failed`),
 			},
 			{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				ConfigFile:               config.StaticFile("testdata/function_jq_parse_error.tf"),
-				ExpectError:              errorMatching("does not parse", "offset"),
+				ConfigFile:  config.StaticFile("testdata/function_jq_parse_error.tf"),
+				ExpectError: errorMatching("does not parse", "offset"),
 			},
 		}})
 }
@@ -55,9 +52,8 @@ func TestAccJQFunction(t *testing.T) {
 // environment variable that raises it (Terraform calls functions without
 // the provider's configuration).
 func TestAccJQFunctionStopsAtTheTimeLimit(t *testing.T) {
-	resource.ParallelTest(t, resource.TestCase{TerraformVersionChecks: providerFunctions, Steps: []resource.TestStep{{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		ConfigFile:               config.StaticFile("testdata/function_jq_runaway.tf"),
+	accParallelTest(t, resource.TestCase{TerraformVersionChecks: providerFunctions, Steps: []resource.TestStep{{
+		ConfigFile: config.StaticFile("testdata/function_jq_runaway.tf"),
 		ExpectError: errorMatching(`The JQ expression "def f: f; f" ran longer than its time limit of 5s`,
 			"environment variable PORTJSM_JQ_ITEM_TIMEOUT"),
 	}}})
@@ -65,10 +61,9 @@ func TestAccJQFunctionStopsAtTheTimeLimit(t *testing.T) {
 
 func TestAccJQFunctionLimitFromEnvironment(t *testing.T) {
 	t.Setenv(envJQItemTimeout, "250ms")
-	resource.Test(t, resource.TestCase{TerraformVersionChecks: providerFunctions, Steps: []resource.TestStep{{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		ConfigFile:               config.StaticFile("testdata/function_jq_runaway.tf"),
-		ExpectError:              errorMatching("time limit of 250ms", "PORTJSM_JQ_ITEM_TIMEOUT"),
+	accTest(t, resource.TestCase{TerraformVersionChecks: providerFunctions, Steps: []resource.TestStep{{
+		ConfigFile:  config.StaticFile("testdata/function_jq_runaway.tf"),
+		ExpectError: errorMatching("time limit of 250ms", "PORTJSM_JQ_ITEM_TIMEOUT"),
 	}}})
 }
 
@@ -77,11 +72,10 @@ func TestAccJQFunctionLimitFromEnvironment(t *testing.T) {
 // expression must fail validation before any request reaches JSM.
 func TestAccJQFunctionSyntaxFailsBeforeAnyRead(t *testing.T) {
 	srv := startJSM(t, fakejsm.TenantOptions{Seed: 17})
-	resource.ParallelTest(t, resource.TestCase{TerraformVersionChecks: providerFunctions, Steps: []resource.TestStep{{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		ConfigFile:               config.StaticFile("testdata/function_jq_syntax_error_unknown_value.tf"),
-		ConfigVariables:          jsmVariables(srv),
-		ExpectError:              errorMatching(`expression: the JQ expression "map(.projectKey" does not parse`, "line 1, column"),
+	accParallelTest(t, resource.TestCase{TerraformVersionChecks: providerFunctions, Steps: []resource.TestStep{{
+		ConfigFile:      config.StaticFile("testdata/function_jq_syntax_error_unknown_value.tf"),
+		ConfigVariables: jsmVariables(srv),
+		ExpectError:     errorMatching(`expression: the JQ expression "map(.projectKey" does not parse`, "line 1, column"),
 	}}})
 	if counts := srv.RequestCounts(); len(counts) != 0 {
 		t.Errorf("a configuration that does not validate reached JSM: %v", counts)

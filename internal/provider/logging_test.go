@@ -27,10 +27,9 @@ func TestAccSecretsNeverLogged(t *testing.T) {
 	vars := jsmVariables(srv)
 	vars["jsm_api_token"] = config.StringVariable(token)
 	vars["max_retries"] = config.IntegerVariable(2)
-	resource.Test(t, resource.TestCase{Steps: []resource.TestStep{{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		ConfigFile:               config.StaticFile("testdata/requests_with_retries.tf"),
-		ConfigVariables:          vars,
+	accTest(t, resource.TestCase{Steps: []resource.TestStep{{
+		ConfigFile:      config.StaticFile("testdata/requests_with_retries.tf"),
+		ConfigVariables: vars,
 	}}})
 
 	basic := base64.StdEncoding.EncodeToString([]byte(fakejsm.DefaultEmail + ":" + token))

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/fakejsm"
 	"github.com/portjsm/terraform-provider-portjsm/internal/fakeport"
@@ -20,6 +21,33 @@ import (
 // Terraform CLI that terraform-plugin-testing drives.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	"portjsm": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// accTest runs an acceptance test case against the provider served
+// in-process.
+func accTest(t *testing.T, c resource.TestCase) {
+	t.Helper()
+	resource.Test(t, withProvider(c))
+}
+
+// accParallelTest is accTest in parallel with the other parallel tests.
+func accParallelTest(t *testing.T, c resource.TestCase) {
+	t.Helper()
+	resource.ParallelTest(t, withProvider(c))
+}
+
+// withProvider gives every step of c the provider. It goes on the steps, not
+// the case: terraform-plugin-testing counts the provider block of a step's
+// configuration file as providers of the step, and refuses providers on both
+// levels.
+func withProvider(c resource.TestCase) resource.TestCase {
+	steps := make([]resource.TestStep, len(c.Steps))
+	for i, step := range c.Steps {
+		step.ProtoV6ProviderFactories = testAccProtoV6ProviderFactories
+		steps[i] = step
+	}
+	c.Steps = steps
+	return c
 }
 
 // startJSM starts a fake JSM for one test.

@@ -191,8 +191,7 @@ func (r *blueprintResource) Read(ctx context.Context, req resource.ReadRequest, 
 		addPortError(&resp.Diagnostics, "reading blueprint "+state.Identifier.ValueString(), err)
 		return
 	}
-	// An imported blueprint has no title in state yet: adopt all of it.
-	importing := state.Title.IsNull()
+	importing := importedAs(ctx, req.Private, &resp.Diagnostics) != ""
 	state.ID = state.Identifier
 	state.Title = stringFromDoc(doc, bpTitle)
 	state.Icon = managedString(state.Icon, doc, bpIcon, importing)
@@ -206,6 +205,9 @@ func (r *blueprintResource) Read(ctx context.Context, req resource.ReadRequest, 
 		state.ForceDeleteEntities = types.BoolValue(false)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	if importing {
+		resp.Diagnostics.Append(clearImported(ctx, resp.Private)...)
+	}
 }
 
 func (r *blueprintResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -228,7 +230,12 @@ func (r *blueprintResource) Update(ctx context.Context, req resource.UpdateReque
 		return
 	}
 	keepUnmanagedEntries(desired, previous)
-	merged, _ := mergeManaged(current, desired, previous).(map[string]any)
+	merged, ok := mergeManaged(current, desired, previous).(map[string]any)
+	if !ok {
+		resp.Diagnostics.AddError("Merging Blueprint Failed", "The merge of blueprint "+id+" with Port's copy is not an object. "+
+			"This is a bug in the provider: please report it.")
+		return
+	}
 	for _, k := range readOnlyBlueprintFields {
 		delete(merged, k)
 	}
@@ -309,6 +316,7 @@ func (r *blueprintResource) deleteAllEntities(ctx context.Context, client *port.
 func (r *blueprintResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	resource.ImportStatePassthroughID(ctx, path.Root("identifier"), req, resp)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(markImported(ctx, resp.Private, adoptAll)...)
 }
 
 // blueprintDoc is the document the configuration describes; unset
@@ -350,10 +358,22 @@ func blueprintDoc(m blueprintModel, diags *diag.Diagnostics) map[string]any {
 			diags.AddAttributeError(path.Root("relations"), "Invalid Relations", err.Error())
 			return doc
 		}
-		for _, rel := range relations.(map[string]any) {
-			dropNulls(rel.(map[string]any))
+		byName, ok := relations.(map[string]any)
+		if !ok {
+			diags.AddAttributeError(path.Root("relations"), "Invalid Relations", fmt.Sprintf("relations became %T, not an object. "+
+				"This is a bug in the provider: please report it.", relations))
+			return doc
 		}
-		doc[bpRelations] = relations
+		for name, rel := range byName {
+			fields, ok := rel.(map[string]any)
+			if !ok {
+				diags.AddAttributeError(path.Root("relations").AtMapKey(name), "Invalid Relations", fmt.Sprintf("relation %s "+
+					"became %T, not an object. This is a bug in the provider: please report it.", name, rel))
+				return doc
+			}
+			dropNulls(fields)
+		}
+		doc[bpRelations] = byName
 	}
 	return doc
 }
@@ -364,40 +384,6 @@ func dropNulls(m map[string]any) {
 			delete(m, k)
 		}
 	}
-}
-
-func stringFromDoc(doc map[string]any, key string) types.String {
-	if s, ok := doc[key].(string); ok {
-		return types.StringValue(s)
-	}
-	return types.StringNull()
-}
-
-// managedString refreshes an optional string: one the configuration does not
-// set stays null, unless the resource is being imported.
-func managedString(prior types.String, doc map[string]any, key string, importing bool) types.String {
-	if prior.IsNull() && !importing {
-		return prior
-	}
-	v := stringFromDoc(doc, key)
-	if importing && v.ValueString() == "" {
-		return types.StringNull()
-	}
-	return v
-}
-
-func managedDynamic(prior types.Dynamic, portValue any, importing bool) types.Dynamic {
-	if importing {
-		return dynamicFromJSON(portValue)
-	}
-	if prior.IsNull() {
-		return prior
-	}
-	projected, ok := project(prior, portValue).(types.Dynamic)
-	if !ok {
-		return types.DynamicValue(fromJSON(portValue))
-	}
-	return projected
 }
 
 // relationsFromDoc refreshes the managed relations: those in state are read

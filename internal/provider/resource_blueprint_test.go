@@ -33,9 +33,8 @@ func TestAccBlueprintLifecycle(t *testing.T) {
 	}
 	step := func(requestTitle, statusTitle string) resource.TestStep {
 		return resource.TestStep{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			ConfigFile:               config.StaticFile("testdata/blueprints_hcl.tf"),
-			ConfigVariables:          blueprintVars(srv, requestTitle, statusTitle),
+			ConfigFile:      config.StaticFile("testdata/blueprints_hcl.tf"),
+			ConfigVariables: blueprintVars(srv, requestTitle, statusTitle),
 		}
 	}
 
@@ -104,7 +103,7 @@ func TestAccBlueprintLifecycle(t *testing.T) {
 		plancheck.ExpectResourceAction("portjsm_blueprint.organization", plancheck.ResourceActionCreate),
 	}}
 
-	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{created, uiAdds, managedChange, uiEditsManaged, uiDeletes}})
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{created, uiAdds, managedChange, uiEditsManaged, uiDeletes}})
 	if _, ok := srv.Blueprint(request); ok {
 		t.Fatal("destroy left the blueprint in Port")
 	}
@@ -122,22 +121,20 @@ func mustEdit(t *testing.T, err error) {
 func TestAccBlueprintFromJSONAndImport(t *testing.T) {
 	srv := startPort(t)
 	steps := []resource.TestStep{{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		ConfigDirectory:          config.StaticDirectory("testdata/blueprints_json"),
-		ConfigVariables:          portVariables(srv),
-		ConfigPlanChecks:         resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		ConfigDirectory:  config.StaticDirectory("testdata/blueprints_json"),
+		ConfigVariables:  portVariables(srv),
+		ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 	}}
 	for _, name := range []string{"service_desk", "customer_request", "organization"} {
 		steps = append(steps, resource.TestStep{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			ConfigDirectory:          config.StaticDirectory("testdata/blueprints_json"),
-			ConfigVariables:          portVariables(srv),
-			ResourceName:             "portjsm_blueprint." + name,
-			ImportState:              true,
-			ImportStateVerify:        true,
+			ConfigDirectory:   config.StaticDirectory("testdata/blueprints_json"),
+			ConfigVariables:   portVariables(srv),
+			ResourceName:      "portjsm_blueprint." + name,
+			ImportState:       true,
+			ImportStateVerify: true,
 		})
 	}
-	resource.ParallelTest(t, resource.TestCase{Steps: steps})
+	accParallelTest(t, resource.TestCase{Steps: steps})
 }
 
 // TestAccBlueprintDeleteWithEntities refuses to destroy a blueprint that
@@ -149,26 +146,23 @@ func TestAccBlueprintDeleteWithEntities(t *testing.T) {
 		v["force_delete_entities"] = config.BoolVariable(force)
 		return v
 	}
-	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{
 		{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			ConfigFile:               config.StaticFile("testdata/blueprint_with_force.tf"),
-			ConfigVariables:          vars(false),
+			ConfigFile:      config.StaticFile("testdata/blueprint_with_force.tf"),
+			ConfigVariables: vars(false),
 		},
 		{
 			PreConfig: func() {
 				mustEdit(t, srv.PutEntity("jsmOrganization", map[string]any{"identifier": "acme", "title": "Acme", "properties": map[string]any{"name": "Acme"}}))
 			},
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			ConfigFile:               config.StaticFile("testdata/blueprint_with_force.tf"),
-			ConfigVariables:          vars(false),
-			Destroy:                  true,
-			ExpectError:              errorMatching("Blueprint Still In Use", "jsmOrganization", "set force_delete_entities = true"),
+			ConfigFile:      config.StaticFile("testdata/blueprint_with_force.tf"),
+			ConfigVariables: vars(false),
+			Destroy:         true,
+			ExpectError:     errorMatching("Blueprint Still In Use", "jsmOrganization", "set force_delete_entities = true"),
 		},
 		{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			ConfigFile:               config.StaticFile("testdata/blueprint_with_force.tf"),
-			ConfigVariables:          vars(true),
+			ConfigFile:      config.StaticFile("testdata/blueprint_with_force.tf"),
+			ConfigVariables: vars(true),
 		},
 	}})
 	if _, ok := srv.Blueprint("jsmOrganization"); ok {
@@ -190,10 +184,9 @@ func TestAccBlueprintRemovedCollectionKeepsUIEntries(t *testing.T) {
 		vars := portVariables(srv)
 		vars["manage_collections"] = config.BoolVariable(manage)
 		return resource.TestStep{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			ConfigFile:               config.StaticFile("testdata/blueprint_collections.tf"),
-			ConfigVariables:          vars,
-			ConfigPlanChecks:         resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			ConfigFile:       config.StaticFile("testdata/blueprint_collections.tf"),
+			ConfigVariables:  vars,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 		}
 	}
 	removed := step(false)
@@ -213,5 +206,56 @@ func TestAccBlueprintRemovedCollectionKeepsUIEntries(t *testing.T) {
 		}
 		return nil
 	}
-	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{step(true), removed}})
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{step(true), removed}})
+}
+
+// TestAccBlueprintImportAdoptsOnce imports a blueprint with an import block:
+// the read that follows the import adopts it, and it alone; later reads
+// refresh only the managed fields, so what the UI adds afterwards is not
+// drift, while a title edited in the UI is read back as drift and put back.
+func TestAccBlueprintImportAdoptsOnce(t *testing.T) {
+	srv := startPort(t)
+	mustEdit(t, srv.PutBlueprint(map[string]any{
+		"identifier": "jsmOrganization", "title": "JSM Organization", "icon": "Jira",
+		"schema": map[string]any{"properties": map[string]any{"name": map[string]any{"type": "string", "title": "Name"}}},
+	}))
+	step := func() resource.TestStep {
+		return resource.TestStep{
+			ConfigFile:      config.StaticFile("testdata/blueprint_import.tf"),
+			ConfigVariables: portVariables(srv),
+		}
+	}
+	imported := step()
+	imported.ConfigPlanChecks = resource.ConfigPlanChecks{
+		PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("portjsm_blueprint.org", plancheck.ResourceActionNoop)},
+		PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+	}
+
+	uiAdds := step()
+	uiAdds.PreConfig = func() {
+		mustEdit(t, srv.EditBlueprint("jsmOrganization", func(doc map[string]any) {
+			doc["calculationProperties"] = map[string]any{"url": map[string]any{"title": "URL", "type": "string", "calculation": ".identifier"}}
+			doc["schema"].(map[string]any)["properties"].(map[string]any)["size"] = map[string]any{"type": "number", "title": "Size"}
+		}))
+	}
+	uiAdds.ConfigPlanChecks = resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+
+	uiRetitles := step()
+	uiRetitles.PreConfig = func() {
+		mustEdit(t, srv.EditBlueprint("jsmOrganization", func(doc map[string]any) { doc["title"] = "Renamed in UI" }))
+	}
+	uiRetitles.ConfigPlanChecks = resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction("portjsm_blueprint.org", plancheck.ResourceActionUpdate),
+	}}
+	uiRetitles.Check = func(*terraform.State) error {
+		doc, _ := srv.Blueprint("jsmOrganization")
+		if got := at(doc, "title"); got != "JSM Organization" {
+			t.Errorf("the UI's title was not put back: %v", got)
+		}
+		if at(doc, "calculationProperties", "url") == nil || at(doc, "schema", "properties", "size") == nil {
+			t.Errorf("the apply lost what the UI added after the import: %v", doc)
+		}
+		return nil
+	}
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{imported, uiAdds, uiRetitles}})
 }

@@ -34,10 +34,9 @@ func entityStep(srv *fakeport.Server, vars config.Variables, expect *regexp.Rege
 		all[k] = v
 	}
 	return resource.TestStep{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		ConfigFile:               config.StaticFile("testdata/entity_single.tf"),
-		ConfigVariables:          all,
-		ExpectError:              expect,
+		ConfigFile:      config.StaticFile("testdata/entity_single.tf"),
+		ConfigVariables: all,
+		ExpectError:     expect,
 	}
 }
 
@@ -70,7 +69,7 @@ func TestAccPortBadInput(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			srv := startPortWithService(t)
-			resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{entityStep(srv, tc.vars, tc.expect)}})
+			accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{entityStep(srv, tc.vars, tc.expect)}})
 			if n := len(srv.Entities("service")); n != 0 {
 				t.Fatalf("a failed create left %d entities", n)
 			}
@@ -82,10 +81,9 @@ func TestAccPortMissingConfiguration(t *testing.T) {
 	for _, v := range []string{"PORT_CLIENT_ID", "PORT_CLIENT_SECRET", "PORT_BASE_URL"} {
 		t.Setenv(v, "")
 	}
-	resource.Test(t, resource.TestCase{Steps: []resource.TestStep{{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		ConfigFile:               config.StaticFile("testdata/no_port_block.tf"),
-		ExpectError:              errorMatching("Missing Port Configuration", "port.client_id (environment variable PORT_CLIENT_ID) is not set"),
+	accTest(t, resource.TestCase{Steps: []resource.TestStep{{
+		ConfigFile:  config.StaticFile("testdata/no_port_block.tf"),
+		ExpectError: errorMatching("Missing Port Configuration", "port.client_id (environment variable PORT_CLIENT_ID) is not set"),
 	}}})
 }
 
@@ -120,10 +118,9 @@ func TestAccPortTokenExpiresDuringApply(t *testing.T) {
 			}
 		}
 	}()
-	resource.Test(t, resource.TestCase{Steps: []resource.TestStep{{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		ConfigFile:               config.StaticFile("testdata/entities_many.tf"),
-		ConfigVariables:          portVariables(srv),
+	accTest(t, resource.TestCase{Steps: []resource.TestStep{{
+		ConfigFile:      config.StaticFile("testdata/entities_many.tf"),
+		ConfigVariables: portVariables(srv),
 		Check: func(*terraform.State) error {
 			if n := len(srv.Entities("service")); n != 12 {
 				t.Errorf("%d of 12 entities landed", n)
@@ -145,9 +142,8 @@ func TestAccPortSettingsFromEnvironment(t *testing.T) {
 	t.Setenv("PORT_CLIENT_ID", "test-client")
 	t.Setenv("PORT_CLIENT_SECRET", "test-secret")
 	t.Setenv("PORT_REQUESTS_PER_SECOND", "50")
-	resource.Test(t, resource.TestCase{Steps: []resource.TestStep{{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		ConfigFile:               config.StaticFile("testdata/no_port_block.tf"),
+	accTest(t, resource.TestCase{Steps: []resource.TestStep{{
+		ConfigFile: config.StaticFile("testdata/no_port_block.tf"),
 		Check: func(*terraform.State) error {
 			if _, ok := srv.Entity("service", "api"); !ok {
 				return fmt.Errorf("the entity was not created with the settings from the environment")
@@ -161,9 +157,8 @@ func TestAccPortInvalidEnvironment(t *testing.T) {
 	t.Setenv("PORT_CLIENT_ID", "test-client")
 	t.Setenv("PORT_CLIENT_SECRET", "test-secret")
 	t.Setenv("PORT_CONCURRENCY", "many")
-	resource.Test(t, resource.TestCase{Steps: []resource.TestStep{{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		ConfigFile:               config.StaticFile("testdata/no_port_block.tf"),
-		ExpectError:              errorMatching("Invalid Environment Variable", `PORT_CONCURRENCY is "many"`, "from 1 to 32"),
+	accTest(t, resource.TestCase{Steps: []resource.TestStep{{
+		ConfigFile:  config.StaticFile("testdata/no_port_block.tf"),
+		ExpectError: errorMatching("Invalid Environment Variable", `PORT_CONCURRENCY is "many"`, "from 1 to 32"),
 	}}})
 }

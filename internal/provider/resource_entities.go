@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -191,7 +190,7 @@ func (r *entitiesResource) Read(ctx context.Context, req resource.ReadRequest, r
 	var state entitiesModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	ctx, client := r.client(ctx, &resp.Diagnostics)
-	adoption := importedAdoption(ctx, req.Private, &resp.Diagnostics)
+	adoption := importedAs(ctx, req.Private, &resp.Diagnostics)
 	managed := entity.Set{}
 	if adoption == "" {
 		managed = parseEntities(state.EntitiesJSON, &resp.Diagnostics)
@@ -232,7 +231,7 @@ func (r *entitiesResource) Read(ctx context.Context, req resource.ReadRequest, r
 		state.DeleteDependents = types.BoolValue(false)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, nil)...)
+	resp.Diagnostics.Append(clearImported(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, pendingDeletesKey, nil)...)
 }
 
@@ -317,7 +316,7 @@ func (r *entitiesResource) ImportState(ctx context.Context, req resource.ImportS
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("blueprint"), bp)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), bp)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("entities_json"), newEntitiesJSON("{}"))...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, []byte(strconv.Quote(adoption)))...)
+	resp.Diagnostics.Append(markImported(ctx, resp.Private, adoption)...)
 }
 
 // readBackTimeout bounds the read back after a failed apply, which runs even

@@ -35,7 +35,7 @@ func TestAccSyncJSMFailureWritesNothing(t *testing.T) {
 	}
 	after.PlanOnly = true
 	after.ExpectNonEmptyPlan = true
-	resource.Test(t, resource.TestCase{Steps: []resource.TestStep{f.step("sync_mapping", nil), broken, after}})
+	accTest(t, resource.TestCase{Steps: []resource.TestStep{f.step("sync_mapping", nil), broken, after}})
 }
 
 // TestAccSyncDeletionThreshold shrinks the JSM read to 2 of 60 requests: the
@@ -57,7 +57,7 @@ func TestAccSyncDeletionThreshold(t *testing.T) {
 		}
 		return nil
 	}
-	resource.Test(t, resource.TestCase{Steps: []resource.TestStep{f.step("sync_mapping", nil), shrunk, allowed}})
+	accTest(t, resource.TestCase{Steps: []resource.TestStep{f.step("sync_mapping", nil), shrunk, allowed}})
 }
 
 // TestAccSyncPartialBulkFailure makes Port refuse two of three changed
@@ -92,7 +92,7 @@ func TestAccSyncPartialBulkFailure(t *testing.T) {
 	converged.PreConfig = func() { t.Setenv("TF_CLI_ARGS_plan", "") }
 	converged.ConfigPlanChecks = resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
 
-	resource.Test(t, resource.TestCase{Steps: []resource.TestStep{f.step("sync_mapping", nil), failing, stored, converged}})
+	accTest(t, resource.TestCase{Steps: []resource.TestStep{f.step("sync_mapping", nil), failing, stored, converged}})
 }
 
 // TestAccSyncEfficiency counts the calls of a sync of 2,500 requests.
@@ -123,7 +123,7 @@ func TestAccSyncEfficiency(t *testing.T) {
 			t.Errorf("refresh wrote to Port: %v", f.port.RequestCounts())
 		}
 	}
-	resource.Test(t, resource.TestCase{Steps: []resource.TestStep{first, refresh, checked}})
+	accTest(t, resource.TestCase{Steps: []resource.TestStep{first, refresh, checked}})
 }
 
 // TestAccSyncFirstSyncPartialFailure makes Port refuse two entities of the
@@ -162,5 +162,5 @@ func TestAccSyncFirstSyncPartialFailure(t *testing.T) {
 		}
 		return portHolds(t, f.port, seedEntities(t, tenant))
 	}
-	resource.Test(t, resource.TestCase{Steps: []resource.TestStep{first, retry}})
+	accTest(t, resource.TestCase{Steps: []resource.TestStep{first, retry}})
 }

@@ -48,9 +48,8 @@ func (f syncFixture) vars(extra config.Variables) config.Variables {
 
 func (f syncFixture) step(style string, extra config.Variables) resource.TestStep {
 	return resource.TestStep{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		ConfigDirectory:          config.StaticDirectory(f.configs[style]),
-		ConfigVariables:          f.vars(extra),
+		ConfigDirectory: config.StaticDirectory(f.configs[style]),
+		ConfigVariables: f.vars(extra),
 	}
 }
 
@@ -295,7 +294,7 @@ func TestAccSyncSeedScenario(t *testing.T) {
 		return nil
 	}
 
-	resource.Test(t, resource.TestCase{Steps: []resource.TestStep{first, noop, statusChange, removal, addition}})
+	accTest(t, resource.TestCase{Steps: []resource.TestStep{first, noop, statusChange, removal, addition}})
 }
 
 // TestAccSyncStylesAgree syncs the same tenant with the data sources' JQ
@@ -315,7 +314,7 @@ func TestAccSyncStylesAgree(t *testing.T) {
 			}
 			return nil
 		}
-		resource.Test(t, resource.TestCase{Steps: []resource.TestStep{step}})
+		accTest(t, resource.TestCase{Steps: []resource.TestStep{step}})
 	}
 	for bp, jq := range held["sync_mapping"] {
 		for _, other := range []string{"sync_hcl", "sync_ocean"} {
@@ -346,10 +345,9 @@ func TestAccEntitiesImport(t *testing.T) {
 	mustEdit(t, srv.PutEntity("squad", map[string]any{"identifier": "platform", "title": "Platform"}))
 	steps := []resource.TestStep{
 		{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			ConfigFile:               config.StaticFile("testdata/entities_hcl.tf"),
-			ConfigVariables:          portVariables(srv),
-			ConfigPlanChecks:         resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			ConfigFile:       config.StaticFile("testdata/entities_hcl.tf"),
+			ConfigVariables:  portVariables(srv),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			Check: func(*terraform.State) error {
 				if n := len(srv.Entities("service")); n != 30 {
 					return fmt.Errorf("Port holds %d of 30 entities", n)
@@ -358,13 +356,12 @@ func TestAccEntitiesImport(t *testing.T) {
 			},
 		},
 		{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			ConfigFile:               config.StaticFile("testdata/entities_hcl.tf"),
-			ConfigVariables:          portVariables(srv),
-			ResourceName:             "portjsm_entities.services",
-			ImportState:              true,
-			ImportStateId:            "service/*",
-			ImportStateVerify:        true,
+			ConfigFile:        config.StaticFile("testdata/entities_hcl.tf"),
+			ConfigVariables:   portVariables(srv),
+			ResourceName:      "portjsm_entities.services",
+			ImportState:       true,
+			ImportStateId:     "service/*",
+			ImportStateVerify: true,
 			ImportStateCheck: func(states []*terraform.InstanceState) error {
 				set, err := entity.Parse([]byte(states[0].Attributes["entities_json"]))
 				if err != nil {
@@ -377,5 +374,5 @@ func TestAccEntitiesImport(t *testing.T) {
 			},
 		},
 	}
-	resource.ParallelTest(t, resource.TestCase{Steps: steps})
+	accParallelTest(t, resource.TestCase{Steps: steps})
 }

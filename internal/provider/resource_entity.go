@@ -42,10 +42,6 @@ type entityModel struct {
 	CreateMissingRelatedEntities types.Bool    `tfsdk:"create_missing_related_entities"`
 }
 
-// importingKey marks, in private state, a resource that was just imported:
-// its first read adopts every field instead of only the managed ones.
-const importingKey = "importing"
-
 func (r *entityResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_entity"
 }
@@ -119,7 +115,7 @@ func (r *entityResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 	opts := port.EntityWriteOptions{CreateMissingRelatedEntities: plan.CreateMissingRelatedEntities.ValueBool()}
-	if _, err := client.CreateEntity(ctx, plan.Blueprint.ValueString(), e, opts); err != nil {
+	if _, err := client.WriteEntity(ctx, plan.Blueprint.ValueString(), e, opts); err != nil {
 		addPortError(&resp.Diagnostics, "creating entity "+entityAddress(plan), err)
 		return
 	}
@@ -134,9 +130,7 @@ func (r *entityResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	marker, diags := req.Private.GetKey(ctx, importingKey)
-	resp.Diagnostics.Append(diags...)
-	importing := len(marker) > 0
+	importing := importedAs(ctx, req.Private, &resp.Diagnostics) != ""
 	e, err := client.GetEntity(ctx, state.Blueprint.ValueString(), state.Identifier.ValueString())
 	if port.IsNotFound(err) {
 		tflog.Info(ctx, "entity deleted outside Terraform; planning to create it again", map[string]any{"entity": entityAddress(state)})
@@ -167,7 +161,7 @@ func (r *entityResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	if importing {
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, nil)...)
+		resp.Diagnostics.Append(clearImported(ctx, resp.Private)...)
 	}
 }
 
@@ -204,7 +198,7 @@ func (r *entityResource) Update(ctx context.Context, req resource.UpdateRequest,
 		return
 	}
 	opts := port.EntityWriteOptions{Upsert: true, CreateMissingRelatedEntities: plan.CreateMissingRelatedEntities.ValueBool()}
-	if _, err := client.CreateEntity(ctx, bp, desired, opts); err != nil {
+	if _, err := client.WriteEntity(ctx, bp, desired, opts); err != nil {
 		addPortError(&resp.Diagnostics, "updating entity "+entityAddress(plan), err)
 		return
 	}
@@ -251,7 +245,7 @@ func (r *entityResource) ImportState(ctx context.Context, req resource.ImportSta
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("blueprint"), bp)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("identifier"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, []byte(`true`))...)
+	resp.Diagnostics.Append(markImported(ctx, resp.Private, adoptAll)...)
 }
 
 func entityAddress(m entityModel) string {

@@ -18,9 +18,8 @@ func TestAccEntityLifecycle(t *testing.T) {
 		vars := portVariables(srv)
 		vars["api_version"] = config.FloatVariable(version)
 		return resource.TestStep{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			ConfigFile:               config.StaticFile("testdata/entities_all_types.tf"),
-			ConfigVariables:          vars,
+			ConfigFile:      config.StaticFile("testdata/entities_all_types.tf"),
+			ConfigVariables: vars,
 		}
 	}
 	api := func() map[string]any {
@@ -112,7 +111,7 @@ func TestAccEntityLifecycle(t *testing.T) {
 		plancheck.ExpectResourceAction("portjsm_entity.db", plancheck.ResourceActionCreate),
 	}}
 
-	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{created, imported, uiAdds, changed, uiEdits, uiDeletes}})
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{created, imported, uiAdds, changed, uiEdits, uiDeletes}})
 	if len(srv.Entities("service")) != 0 {
 		t.Fatal("destroy left entities in Port")
 	}
@@ -143,5 +142,5 @@ func TestAccEntityKeepsWhatTheUISet(t *testing.T) {
 		}
 		return nil
 	}
-	resource.ParallelTest(t, resource.TestCase{Steps: []resource.TestStep{version(1), uiEdit}})
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{version(1), uiEdit}})
 }
