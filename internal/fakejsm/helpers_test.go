@@ -106,7 +106,7 @@ func getError(t testing.TB, s *Server, path string, want int, opts ...reqOption)
 
 // collect pages through path (which must have no start) the way a careful
 // client does, continuing at start+size, and returns every value.
-func collect(t testing.TB, s *Server, path string, q url.Values, opts ...reqOption) []json.RawMessage {
+func collect(t testing.TB, s *Server, path string, q url.Values) []json.RawMessage {
 	t.Helper()
 	var all []json.RawMessage
 	start := 0
@@ -116,7 +116,7 @@ func collect(t testing.TB, s *Server, path string, q url.Values, opts ...reqOpti
 			qq[k] = v
 		}
 		qq.Set("start", strconv.Itoa(start))
-		env := getPage(t, s, path+"?"+qq.Encode(), opts...)
+		env := getPage(t, s, path+"?"+qq.Encode())
 		all = append(all, env.Values...)
 		if env.IsLastPage {
 			return all
