@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"testing"
 )
@@ -144,6 +145,25 @@ func field[T any](t testing.TB, obj json.RawMessage, name string) T {
 		}
 	}
 	return v
+}
+
+// as returns v as a T and fails the test when v is anything else, as the
+// unchecked assertion v.(T) would panic.
+func as[T any](t testing.TB, v any) T {
+	t.Helper()
+	x, ok := v.(T)
+	var zero T
+	if !ok && (v != nil || any(zero) != nil) { // nil is a value of an interface type T
+		t.Fatalf("got %T %v, want a %v", v, v, reflect.TypeFor[T]())
+	}
+	return x
+}
+
+// pagedValues decodes the expanded PagedDTO in field name of obj and returns
+// its values, failing the test when they are not a JSON array.
+func pagedValues(t testing.TB, obj json.RawMessage, name string) []any {
+	t.Helper()
+	return as[[]any](t, field[pagedDTO](t, obj, name).Values)
 }
 
 func hasField(t testing.TB, obj json.RawMessage, name string) bool {
