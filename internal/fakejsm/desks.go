@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// GET /servicedesk
+// GET /servicedesk.
 func (s *Server) serviceDesks(c *call) response {
 	p, bad := parsePage(c.query)
 	if bad != nil {
@@ -37,7 +37,7 @@ func (s *Server) lookupDesk(ident string) (*desk, *response) {
 	return d, nil
 }
 
-// GET /servicedesk/{serviceDeskId}
+// GET /servicedesk/{serviceDeskId}.
 func (s *Server) serviceDesk(c *call) response {
 	t := s.tenant
 	t.mu.RLock()
@@ -49,7 +49,7 @@ func (s *Server) serviceDesk(c *call) response {
 	return okResp(t.deskDTO(d))
 }
 
-// GET /servicedesk/{serviceDeskId}/organization
+// GET /servicedesk/{serviceDeskId}/organization.
 func (s *Server) deskOrganizations(c *call) response {
 	p, bad := parsePage(c.query)
 	if bad != nil {
@@ -73,7 +73,7 @@ func (s *Server) deskOrganizations(c *call) response {
 	return s.page(c, p, len(orgs), []string{}, func(i int) []byte { return marshal(t.orgDTO(orgs[i])) })
 }
 
-// GET /servicedesk/{serviceDeskId}/queue
+// GET /servicedesk/{serviceDeskId}/queue.
 func (s *Server) queues(c *call) response {
 	p, bad := parsePage(c.query)
 	if bad != nil {
@@ -105,7 +105,7 @@ func (s *Server) requestTypes(c *call) response {
 		return *bad
 	}
 	group := c.query.Get("groupId")
-	if _, bad := parseIntParam(c.query, "groupId"); bad != nil {
+	if bad := checkIntParam(c.query, "groupId"); bad != nil {
 		return *bad
 	}
 	search := strings.ToLower(strings.TrimSpace(c.query.Get("searchQuery")))
@@ -165,17 +165,16 @@ func (s *Server) customers(c *call) response {
 	return s.page(c, p, len(accounts), []string{}, func(i int) []byte { return marshal(t.userDTO(accounts[i])) })
 }
 
-// parseIntParam reads an optional int32 query parameter (0 when absent) and
-// answers 400 when it is not a number.
-func parseIntParam(q url.Values, name string) (int, *response) {
+// checkIntParam answers 400 when the optional int32 query parameter name is
+// present and not a number, and nil otherwise.
+func checkIntParam(q url.Values, name string) *response {
 	if !q.Has(name) {
-		return 0, nil
+		return nil
 	}
 	v := q.Get(name)
-	n, err := strconv.ParseInt(v, 10, 32)
-	if err != nil {
+	if _, err := strconv.ParseInt(v, 10, 32); err != nil {
 		r := errResp(http.StatusBadRequest, "The "+name+" parameter must be a number, got '"+v+"'.", "sd.public.rest.invalid.parameter", name)
-		return 0, &r
+		return &r
 	}
-	return int(n), nil
+	return nil
 }

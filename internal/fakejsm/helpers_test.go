@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"testing"
 )
@@ -106,7 +107,7 @@ func getError(t testing.TB, s *Server, path string, want int, opts ...reqOption)
 
 // collect pages through path (which must have no start) the way a careful
 // client does, continuing at start+size, and returns every value.
-func collect(t testing.TB, s *Server, path string, q url.Values, opts ...reqOption) []json.RawMessage {
+func collect(t testing.TB, s *Server, path string, q url.Values) []json.RawMessage {
 	t.Helper()
 	var all []json.RawMessage
 	start := 0
@@ -116,7 +117,7 @@ func collect(t testing.TB, s *Server, path string, q url.Values, opts ...reqOpti
 			qq[k] = v
 		}
 		qq.Set("start", strconv.Itoa(start))
-		env := getPage(t, s, path+"?"+qq.Encode(), opts...)
+		env := getPage(t, s, path+"?"+qq.Encode())
 		all = append(all, env.Values...)
 		if env.IsLastPage {
 			return all
@@ -144,6 +145,25 @@ func field[T any](t testing.TB, obj json.RawMessage, name string) T {
 		}
 	}
 	return v
+}
+
+// as returns v as a T and fails the test when v is anything else, as the
+// unchecked assertion v.(T) would panic.
+func as[T any](t testing.TB, v any) T {
+	t.Helper()
+	x, ok := v.(T)
+	var zero T
+	if !ok && (v != nil || any(zero) != nil) { // nil is a value of an interface type T
+		t.Fatalf("got %T %v, want a %v", v, v, reflect.TypeFor[T]())
+	}
+	return x
+}
+
+// pagedValues decodes the expanded PagedDTO in field name of obj and returns
+// its values, failing the test when they are not a JSON array.
+func pagedValues(t testing.TB, obj json.RawMessage, name string) []any {
+	t.Helper()
+	return as[[]any](t, field[pagedDTO](t, obj, name).Values)
 }
 
 func hasField(t testing.TB, obj json.RawMessage, name string) bool {

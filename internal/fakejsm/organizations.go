@@ -41,7 +41,7 @@ func (s *Server) filterByAccount(orgs []*organization, q url.Values) ([]*organiz
 	return out, nil
 }
 
-// GET /organization/{organizationId}
+// GET /organization/{organizationId}.
 func (s *Server) organization(c *call) response {
 	t := s.tenant
 	t.mu.RLock()

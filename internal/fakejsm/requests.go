@@ -46,7 +46,7 @@ func badParam(msg, key string, params ...string) *response {
 func parseRequestFilter(q url.Values) (*requestFilter, *response) {
 	f := &requestFilter{status: StatusAll}
 	for _, name := range []string{"serviceDeskId", "requestTypeId", "organizationId"} {
-		if _, bad := parseIntParam(q, name); bad != nil {
+		if bad := checkIntParam(q, name); bad != nil {
 			return nil, bad
 		}
 	}
@@ -219,7 +219,7 @@ func (t *Tenant) recache(r *request, gone bool) {
 	}
 }
 
-// GET /request
+// GET /request.
 func (s *Server) requests(c *call) response {
 	p, bad := parsePage(c.query)
 	if bad != nil {
@@ -251,7 +251,7 @@ func (s *Server) requests(c *call) response {
 	})
 }
 
-// GET /request/{issueIdOrKey}
+// GET /request/{issueIdOrKey}.
 func (s *Server) request(c *call) response {
 	t := s.tenant
 	t.mu.RLock()

@@ -58,9 +58,10 @@ func (f *requestFixture) check(t *testing.T, q url.Values, pred func(raw json.Ra
 }
 
 func participantsOf(t *testing.T, raw json.RawMessage) []string {
+	t.Helper()
 	var out []string
-	for _, u := range field[pagedDTO](t, raw, "participants").Values.([]any) {
-		out = append(out, u.(map[string]any)["accountId"].(string))
+	for _, u := range pagedValues(t, raw, "participants") {
+		out = append(out, as[string](t, as[map[string]any](t, u)["accountId"]))
 	}
 	return out
 }
@@ -254,17 +255,17 @@ func TestRequestExpand(t *testing.T) {
 		if rt := field[requestTypeDTO](t, v, "requestType"); rt.ID != field[string](t, v, "requestTypeId") {
 			t.Errorf("expanded requestType %s", rt.ID)
 		}
-		history := field[pagedDTO](t, v, "status").Values.([]any)
-		last := history[len(history)-1].(map[string]any)
+		history := pagedValues(t, v, "status")
+		last := as[map[string]any](t, history[len(history)-1])
 		if last["status"] != field[requestStatusDTO](t, v, "currentStatus").Status {
 			t.Error("status history does not end at the current status")
 		}
-		if len(field[pagedDTO](t, v, "sla").Values.([]any)) != 2 {
+		if len(pagedValues(t, v, "sla")) != 2 {
 			t.Error("want two SLAs")
 		}
-		for _, c := range field[pagedDTO](t, v, "comments").Values.([]any) {
+		for _, c := range pagedValues(t, v, "comments") {
 			sawComment = true
-			cm := c.(map[string]any)
+			cm := as[map[string]any](t, c)
 			if cm["renderedBody"] == nil || cm["attachments"] == nil {
 				t.Errorf("comment without renderedBody/attachments: %v", cm)
 			}
@@ -279,8 +280,8 @@ func TestRequestExpand(t *testing.T) {
 		if hasField(t, v, "sla") || hasField(t, v, "participants") {
 			t.Error("unrequested expansion present")
 		}
-		for _, c := range field[pagedDTO](t, v, "comments").Values.([]any) {
-			if cm := c.(map[string]any); cm["renderedBody"] != nil || cm["attachments"] != nil {
+		for _, c := range pagedValues(t, v, "comments") {
+			if cm := as[map[string]any](t, c); cm["renderedBody"] != nil || cm["attachments"] != nil {
 				t.Error("comment sub-expansions present without being asked for")
 			}
 		}

@@ -28,7 +28,7 @@ func TestDirectBlueprintAccess(t *testing.T) {
 
 	err := srv.EditBlueprint("jsmCustomerRequest", func(doc map[string]any) {
 		doc["title"] = "Edited in the UI"
-		doc["schema"].(map[string]any)["properties"].(map[string]any)["priority"] = map[string]any{"type": "string"}
+		at[map[string]any](t, doc, "schema", "properties")["priority"] = map[string]any{"type": "string"}
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -91,12 +91,12 @@ func TestDirectEntityAccess(t *testing.T) {
 
 	err := srv.EditEntity("jsmServiceDesk", "1", func(e map[string]any) {
 		e["title"] = "Renamed in the UI"
-		e["properties"].(map[string]any)["projectKey"] = "UI"
+		at[map[string]any](t, e, "properties")["projectKey"] = "UI"
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := c.must(http.StatusOK, "GET", deskPath+"/1", nil)["entity"].(map[string]any)
+	got := at[map[string]any](t, c.must(http.StatusOK, "GET", deskPath+"/1", nil), "entity")
 	if got["title"] != "Renamed in the UI" || get(got, "properties", "projectKey") != "UI" || got["createdAt"] != "2020-01-01T00:00:00.000Z" {
 		t.Fatalf("edit: %v", got)
 	}

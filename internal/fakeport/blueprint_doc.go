@@ -59,6 +59,7 @@ func normalizeBlueprint(in map[string]any) (map[string]any, *blueprint, *apiErro
 	if err := normalizeRelations(doc, bp); err != nil {
 		return nil, nil, err
 	}
+	keyed := map[string]map[string]map[string]any{}
 	for _, f := range []struct {
 		name     string
 		allowed  []string
@@ -68,23 +69,24 @@ func normalizeBlueprint(in map[string]any) (map[string]any, *blueprint, *apiErro
 		{"calculationProperties", calculationKeys, []string{"calculation", "type"}},
 		{"aggregationProperties", aggregationKeys, []string{"title", "target", "calculationSpec"}},
 	} {
-		if err := normalizeKeyedObjects(doc, f.name, f.allowed, f.required); err != nil {
+		objs, err := normalizeKeyedObjects(doc, f.name, f.allowed, f.required)
+		if err != nil {
 			return nil, nil, err
 		}
+		keyed[f.name] = objs
 	}
-	for name, v := range doc["mirrorProperties"].(map[string]any) {
-		p, _ := v.(map[string]any)["path"].(string)
+	for name, m := range keyed["mirrorProperties"] {
+		p, _ := m["path"].(string)
 		if !mirrorPath.MatchString(p) {
 			return nil, nil, errInvalid("body/mirrorProperties/%s/path must be a dot-separated relation path ending with a property", name)
 		}
 	}
-	for name, v := range doc["calculationProperties"].(map[string]any) {
-		if t, _ := v.(map[string]any)["type"].(string); !propertyTypes[t] {
+	for name, c := range keyed["calculationProperties"] {
+		if t, _ := c["type"].(string); !propertyTypes[t] {
 			return nil, nil, errInvalid("body/calculationProperties/%s/type must be one of string, number, boolean, object, array", name)
 		}
 	}
-	for name, v := range doc["aggregationProperties"].(map[string]any) {
-		a := v.(map[string]any)
+	for name, a := range keyed["aggregationProperties"] {
 		if _, ok := a["type"]; !ok {
 			a["type"] = "number"
 		}
@@ -216,8 +218,7 @@ func normalizeRelations(doc map[string]any, bp *blueprint) *apiError {
 	if err != nil {
 		return err
 	}
-	for name, v := range rels {
-		r := v.(map[string]any)
+	for name, r := range rels {
 		for k := range r {
 			if !slices.Contains(relationKeys, k) {
 				return errInvalid("body/relations/%s must NOT have additional properties (%q)", name, k)
@@ -259,46 +260,50 @@ func normalizeRelations(doc map[string]any, bp *blueprint) *apiError {
 }
 
 // keyedObjects reads an optional map of objects with schema-key names,
-// defaulting it to {} in doc.
-func keyedObjects(doc map[string]any, field string) (map[string]any, *apiError) {
+// defaulting it to {} in doc. The objects it returns are those of doc, so a
+// change to one (a default filled in) is a change to doc.
+func keyedObjects(doc map[string]any, field string) (map[string]map[string]any, *apiError) {
 	v, ok := doc[field]
 	if !ok || v == nil {
-		m := map[string]any{}
-		doc[field] = m
-		return m, nil
+		doc[field] = map[string]any{}
+		return map[string]map[string]any{}, nil
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
 		return nil, errInvalid("body/%s must be object", field)
 	}
+	objs := make(map[string]map[string]any, len(m))
 	for name, x := range m {
 		if !validKey(name) {
 			return nil, errInvalid("body/%s: name %q must match pattern \"^[A-Za-z0-9@_=\\\\-]+$\"", field, name)
 		}
-		if _, ok := x.(map[string]any); !ok {
+		o, ok := x.(map[string]any)
+		if !ok {
 			return nil, errInvalid("body/%s/%s must be object", field, name)
 		}
+		objs[name] = o
 	}
-	return m, nil
+	return objs, nil
 }
 
-func normalizeKeyedObjects(doc map[string]any, field string, allowed, required []string) *apiError {
+// normalizeKeyedObjects reads the map of objects at field as keyedObjects
+// does and checks each object's keys against allowed and required.
+func normalizeKeyedObjects(doc map[string]any, field string, allowed, required []string) (map[string]map[string]any, *apiError) {
 	m, err := keyedObjects(doc, field)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	for name, v := range m {
-		o := v.(map[string]any)
+	for name, o := range m {
 		for k := range o {
 			if !slices.Contains(allowed, k) {
-				return errInvalid("body/%s/%s must NOT have additional properties (%q)", field, name, k)
+				return nil, errInvalid("body/%s/%s must NOT have additional properties (%q)", field, name, k)
 			}
 		}
 		for _, k := range required {
 			if _, ok := o[k]; !ok {
-				return errInvalid("body/%s/%s must have required property '%s'", field, name, k)
+				return nil, errInvalid("body/%s/%s must have required property '%s'", field, name, k)
 			}
 		}
 	}
-	return nil
+	return m, nil
 }

@@ -144,7 +144,7 @@ func (s *Server) handleListBlueprints(c *call) (int, any, *apiError) {
 }
 
 func (s *Server) handleCreateBlueprint(c *call) (int, any, *apiError) {
-	if _, err := c.boolQuery("create_catalog_page", false); err != nil {
+	if _, err := c.boolQuery("create_catalog_page"); err != nil {
 		return 0, nil, err
 	}
 	body, err := c.readBody()
@@ -217,7 +217,7 @@ func (s *Server) updateBlueprint(c *call, merge bool) (int, any, *apiError) {
 }
 
 func (s *Server) handleDeleteBlueprint(c *call) (int, any, *apiError) {
-	if _, err := c.boolQuery("delete_actions", false); err != nil {
+	if _, err := c.boolQuery("delete_actions"); err != nil {
 		return 0, nil, err
 	}
 	id := c.params["blueprint"]

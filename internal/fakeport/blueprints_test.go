@@ -16,7 +16,7 @@ func TestCreateBlueprintAddsPortDefaults(t *testing.T) {
 	if body["ok"] != true {
 		t.Fatalf("body %v", body)
 	}
-	bp := body["blueprint"].(map[string]any)
+	bp := at[map[string]any](t, body, "blueprint")
 	if got := get(bp, "schema", "required"); !reflect.DeepEqual(got, []any{}) {
 		t.Errorf("schema.required = %v, want []", got)
 	}
@@ -25,12 +25,12 @@ func TestCreateBlueprintAddsPortDefaults(t *testing.T) {
 			t.Errorf("%s = %v, want {}", f, got)
 		}
 	}
-	rel := get(bp, "relations", "serviceDesk").(map[string]any)
+	rel := at[map[string]any](t, bp, "relations", "serviceDesk")
 	if rel["required"] != false || rel["many"] != false || rel["target"] != "jsmServiceDesk" {
 		t.Errorf("relation %v", rel)
 	}
 	for _, f := range []string{"createdAt", "updatedAt"} {
-		if _, err := time.Parse(time.RFC3339, bp[f].(string)); err != nil {
+		if _, err := time.Parse(time.RFC3339, at[string](t, bp, f)); err != nil {
 			t.Errorf("%s: %v", f, err)
 		}
 	}
@@ -42,15 +42,11 @@ func TestCreateBlueprintAddsPortDefaults(t *testing.T) {
 	org := organizationBlueprint()
 	org["relations"] = map[string]any{"desk": map[string]any{"target": "jsmServiceDesk"}}
 	got := c.must(http.StatusCreated, "POST", "/v1/blueprints", org)
-	if r := get(got, "blueprint", "relations", "desk").(map[string]any); r["required"] != false || r["many"] != false {
+	if r := at[map[string]any](t, got, "blueprint", "relations", "desk"); r["required"] != false || r["many"] != false {
 		t.Errorf("defaults not added: %v", r)
 	}
 
-	list := c.must(http.StatusOK, "GET", "/v1/blueprints", nil)["blueprints"].([]any)
-	var ids []string
-	for _, b := range list {
-		ids = append(ids, b.(map[string]any)["identifier"].(string))
-	}
+	ids := identifiers(t, c.must(http.StatusOK, "GET", "/v1/blueprints", nil)["blueprints"])
 	if !reflect.DeepEqual(ids, []string{"jsmServiceDesk", "jsmCustomerRequest", "jsmOrganization"}) {
 		t.Errorf("list order %v", ids)
 	}
@@ -73,17 +69,17 @@ func TestCreateBlueprintValidation(t *testing.T) {
 		"missing title":       bad(func(m map[string]any) { delete(m, "title") }),
 		"missing schema":      bad(func(m map[string]any) { delete(m, "schema") }),
 		"bad property type": bad(func(m map[string]any) {
-			m["schema"].(map[string]any)["properties"].(map[string]any)["x"] = map[string]any{"type": "text"}
+			at[map[string]any](t, m, "schema", "properties")["x"] = map[string]any{"type": "text"}
 		}),
 		"bad property name": bad(func(m map[string]any) {
-			m["schema"].(map[string]any)["properties"].(map[string]any)["a.b"] = map[string]any{"type": "string"}
+			at[map[string]any](t, m, "schema", "properties")["a.b"] = map[string]any{"type": "string"}
 		}),
-		"required unknown": bad(func(m map[string]any) { m["schema"].(map[string]any)["required"] = []any{"nope"} }),
+		"required unknown": bad(func(m map[string]any) { at[map[string]any](t, m, "schema")["required"] = []any{"nope"} }),
 		"relation extra key": bad(func(m map[string]any) {
-			m["relations"].(map[string]any)["serviceDesk"].(map[string]any)["color"] = "red"
+			at[map[string]any](t, m, "relations", "serviceDesk")["color"] = "red"
 		}),
 		"relation no target": bad(func(m map[string]any) {
-			delete(m["relations"].(map[string]any)["serviceDesk"].(map[string]any), "target")
+			delete(at[map[string]any](t, m, "relations", "serviceDesk"), "target")
 		}),
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -94,7 +90,7 @@ func TestCreateBlueprintValidation(t *testing.T) {
 	c.t = t
 
 	missingTarget := customerRequestBlueprint()
-	missingTarget["relations"].(map[string]any)["serviceDesk"].(map[string]any)["target"] = "nowhere"
+	at[map[string]any](t, missingTarget, "relations", "serviceDesk")["target"] = "nowhere"
 	c.wantError(http.StatusNotFound, "not_found", "POST", "/v1/blueprints", missingTarget)
 
 	self := map[string]any{
@@ -109,10 +105,10 @@ func TestPutReplacesAndPatchMerges(t *testing.T) {
 	_, c := newFake(t)
 	doc := serviceDeskBlueprint()
 	doc["description"] = "Service desks from JSM"
-	created := c.must(http.StatusCreated, "POST", "/v1/blueprints", doc)["blueprint"].(map[string]any)
+	created := at[map[string]any](t, c.must(http.StatusCreated, "POST", "/v1/blueprints", doc), "blueprint")
 	time.Sleep(5 * time.Millisecond)
 
-	patched := c.must(http.StatusOK, "PATCH", "/v1/blueprints/jsmServiceDesk", map[string]any{"title": "Desks"})["blueprint"].(map[string]any)
+	patched := at[map[string]any](t, c.must(http.StatusOK, "PATCH", "/v1/blueprints/jsmServiceDesk", map[string]any{"title": "Desks"}), "blueprint")
 	if patched["title"] != "Desks" || patched["description"] != "Service desks from JSM" || patched["icon"] != "Jira" {
 		t.Fatalf("PATCH lost fields: %v", patched)
 	}
@@ -121,7 +117,7 @@ func TestPutReplacesAndPatchMerges(t *testing.T) {
 	}
 
 	put := map[string]any{"title": "Desks v2", "schema": map[string]any{"properties": map[string]any{"projectKey": map[string]any{"type": "string"}}}}
-	replaced := c.must(http.StatusOK, "PUT", "/v1/blueprints/jsmServiceDesk", put)["blueprint"].(map[string]any)
+	replaced := at[map[string]any](t, c.must(http.StatusOK, "PUT", "/v1/blueprints/jsmServiceDesk", put), "blueprint")
 	if _, ok := replaced["description"]; ok {
 		t.Errorf("PUT kept description: %v", replaced)
 	}
@@ -131,7 +127,7 @@ func TestPutReplacesAndPatchMerges(t *testing.T) {
 	if replaced["identifier"] != "jsmServiceDesk" || replaced["createdAt"] != created["createdAt"] {
 		t.Errorf("PUT lost identity: %v", replaced)
 	}
-	if len(get(replaced, "schema", "properties").(map[string]any)) != 1 {
+	if len(at[map[string]any](t, replaced, "schema", "properties")) != 1 {
 		t.Errorf("PUT schema %v", replaced["schema"])
 	}
 	got := c.must(http.StatusOK, "GET", "/v1/blueprints/jsmServiceDesk", nil)["blueprint"]
@@ -175,11 +171,11 @@ func TestDeleteBlueprint(t *testing.T) {
 	c.wantError(http.StatusUnprocessableEntity, "has_dependents", "DELETE", "/v1/blueprints/jsmServiceDesk", nil)
 	started := c.must(http.StatusOK, "DELETE", "/v1/blueprints/jsmServiceDesk/all-entities", nil)
 	migration := "/v1/migrations/" + fmt.Sprint(started["migrationId"])
-	if st := c.must(http.StatusOK, "GET", migration, nil)["migration"].(map[string]any)["status"]; st != "RUNNING" {
+	if st := at[any](t, c.must(http.StatusOK, "GET", migration, nil), "migration", "status"); st != "RUNNING" {
 		t.Fatalf("a migration that just started is %v, want RUNNING", st)
 	}
 	waitForMigrations(t, srv, "jsmServiceDesk")
-	if st := c.must(http.StatusOK, "GET", migration, nil)["migration"].(map[string]any)["status"]; st != "COMPLETED" {
+	if st := at[any](t, c.must(http.StatusOK, "GET", migration, nil), "migration", "status"); st != "COMPLETED" {
 		t.Fatalf("the migration is %v after the entities went, want COMPLETED", st)
 	}
 	if n := c.must(http.StatusOK, "GET", "/v1/blueprints/jsmServiceDesk/entities-count", nil)["count"]; n != float64(0) {

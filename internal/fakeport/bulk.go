@@ -92,7 +92,7 @@ func (s *Server) bulkOne(bp *blueprint, in *entityInput, flags writeFlags, actor
 // It is all or nothing: if an entity has required dependents and
 // delete_dependents is false, nothing is deleted.
 func (s *Server) handleBulkDelete(c *call) (int, any, *apiError) {
-	withDeps, err := c.boolQuery("delete_dependents", false)
+	withDeps, err := c.boolQuery("delete_dependents")
 	if err != nil {
 		return 0, nil, err
 	}

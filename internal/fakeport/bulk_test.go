@@ -25,20 +25,20 @@ func TestBulkUpsertAllSucceed(t *testing.T) {
 	srv, c := newFake(t)
 	seedBlueprints(c)
 	body := c.must(http.StatusOK, "POST", bulkPath+"?upsert=true", map[string]any{"entities": desks(0, 20)})
-	if body["ok"] != true || len(body["errors"].([]any)) != 0 {
+	if body["ok"] != true || len(at[[]any](t, body, "errors")) != 0 {
 		t.Fatalf("body %v", body)
 	}
-	results := body["entities"].([]any)
+	results := at[[]any](t, body, "entities")
 	if len(results) != 20 {
 		t.Fatalf("%d results", len(results))
 	}
-	first := results[0].(map[string]any)
+	first := as[map[string]any](t, results[0])
 	if !reflect.DeepEqual(first, map[string]any{"identifier": "0", "index": float64(0), "created": true}) {
 		t.Fatalf("result %v", first)
 	}
 	again := c.must(http.StatusOK, "POST", bulkPath+"?upsert=true&merge=true", map[string]any{"entities": desks(19, 2)})
-	r := again["entities"].([]any)
-	if r[0].(map[string]any)["created"] != false || r[1].(map[string]any)["created"] != true {
+	r := at[[]any](t, again, "entities")
+	if at[any](t, r[0], "created") != false || at[any](t, r[1], "created") != true {
 		t.Fatalf("created flags %v", r)
 	}
 	if got := len(srv.Entities("jsmServiceDesk")); got != 21 {
@@ -60,9 +60,9 @@ func TestBulkUpsertLimits(t *testing.T) {
 	}
 
 	big := desks(0, 2)
-	big[0].(map[string]any)["properties"].(map[string]any)["projectName"] = strings.Repeat("x", maxBodyBytes)
+	at[map[string]any](t, big[0], "properties")["projectName"] = strings.Repeat("x", maxBodyBytes)
 	body := c.wantError(http.StatusRequestEntityTooLarge, "payload_too_large", "POST", bulkPath+"?upsert=true", map[string]any{"entities": big})
-	if !strings.Contains(body["message"].(string), "1MiB") {
+	if !strings.Contains(at[string](t, body, "message"), "1MiB") {
 		t.Fatalf("413 message %v", body["message"])
 	}
 	// Exactly 1 MiB is accepted by the size check.
@@ -88,14 +88,11 @@ func TestBulkUpsertPartialFailure(t *testing.T) {
 	if body["ok"] != false {
 		t.Fatalf("207 ok = %v", body["ok"])
 	}
-	okIDs := []string{}
-	for _, r := range body["entities"].([]any) {
-		okIDs = append(okIDs, r.(map[string]any)["identifier"].(string))
-	}
+	okIDs := identifiers(t, body["entities"])
 	if !reflect.DeepEqual(okIDs, []string{"10", "13"}) {
 		t.Fatalf("successes %v", okIDs)
 	}
-	errs := body["errors"].([]any)
+	errs := at[[]any](t, body, "errors")
 	want := []map[string]any{
 		{"identifier": "11", "index": float64(1), "statusCode": float64(404), "error": "not_found"},
 		{"identifier": "12", "index": float64(2), "statusCode": float64(422), "error": "schema_mismatch"},
@@ -104,7 +101,7 @@ func TestBulkUpsertPartialFailure(t *testing.T) {
 		t.Fatalf("errors %v", errs)
 	}
 	for i, w := range want {
-		e := errs[i].(map[string]any)
+		e := as[map[string]any](t, errs[i])
 		for k, v := range w {
 			if e[k] != v {
 				t.Errorf("error %d: %s = %v, want %v (%v)", i, k, e[k], v, e)
@@ -121,7 +118,7 @@ func TestBulkUpsertPartialFailure(t *testing.T) {
 	}
 	// Without upsert, existing entities fail with 409 inside the bulk.
 	body = c.must(http.StatusMultiStatus, "POST", requestPath+"/bulk", map[string]any{"entities": []any{request("10", "")}})
-	if e := body["errors"].([]any)[0].(map[string]any); e["statusCode"] != float64(409) || e["error"] != "identifier_taken" {
+	if e := as[map[string]any](t, at[[]any](t, body, "errors")[0]); e["statusCode"] != float64(409) || e["error"] != "identifier_taken" {
 		t.Fatalf("409 inside bulk: %v", e)
 	}
 }
@@ -131,10 +128,10 @@ func TestFailBulkEntities(t *testing.T) {
 	seedBlueprints(c)
 	srv.FailBulkEntities("2", "4")
 	body := c.must(http.StatusMultiStatus, "POST", bulkPath+"?upsert=true", map[string]any{"entities": desks(0, 5)})
-	if len(body["entities"].([]any)) != 3 || len(body["errors"].([]any)) != 2 {
+	if len(at[[]any](t, body, "entities")) != 3 || len(at[[]any](t, body, "errors")) != 2 {
 		t.Fatalf("body %v", body)
 	}
-	e := body["errors"].([]any)[0].(map[string]any)
+	e := as[map[string]any](t, at[[]any](t, body, "errors")[0])
 	if e["identifier"] != "2" || e["index"] != float64(2) || e["statusCode"] != float64(422) {
 		t.Fatalf("injected error %v", e)
 	}

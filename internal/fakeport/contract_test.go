@@ -308,13 +308,13 @@ func (c *contract) stripEntityMetadata(ex exchange, body map[string]any) []byte 
 	}
 	cp := copyMap(body)
 	strip := func(e any) {
-		m := e.(map[string]any)
+		m := as[map[string]any](c.t, e)
 		for _, f := range entityMetadata {
 			delete(m, f)
 		}
 	}
 	for _, e := range ents {
-		m := e.(map[string]any)
+		m := as[map[string]any](c.t, e)
 		if !ex.partial {
 			for _, f := range entityMetadata {
 				if _, ok := m[f]; !ok {
@@ -412,7 +412,7 @@ func TestContract(t *testing.T) {
 
 	// Authentication.
 	tok := c.run(exchange{name: "token", method: "POST", path: "/v1/auth/access_token", body: tokenBody, noAuth: true, status: 200})
-	c.token = tok["accessToken"].(string)
+	c.token = at[string](t, tok, "accessToken")
 	c.run(exchange{name: "token wrong secret", method: "POST", path: "/v1/auth/access_token", body: map[string]any{"clientId": "test-client", "clientSecret": "x"}, noAuth: true, status: 401})
 	c.run(exchange{name: "token missing secret", method: "POST", path: "/v1/auth/access_token", body: map[string]any{"clientId": "test-client"}, noAuth: true, status: 422, badReq: true})
 	c.run(exchange{name: "token too large", method: "POST", path: "/v1/auth/access_token", body: map[string]any{"clientId": strings.Repeat("x", maxBodyBytes), "clientSecret": "x"}, noAuth: true, status: 413})
@@ -430,7 +430,7 @@ func TestContract(t *testing.T) {
 	c.run(exchange{name: "create blueprint without title", method: "POST", path: bp, body: noTitle, status: 422, badReq: true})
 	dangling := customerRequestBlueprint()
 	dangling["identifier"] = "dangling"
-	dangling["relations"].(map[string]any)["serviceDesk"].(map[string]any)["target"] = "nowhere"
+	at[map[string]any](t, dangling, "relations", "serviceDesk")["target"] = "nowhere"
 	c.run(exchange{name: "create blueprint with missing relation target", method: "POST", path: bp, body: dangling, status: 404})
 	c.run(exchange{name: "create blueprint without token", method: "POST", path: bp, body: serviceDeskBlueprint(), noAuth: true, status: 401})
 	c.run(exchange{name: "create blueprint too large", method: "POST", path: bp, body: hugeBlueprint, status: 413})

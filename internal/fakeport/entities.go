@@ -16,17 +16,17 @@ func (c *call) writeFlags(withUpsert bool) (writeFlags, *apiError) {
 	var f writeFlags
 	var err *apiError
 	if withUpsert {
-		if f.upsert, err = c.boolQuery("upsert", false); err != nil {
+		if f.upsert, err = c.boolQuery("upsert"); err != nil {
 			return f, err
 		}
-		if f.merge, err = c.boolQuery("merge", false); err != nil {
+		if f.merge, err = c.boolQuery("merge"); err != nil {
 			return f, err
 		}
-		if f.validationOnly, err = c.boolQuery("validation_only", false); err != nil {
+		if f.validationOnly, err = c.boolQuery("validation_only"); err != nil {
 			return f, err
 		}
 	}
-	if f.createMissing, err = c.boolQuery("create_missing_related_entities", false); err != nil {
+	if f.createMissing, err = c.boolQuery("create_missing_related_entities"); err != nil {
 		return f, err
 	}
 	return f, nil
@@ -47,7 +47,7 @@ func (f writeFlags) mode() writeMode {
 func (c *call) readSelection() (selection, *apiError) {
 	for _, name := range []string{"exclude_calculated_properties", "attach_title_to_relation",
 		"attach_identifier_to_title_mirror_properties", "allow_partial_results"} {
-		if _, err := c.boolQuery(name, false); err != nil {
+		if _, err := c.boolQuery(name); err != nil {
 			return selection{}, err
 		}
 	}
@@ -171,7 +171,7 @@ func (s *Server) handleCountEntities(c *call) (int, any, *apiError) {
 }
 
 func (s *Server) handleDeleteEntity(c *call) (int, any, *apiError) {
-	withDeps, err := c.boolQuery("delete_dependents", false)
+	withDeps, err := c.boolQuery("delete_dependents")
 	if err != nil {
 		return 0, nil, err
 	}

@@ -18,7 +18,7 @@ func TestCreateEntity(t *testing.T) {
 	in := desk("1")
 	in["icon"] = "Jira"
 	in["team"] = "platform"
-	e := c.must(http.StatusCreated, "POST", deskPath+"?upsert=false", in)["entity"].(map[string]any)
+	e := at[map[string]any](t, c.must(http.StatusCreated, "POST", deskPath+"?upsert=false", in), "entity")
 	want := map[string]any{
 		"identifier": "1", "title": "Desk 1", "icon": "Jira", "blueprint": "jsmServiceDesk", "team": []any{"platform"},
 		"properties": in["properties"], "relations": map[string]any{},
@@ -37,14 +37,14 @@ func TestCreateEntity(t *testing.T) {
 	}
 
 	body := c.wantError(http.StatusConflict, "identifier_taken", "POST", deskPath+"?upsert=false", desk("1"))
-	if !strings.Contains(body["message"].(string), `"1"`) {
+	if !strings.Contains(at[string](t, body, "message"), `"1"`) {
 		t.Errorf("409 message %v", body["message"])
 	}
 	// upsert is a required parameter whose default is false.
 	c.wantError(http.StatusConflict, "identifier_taken", "POST", deskPath, desk("1"))
 
 	// No identifier: Port generates one.
-	gen := c.must(http.StatusCreated, "POST", deskPath+"?upsert=true", map[string]any{"title": "anon"})["entity"].(map[string]any)
+	gen := at[map[string]any](t, c.must(http.StatusCreated, "POST", deskPath+"?upsert=true", map[string]any{"title": "anon"}), "entity")
 	if id, _ := gen["identifier"].(string); !validEntityID(id) {
 		t.Errorf("generated identifier %q", id)
 	}
@@ -55,11 +55,11 @@ func TestUpsertReplaceAndMerge(t *testing.T) {
 	_, c := newFake(t)
 	seedBlueprints(c)
 	c.must(http.StatusCreated, "POST", deskPath+"?upsert=true", desk("1"))
-	created := c.must(http.StatusOK, "GET", deskPath+"/1", nil)["entity"].(map[string]any)
+	created := at[map[string]any](t, c.must(http.StatusOK, "GET", deskPath+"/1", nil), "entity")
 
-	merged := c.must(http.StatusCreated, "POST", deskPath+"?upsert=true&merge=true", map[string]any{
+	merged := at[map[string]any](t, c.must(http.StatusCreated, "POST", deskPath+"?upsert=true&merge=true", map[string]any{
 		"identifier": "1", "properties": map[string]any{"projectName": "Renamed"},
-	})["entity"].(map[string]any)
+	}), "entity")
 	wantProps := map[string]any{"projectId": "11", "projectKey": "K1", "projectName": "Renamed"}
 	if !reflect.DeepEqual(merged["properties"], wantProps) || merged["title"] != "Desk 1" {
 		t.Fatalf("merge: %v", merged)
@@ -68,9 +68,9 @@ func TestUpsertReplaceAndMerge(t *testing.T) {
 		t.Errorf("merge changed createdAt")
 	}
 
-	replaced := c.must(http.StatusCreated, "POST", deskPath+"?upsert=true&merge=false", map[string]any{
+	replaced := at[map[string]any](t, c.must(http.StatusCreated, "POST", deskPath+"?upsert=true&merge=false", map[string]any{
 		"identifier": "1", "properties": map[string]any{"projectKey": "K9"},
-	})["entity"].(map[string]any)
+	}), "entity")
 	if !reflect.DeepEqual(replaced["properties"], map[string]any{"projectKey": "K9"}) {
 		t.Fatalf("replace kept properties: %v", replaced["properties"])
 	}
@@ -129,7 +129,7 @@ func TestEntityValidation(t *testing.T) {
 
 	// Date-time format on the customer request blueprint.
 	r := request("10", "")
-	r["properties"].(map[string]any)["createdAt"] = "yesterday"
+	at[map[string]any](t, r, "properties")["createdAt"] = "yesterday"
 	c.wantError(http.StatusUnprocessableEntity, "schema_mismatch", "POST", requestPath+"?upsert=true", r)
 
 	// Body shape problems are invalid_request.
@@ -154,7 +154,7 @@ func TestRelations(t *testing.T) {
 	srv, c := newFake(t)
 	seedBlueprints(c)
 	body := c.wantError(http.StatusNotFound, "not_found", "POST", requestPath+"?upsert=true", request("10", "99"))
-	if !strings.Contains(body["message"].(string), "99") {
+	if !strings.Contains(at[string](t, body, "message"), "99") {
 		t.Errorf("message %v", body["message"])
 	}
 	if _, ok := srv.Entity("jsmCustomerRequest", "10"); ok {
@@ -201,18 +201,18 @@ func TestPutPatchGetDeleteEntity(t *testing.T) {
 	seedBlueprints(c)
 	c.must(http.StatusCreated, "POST", deskPath+"?upsert=false", desk("1"))
 
-	patched := c.must(http.StatusOK, "PATCH", deskPath+"/1", map[string]any{"properties": map[string]any{"projectKey": "NEW"}, "icon": "Star"})["entity"].(map[string]any)
+	patched := at[map[string]any](t, c.must(http.StatusOK, "PATCH", deskPath+"/1", map[string]any{"properties": map[string]any{"projectKey": "NEW"}, "icon": "Star"}), "entity")
 	if get(patched, "properties", "projectKey") != "NEW" || get(patched, "properties", "projectName") != "Desk 1" || patched["icon"] != "Star" {
 		t.Fatalf("PATCH: %v", patched)
 	}
-	cleared := c.must(http.StatusOK, "PATCH", deskPath+"/1", map[string]any{"icon": nil})["entity"].(map[string]any)
+	cleared := at[map[string]any](t, c.must(http.StatusOK, "PATCH", deskPath+"/1", map[string]any{"icon": nil}), "entity")
 	if _, ok := cleared["icon"]; ok {
 		t.Fatalf("PATCH icon:null kept the icon: %v", cleared)
 	}
 	c.wantError(http.StatusUnprocessableEntity, "invalid_request", "PATCH", deskPath+"/1", map[string]any{"blueprint": "x"})
 
-	put := c.must(http.StatusOK, "PUT", deskPath+"/1", map[string]any{"title": "Only title"})["entity"].(map[string]any)
-	if put["title"] != "Only title" || len(put["properties"].(map[string]any)) != 0 {
+	put := at[map[string]any](t, c.must(http.StatusOK, "PUT", deskPath+"/1", map[string]any{"title": "Only title"}), "entity")
+	if put["title"] != "Only title" || len(at[map[string]any](t, put, "properties")) != 0 {
 		t.Fatalf("PUT: %v", put)
 	}
 	c.wantError(http.StatusNotFound, "not_found", "PUT", deskPath+"/2", map[string]any{"title": "x"})
@@ -228,7 +228,7 @@ func TestIdentifierWithSlash(t *testing.T) {
 	_, c := newFake(t)
 	seedBlueprints(c)
 	c.must(http.StatusCreated, "POST", deskPath+"?upsert=true", desk("team/a:b=c"))
-	e := c.must(http.StatusOK, "GET", deskPath+"/"+esc("team/a:b=c"), nil)["entity"].(map[string]any)
+	e := at[map[string]any](t, c.must(http.StatusOK, "GET", deskPath+"/"+esc("team/a:b=c"), nil), "entity")
 	if e["identifier"] != "team/a:b=c" {
 		t.Fatalf("identifier %v", e["identifier"])
 	}
@@ -271,11 +271,7 @@ func TestListCountAndSelection(t *testing.T) {
 		c.must(http.StatusCreated, "POST", deskPath+"?upsert=true", desk(id))
 	}
 	c.must(http.StatusCreated, "POST", deskPath+"?upsert=true&merge=true", map[string]any{"identifier": "3", "title": "again"})
-	list := c.must(http.StatusOK, "GET", deskPath, nil)["entities"].([]any)
-	var ids []string
-	for _, e := range list {
-		ids = append(ids, e.(map[string]any)["identifier"].(string))
-	}
+	ids := identifiers(t, c.must(http.StatusOK, "GET", deskPath, nil)["entities"])
 	if !reflect.DeepEqual(ids, []string{"3", "1", "2"}) {
 		t.Fatalf("order %v", ids)
 	}

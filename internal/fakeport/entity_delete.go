@@ -61,9 +61,8 @@ func (st *store) requires(e *entity, t entKey) bool {
 }
 
 // deleteCascade deletes roots and handles the entities that relate to them
-// as mode says. It returns every deleted entity key.
-func (st *store) deleteCascade(roots []*entity, mode cascade) []entKey {
-	var deleted []entKey
+// as mode says.
+func (st *store) deleteCascade(roots []*entity, mode cascade) {
 	queue := slices.Clone(roots)
 	for len(queue) > 0 {
 		e := queue[0]
@@ -77,7 +76,6 @@ func (st *store) deleteCascade(roots []*entity, mode cascade) []entKey {
 			sources = append(sources, src)
 		}
 		st.remove(e)
-		deleted = append(deleted, key)
 		for _, src := range sources {
 			se := st.entity(src.bp, src.id)
 			if se == nil {
@@ -90,7 +88,6 @@ func (st *store) deleteCascade(roots []*entity, mode cascade) []entKey {
 			st.unlink(se, key)
 		}
 	}
-	return deleted
 }
 
 // unlink removes target from e's relation values.

@@ -149,7 +149,7 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 	srv.RateLimitEvery(0, 0)
-	if n := c.must(http.StatusOK, "GET", "/v1/blueprints/jsmServiceDesk/entities-count", nil)["count"].(float64); int(n) != len(srv.Entities("jsmServiceDesk")) {
+	if n := at[float64](t, c.must(http.StatusOK, "GET", "/v1/blueprints/jsmServiceDesk/entities-count", nil), "count"); int(n) != len(srv.Entities("jsmServiceDesk")) {
 		t.Fatalf("count %v disagrees with Entities", n)
 	}
 }

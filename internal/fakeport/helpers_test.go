@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -32,7 +34,7 @@ func (c *testClient) login(id, secret string) {
 	if status != http.StatusOK {
 		c.t.Fatalf("login: status %d body %v", status, body)
 	}
-	c.token = body["accessToken"].(string)
+	c.token = as[string](c.t, body["accessToken"])
 }
 
 // raw sends a request; body is JSON-encoded unless it is a []byte. It returns
@@ -196,4 +198,60 @@ func get(m any, path ...string) any {
 		m = mm[p]
 	}
 	return m
+}
+
+// as returns v as a T and fails the test when v is anything else, as the
+// unchecked assertion v.(T) would panic.
+func as[T any](t testing.TB, v any) T {
+	t.Helper()
+	x, ok := v.(T)
+	if !ok && !nilInterface[T](v) {
+		t.Fatalf("got %T %v, want a %v", v, v, reflect.TypeFor[T]())
+	}
+	return x
+}
+
+// nilInterface tells whether v is nil and T an interface type (such as any),
+// which nil is a value of though the assertion v.(T) fails on it.
+func nilInterface[T any](v any) bool {
+	var zero T
+	return v == nil && any(zero) == nil
+}
+
+// at follows path through nested JSON objects from v and returns the value
+// there as a T. It fails the test, naming the path, when a step is not an
+// object or the value is not a T.
+func at[T any](t testing.TB, v any, path ...string) T {
+	t.Helper()
+	for i, key := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			t.Fatalf("at %s: got %T %v, want an object", pathName(path[:i]), v, v)
+		}
+		v = m[key]
+	}
+	x, ok := v.(T)
+	if !ok && !nilInterface[T](v) {
+		t.Fatalf("at %s: got %T %v, want a %v", pathName(path), v, v, reflect.TypeFor[T]())
+	}
+	return x
+}
+
+func pathName(path []string) string {
+	if len(path) == 0 {
+		return "the top"
+	}
+	return strings.Join(path, ".")
+}
+
+// identifiers returns the "identifier" of each object in list, a JSON array,
+// failing the test when list is not an array of objects with string
+// identifiers.
+func identifiers(t testing.TB, list any) []string {
+	t.Helper()
+	var ids []string
+	for _, e := range as[[]any](t, list) {
+		ids = append(ids, at[string](t, e, "identifier"))
+	}
+	return ids
 }

@@ -10,11 +10,7 @@ import (
 func deepCopy(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
-		m := make(map[string]any, len(x))
-		for k, e := range x {
-			m[k] = deepCopy(e)
-		}
-		return m
+		return copyObject(x)
 	case []any:
 		s := make([]any, len(x))
 		for i, e := range x {
@@ -31,11 +27,21 @@ func deepCopy(v any) any {
 	return v
 }
 
+// copyObject deep-copies a JSON object; a nil one gives an empty object.
+func copyObject(x map[string]any) map[string]any {
+	m := make(map[string]any, len(x))
+	for k, e := range x {
+		m[k] = deepCopy(e)
+	}
+	return m
+}
+
+// copyMap deep-copies m, keeping nil as nil.
 func copyMap(m map[string]any) map[string]any {
 	if m == nil {
 		return nil
 	}
-	return deepCopy(m).(map[string]any)
+	return copyObject(m)
 }
 
 // normalizeJSON turns a value built by Go code (typed slices, ints, structs)

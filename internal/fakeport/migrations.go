@@ -69,7 +69,7 @@ func (m *migrations) get(id string) (migration, bool) {
 // need these through a required relation (Port's docs: the route does not
 // delete dependents), and otherwise starts the migration.
 func (s *Server) handleDeleteAllEntities(c *call) (int, any, *apiError) {
-	dropBP, err := c.boolQuery("delete_blueprint", false)
+	dropBP, err := c.boolQuery("delete_blueprint")
 	if err != nil {
 		return 0, nil, err
 	}

@@ -126,11 +126,11 @@ func (c *call) readBody() (map[string]any, *apiError) {
 	return m, nil
 }
 
-// boolQuery reads a boolean query parameter; absent means def.
-func (c *call) boolQuery(name string, def bool) (bool, *apiError) {
+// boolQuery reads a boolean query parameter; absent means false.
+func (c *call) boolQuery(name string) (bool, *apiError) {
 	vals, ok := c.r.URL.Query()[name]
 	if !ok || len(vals) == 0 {
-		return def, nil
+		return false, nil
 	}
 	switch strings.ToLower(vals[len(vals)-1]) {
 	case "true", "1":

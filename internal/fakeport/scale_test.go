@@ -61,11 +61,9 @@ func searchAllAt(c *testClient, path string, body map[string]any) ([]string, []i
 	var pages []int
 	for {
 		resp := c.must(http.StatusOK, "POST", path, body)
-		ents := resp["entities"].([]any)
+		ents := at[[]any](c.t, resp, "entities")
 		pages = append(pages, len(ents))
-		for _, e := range ents {
-			ids = append(ids, e.(map[string]any)["identifier"].(string))
-		}
+		ids = append(ids, identifiers(c.t, ents)...)
 		next, ok := resp["next"].(string)
 		if !ok {
 			return ids, pages

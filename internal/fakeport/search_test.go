@@ -126,7 +126,7 @@ func TestSearchRules(t *testing.T) {
 	} {
 		resp := c.must(http.StatusOK, "POST", reqSearch, map[string]any{"query": map[string]any{"combinator": "and", "rules": []any{tc.rule,
 			map[string]any{"property": "$identifier", "operator": "=", "value": tc.want}}}})
-		if n := len(resp["entities"].([]any)); n != 1 {
+		if n := len(at[[]any](t, resp, "entities")); n != 1 {
 			t.Errorf("%s: %d matches", name, n)
 		}
 	}
@@ -153,7 +153,7 @@ func TestSearchIncludeExclude(t *testing.T) {
 	resp := c.must(http.StatusOK, "POST", "/v1/blueprints/jsmCustomerRequest/entities/search", map[string]any{
 		"include": []any{"$identifier", "$title", "summary", "serviceDesk"},
 	})
-	got := resp["entities"].([]any)[0]
+	got := at[[]any](t, resp, "entities")[0]
 	want := map[string]any{"identifier": "r1", "title": "Request r1", "properties": map[string]any{"summary": "Printer r1"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("include: %v", got)
@@ -161,11 +161,11 @@ func TestSearchIncludeExclude(t *testing.T) {
 	resp = c.must(http.StatusOK, "POST", "/v1/blueprints/jsmCustomerRequest/entities/search", map[string]any{
 		"exclude": []any{"$createdAt", "summary"},
 	})
-	got = resp["entities"].([]any)[0]
-	if _, ok := got.(map[string]any)["createdAt"]; ok {
+	got = at[[]any](t, resp, "entities")[0]
+	if _, ok := as[map[string]any](t, got)["createdAt"]; ok {
 		t.Fatalf("exclude kept createdAt: %v", got)
 	}
-	if _, ok := get(got, "properties").(map[string]any)["summary"]; ok {
+	if _, ok := at[map[string]any](t, got, "properties")["summary"]; ok {
 		t.Fatalf("exclude kept summary: %v", got)
 	}
 }

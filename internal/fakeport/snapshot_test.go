@@ -111,13 +111,10 @@ func TestSnapshotRestoreRoundTrip(t *testing.T) {
 	if rels := get(b.must(http.StatusOK, "GET", "/v1/blueprints/jsmOrganization/entities/org-1", nil), "entity", "relations"); !reflect.DeepEqual(rels, map[string]any{"homeDesk": nil, "parent": "org-2"}) {
 		t.Errorf("org-1 relations after deleting desk 2: %v", rels)
 	}
-	next := get(b.must(http.StatusOK, "POST", requestPath+"/search", map[string]any{"limit": 2}), "next").(string)
+	next := at[string](t, b.must(http.StatusOK, "POST", requestPath+"/search", map[string]any{"limit": 2}), "next")
 	b.must(http.StatusCreated, "POST", requestPath+"?upsert=true", request("z", "1"))
 	page := b.must(http.StatusOK, "POST", requestPath+"/search", map[string]any{"limit": 10, "from": next})
-	var ids []string
-	for _, e := range page["entities"].([]any) {
-		ids = append(ids, e.(map[string]any)["identifier"].(string))
-	}
+	ids := identifiers(t, page["entities"])
 	if want := []string{"c", "d", "e", "z"}; !reflect.DeepEqual(ids, want) {
 		t.Errorf("search after restore = %v, want %v", ids, want)
 	}
@@ -136,7 +133,7 @@ func TestSnapshotOfEmptyStore(t *testing.T) {
 	if err := dst.Restore(snap); err != nil {
 		t.Fatal(err)
 	}
-	if bps := b.must(http.StatusOK, "GET", "/v1/blueprints", nil)["blueprints"].([]any); len(bps) != 0 {
+	if bps := at[[]any](t, b.must(http.StatusOK, "GET", "/v1/blueprints", nil), "blueprints"); len(bps) != 0 {
 		t.Errorf("blueprints after restoring an empty snapshot: %v", bps)
 	}
 }

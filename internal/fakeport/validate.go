@@ -62,7 +62,11 @@ func checkValue(name string, def map[string]any, v any) error {
 		if items == nil {
 			return nil
 		}
-		for i, item := range v.([]any) {
+		list, ok := v.([]any)
+		if !ok { // checkType has turned this away already; say the same
+			return fmt.Errorf("property %q must be array, got %s", name, jsonType(v))
+		}
+		for i, item := range list {
 			ityp, _ := items["type"].(string)
 			if err := checkType(ityp, item); err != nil {
 				return fmt.Errorf("property %q item %d %w", name, i, err)
