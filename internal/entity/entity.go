@@ -103,7 +103,13 @@ func FieldsOf(m map[string]JSON) Fields {
 	return f
 }
 
-// sort orders fields appended in any order.
+// SortedFields sorts fields appended in any order, each key once, and
+// returns them.
+func SortedFields(f Fields) Fields {
+	f.sort()
+	return f
+}
+
 func (f Fields) sort() {
 	slices.SortFunc(f, func(a, b Field) int { return strings.Compare(a.Key, b.Key) })
 }
@@ -148,4 +154,18 @@ func equalString(a, b *string) bool {
 		return a == b
 	}
 	return *a == *b
+}
+
+// Keys interns property and relation keys: the entities of a set share a
+// few keys, and one copy of each is enough.
+type Keys map[string]string
+
+// Intern returns the one copy of key.
+func (k Keys) Intern(key string) string {
+	if s, ok := k[key]; ok {
+		return s
+	}
+	s := strings.Clone(key)
+	k[s] = s
+	return s
 }

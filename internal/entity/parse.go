@@ -26,6 +26,7 @@ var fieldNames = []string{"icon", "properties", "relations", "team", "title"}
 func Parse(doc []byte) (Set, error) {
 	d := jsonvalue.Decoder{Numbers: jsonvalue.NumbersAsLiterals}
 	set := Set{}
+	keys := Keys{}
 	v, isObject, err := d.EachMember(string(doc), func(id string, val any) error {
 		if id == "" {
 			return fmt.Errorf(`entity "": an identifier must not be empty; key each entity by its Port identifier`)
@@ -33,7 +34,7 @@ func Parse(doc []byte) (Set, error) {
 		if _, dup := set[id]; dup {
 			return fmt.Errorf("entity %q: the identifier appears twice; keep one entry per identifier", id)
 		}
-		e, err := parseEntity(strings.Clone(id), val)
+		e, err := parseEntity(strings.Clone(id), val, keys)
 		if err != nil {
 			return fmt.Errorf("entity %q: %w", id, err)
 		}
@@ -53,7 +54,7 @@ func Parse(doc []byte) (Set, error) {
 	return set, nil
 }
 
-func parseEntity(id string, val any) (Entity, error) {
+func parseEntity(id string, val any, keys Keys) (Entity, error) {
 	obj, ok := val.(map[string]any)
 	if !ok {
 		return Entity{}, fmt.Errorf("the value must be an object with title, icon, team, properties and relations; it is %s", jsonvalue.Describe(val))
@@ -83,10 +84,10 @@ func parseEntity(id string, val any) (Entity, error) {
 		return Entity{}, fieldError("team", obj["team"], bad, `a string, a list of strings, or null, for example "team": ["platform"]`)
 	}
 	e.Team = team
-	if e.Properties, err = parseFields(obj, "properties", parseProperty); err != nil {
+	if e.Properties, err = parseFields(obj, "properties", keys, parseProperty); err != nil {
 		return Entity{}, err
 	}
-	if e.Relations, err = parseFields(obj, "relations", parseRelation); err != nil {
+	if e.Relations, err = parseFields(obj, "relations", keys, parseRelation); err != nil {
 		return Entity{}, err
 	}
 	return e, nil
@@ -123,7 +124,7 @@ var (
 
 // parseFields reads the properties or relations object (missing or null:
 // none), each value through value.
-func parseFields(obj map[string]any, name string, value func(name string, v any) (JSON, error)) (Fields, error) {
+func parseFields(obj map[string]any, name string, keys Keys, value func(name string, v any) (JSON, error)) (Fields, error) {
 	var members map[string]any
 	switch x := obj[name].(type) {
 	case nil:
@@ -139,7 +140,7 @@ func parseFields(obj map[string]any, name string, value func(name string, v any)
 		if err != nil {
 			return nil, err
 		}
-		fields = append(fields, Field{strings.Clone(k), j})
+		fields = append(fields, Field{keys.Intern(k), j})
 	}
 	return fields, nil
 }

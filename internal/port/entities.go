@@ -140,7 +140,7 @@ func (c *Client) entityCall(ctx context.Context, r request) (entity.Entity, erro
 	if env.Entity == nil {
 		return entity.Entity{}, fmt.Errorf("the answer of Port to %s %s has no entity", r.method, r.path)
 	}
-	return env.Entity.normal()
+	return env.Entity.normal(entity.Keys{})
 }
 
 func entityPath(blueprint, id string) string {

@@ -122,7 +122,7 @@ func TestEntityFromPortShapes(t *testing.T) {
 	if err := json.Unmarshal([]byte(raw), &w); err != nil {
 		t.Fatal(err)
 	}
-	e, err := w.normal()
+	e, err := w.normal(entity.Keys{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestEntityFromPortShapes(t *testing.T) {
 		t.Error("an identifier that is not a string should be an error")
 	}
 	w = wireEntity{Identifier: "x", Team: json.RawMessage(`[1]`)}
-	if _, err := w.normal(); err == nil || !strings.Contains(err.Error(), `entity "x": team`) {
+	if _, err := w.normal(entity.Keys{}); err == nil || !strings.Contains(err.Error(), `entity "x": team`) {
 		t.Errorf("a team of numbers: %v", err)
 	}
 }

@@ -69,7 +69,7 @@ type wireEntity struct {
 // normal converts an entity Port returned into the normal form: values in
 // canonical JSON, a team given as one string as a one-element team, and
 // null title, icon and team as nil.
-func (w *wireEntity) normal() (entity.Entity, error) {
+func (w *wireEntity) normal(keys entity.Keys) (entity.Entity, error) {
 	e := entity.Entity{Identifier: w.Identifier, Title: w.Title, Icon: w.Icon}
 	if len(w.Team) > 0 && string(w.Team) != "null" {
 		var one string
@@ -80,25 +80,25 @@ func (w *wireEntity) normal() (entity.Entity, error) {
 		}
 	}
 	var err error
-	if e.Properties, err = normalFields(w.Properties); err != nil {
+	if e.Properties, err = normalFields(w.Properties, keys); err != nil {
 		return entity.Entity{}, fmt.Errorf("entity %q: properties.%w", w.Identifier, err)
 	}
-	if e.Relations, err = normalFields(w.Relations); err != nil {
+	if e.Relations, err = normalFields(w.Relations, keys); err != nil {
 		return entity.Entity{}, fmt.Errorf("entity %q: relations.%w", w.Identifier, err)
 	}
 	return e, nil
 }
 
-func normalFields(raw map[string]json.RawMessage) (entity.Fields, error) {
-	values := make(map[string]entity.JSON, len(raw))
+func normalFields(raw map[string]json.RawMessage, keys entity.Keys) (entity.Fields, error) {
+	fields := make(entity.Fields, 0, len(raw))
 	for k, v := range raw {
 		c, err := jsonvalue.Canonicalize(v)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", k, err)
 		}
-		values[k] = entity.JSON(c)
+		fields = append(fields, entity.Field{Key: keys.Intern(k), Value: entity.JSON(c)})
 	}
-	return entity.FieldsOf(values), nil
+	return entity.SortedFields(fields), nil
 }
 
 // checkIdentifiers reports the identifier or relation value Port's request

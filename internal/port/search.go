@@ -33,6 +33,7 @@ func (c *Client) SearchEntities(ctx context.Context, blueprint string, q Search)
 	body := map[string]any{"limit": limit}
 	r := request{method: http.MethodPost, path: escapedPath("v1", "blueprints", blueprint, "entities", "search"), idempotent: true}
 	seen := map[string]bool{}
+	keys := entity.Keys{}
 	var out []entity.Entity
 	for {
 		raw, err := encodeJSON(body)
@@ -48,7 +49,7 @@ func (c *Client) SearchEntities(ctx context.Context, blueprint string, q Search)
 			return nil, err
 		}
 		for i := range page.Entities {
-			e, err := page.Entities[i].normal()
+			e, err := page.Entities[i].normal(keys)
 			if err != nil {
 				return nil, fmt.Errorf("the search of blueprint %q in Port returned an entity that cannot be read: %w", blueprint, err)
 			}

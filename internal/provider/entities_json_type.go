@@ -5,8 +5,8 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/attr/xattr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -24,7 +24,6 @@ type entitiesJSONType struct {
 var (
 	_ basetypes.StringTypable                    = entitiesJSONType{}
 	_ basetypes.StringValuableWithSemanticEquals = entitiesJSONValue{}
-	_ xattr.ValidateableAttribute                = entitiesJSONValue{}
 )
 
 func (t entitiesJSONType) Equal(o attr.Type) bool {
@@ -83,13 +82,25 @@ func (v entitiesJSONValue) StringSemanticEquals(_ context.Context, newValuable b
 	return errA == nil && errB == nil && a.Equal(b), nil
 }
 
-// ValidateAttribute rejects a document that is not an entity set, saying
-// which entity and field is wrong.
-func (v entitiesJSONValue) ValidateAttribute(_ context.Context, req xattr.ValidateAttributeRequest, resp *xattr.ValidateAttributeResponse) {
-	if v.IsNull() || v.IsUnknown() {
+// entitiesJSONValidator rejects a document that is not an entity set,
+// saying which entity and field is wrong. It is a schema validator, not a
+// validation of the type, so that it runs once when the configuration is
+// validated and not again each time the provider sets a state or a plan.
+type entitiesJSONValidator struct{}
+
+func (entitiesJSONValidator) Description(context.Context) string {
+	return "must be one JSON object keyed by entity identifier"
+}
+
+func (v entitiesJSONValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (entitiesJSONValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if _, err := entity.Parse([]byte(v.ValueString())); err != nil {
+	if _, err := entity.Parse([]byte(req.ConfigValue.ValueString())); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Entities JSON", err.Error()+
 			". entities_json must be one JSON object keyed by entity identifier, each value an object with title, icon, "+
 			"team, properties and relations, such as a data source's entities_json or jsonencode({ for ... }).")

@@ -74,6 +74,7 @@ func (r *entitiesResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"entities_json": schema.StringAttribute{
 				Required:   true,
 				CustomType: entitiesJSONType{},
+				Validators: []validator.String{entitiesJSONValidator{}},
 				MarkdownDescription: "The entities, one JSON object keyed by entity identifier, each value an object with `title`, " +
 					"`icon`, `team`, `properties` (object) and `relations` (object of an identifier or a list of them). Use a " +
 					"data source's `entities_json` (from its `mapping`) or `jsonencode` of a `for` expression. Key order and " +
@@ -110,6 +111,13 @@ func (r *entitiesResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() || plan.EntitiesJSON.IsUnknown() || plan.DeletionThreshold.IsUnknown() {
 		return
 	}
+	var state entitiesModel
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if state.EntitiesJSON.ValueString() == plan.EntitiesJSON.ValueString() {
+			return // the same document: nothing to write, nothing to parse
+		}
+	}
 	desired, err := entity.Parse([]byte(plan.EntitiesJSON.ValueString()))
 	if err != nil {
 		return // validation reports it
@@ -117,8 +125,6 @@ func (r *entitiesResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	bp := plan.Blueprint.ValueString()
 	managed := entity.Set{}
 	if !req.State.Raw.IsNull() {
-		var state entitiesModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if managed, err = entity.Parse([]byte(state.EntitiesJSON.ValueString())); err != nil {
 			return
 		}
