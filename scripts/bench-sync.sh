@@ -3,7 +3,11 @@
 # latency on every request): a first sync (terraform apply) and a no-op plan
 # of examples/jsm-to-port at each tenant size given (default 1000 10000
 # 100000), with wall time, the provider process's peak memory and the state
-# file size. Usage: scripts/bench-sync.sh [sizes...]
+# file size. Then the Terraform floor: the same no-op plan of the same
+# configuration with scripts/floor-provider, which only returns the
+# entities_json of the real run, so that "plan / floor" is the real no-op
+# plan's time over what Terraform itself costs for that state.
+# Usage: scripts/bench-sync.sh [sizes...]
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -20,6 +24,9 @@ trap cleanup EXIT
 
 go build -o "$work/bin/terraform-provider-portjsm" "$root"
 go build -o "$work/bin/portjsm-fakes" "$root/cmd/portjsm-fakes"
+# The floor provider goes in its own directory under the same binary name, with
+# its own CLI configuration, so that its dev_overrides point at it.
+go build -o "$work/floor-bin/terraform-provider-portjsm" "$root/scripts/floor-provider"
 cat >"$work/terraformrc" <<RC
 provider_installation {
   dev_overrides {
@@ -28,14 +35,16 @@ provider_installation {
   direct {}
 }
 RC
+sed "s|$work/bin|$work/floor-bin|" "$work/terraformrc" >"$work/floor-terraformrc"
 export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1
+floor=(env TF_CLI_CONFIG_FILE="$work/floor-terraformrc" PORTJSM_FLOOR_DIR="$work/floor-data")
 
-# watch_provider_memory FILE: polls every provider process until FILE.stop
-# exists and keeps the highest VmHWM seen, in kB, in FILE.
+# watch_provider_memory FILE BINARY: polls every process of the provider
+# BINARY until FILE.stop exists and keeps the highest VmHWM seen, in kB, in FILE.
 watch_provider_memory() {
-	local out="$1" peak=0
+	local out="$1" binary="$2" peak=0
 	while [ ! -e "$out.stop" ]; do
-		for pid in $(pgrep -f "$work/bin/terraform-provider-portjsm" || true); do
+		for pid in $(pgrep -f "$binary" || true); do
 			hwm="$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)"
 			[ "${hwm:-0}" -gt "$peak" ] && peak="$hwm"
 		done
@@ -44,24 +53,38 @@ watch_provider_memory() {
 	done
 }
 
-timed() { # timed NAME CMD... : prints seconds and peak provider RSS
-	local name="$1"
-	shift
+# timed NAME BINARY CMD...: runs CMD, setting secs (wall time, unrounded) and
+# mib (peak RSS of the provider BINARY's processes). Not to be run in a
+# subshell: a failing CMD (or a plan with changes, exit 2 of
+# -detailed-exitcode) ends the script.
+timed() {
+	local name="$1" binary="$2"
+	shift 2
 	rm -f "$work/mem" "$work/mem.stop"
-	watch_provider_memory "$work/mem" &
+	watch_provider_memory "$work/mem" "$binary" &
 	local watcher=$! start end
 	start=$(date +%s.%N)
-	"$@" >"$work/$name.log" 2>&1 || { echo "$name failed:"; tail -40 "$work/$name.log"; exit 1; }
+	"$@" >"$work/$name.log" 2>&1 || {
+		echo "$name failed (exit $?):" >&2
+		tail -40 "$work/$name.log" >&2
+		exit 1
+	}
 	end=$(date +%s.%N)
 	touch "$work/mem.stop"
 	wait "$watcher"
-	awk -v s="$start" -v e="$end" -v kb="$(cat "$work/mem")" 'BEGIN { printf "%.1f %d", e - s, kb / 1024 }'
+	secs="$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')"
+	mib="$(awk -v kb="$(cat "$work/mem")" 'BEGIN { printf "%d", kb / 1024 }')"
 }
+tenth() { awk -v x="$1" 'BEGIN { printf "%.1f", x }'; }
 
-printf '%-8s %-16s %-18s %-16s %-18s %s\n' requests "apply (s)" "apply peak (MiB)" "no-op plan (s)" "plan peak (MiB)" "state (MB)"
+row='%-8s %-16s %-18s %-16s %-18s %-12s %-16s %-18s %s\n'
+# shellcheck disable=SC2059
+printf "$row" requests "apply (s)" "apply peak (MiB)" "no-op plan (s)" "plan peak (MiB)" "state (MB)" \
+	"floor plan (s)" "floor peak (MiB)" "plan / floor"
 for n in "${sizes[@]}"; do
-	rm -rf "$work/run" && mkdir -p "$work/run"
+	rm -rf "$work/run" "$work/floor" "$work/floor-data" && mkdir -p "$work/run" "$work/floor" "$work/floor-data"
 	cp -r "$root/examples/jsm-to-port" "$root/examples/jsm-to-port-blueprints" "$work/run/"
+	cp -r "$root/examples/jsm-to-port" "$root/examples/jsm-to-port-blueprints" "$work/floor/"
 	"$work/bin/portjsm-fakes" -requests "$n" -desks 20 -organizations 50 -latency 10ms -env-file "$work/env" >/dev/null &
 	fakes_pid=$!
 	for _ in $(seq 100); do [ -s "$work/env" ] && break; sleep 0.1; done
@@ -70,12 +93,33 @@ for n in "${sizes[@]}"; do
 	cd "$work/run/jsm-to-port"
 	# Modules only: with dev_overrides the provider needs no installation.
 	"$terraform" get >"$work/init.log" 2>&1 || { tail -20 "$work/init.log"; exit 1; }
-	read -r apply_s apply_mb <<<"$(timed apply "$terraform" apply -auto-approve -input=false)"
-	read -r plan_s plan_mb <<<"$(timed plan "$terraform" plan -detailed-exitcode -input=false)"
+	timed apply "$work/bin/terraform-provider-portjsm" "$terraform" apply -auto-approve -input=false
+	apply_s="$secs" apply_mb="$mib"
+	timed plan "$work/bin/terraform-provider-portjsm" "$terraform" plan -detailed-exitcode -input=false
+	plan_s="$secs" plan_mb="$mib"
 	state_mb="$(awk -v b="$(stat -c %s terraform.tfstate)" 'BEGIN { printf "%.1f", b / 1e6 }')"
-	printf '%-8s %-16s %-18s %-16s %-18s %s\n' "$n" "$apply_s" "$apply_mb" "$plan_s" "$plan_mb" "$state_mb"
-	cd "$root"
-	kill "$fakes_pid" && wait "$fakes_pid" 2>/dev/null || true
+	# The floor's data sources return what the real ones read.
+	for ds in portjsm_service_desks portjsm_customer_requests portjsm_organizations; do
+		jq -j --arg t "$ds" '.resources[] | select(.mode == "data" and .type == $t) | .instances[0].attributes.entities_json' \
+			terraform.tfstate >"$work/floor-data/$ds.json"
+		[ -s "$work/floor-data/$ds.json" ] || { echo "no entities_json of $ds in the state" >&2; exit 1; }
+	done
+	kill "$fakes_pid" 2>/dev/null || true
+	wait "$fakes_pid" 2>/dev/null || true
 	fakes_pid=""
 	rm -f "$work/env"
+
+	# The floor: the same configuration applied with the floor provider (not
+	# timed), then its no-op plan, which must find no changes.
+	cd "$work/floor/jsm-to-port"
+	"${floor[@]}" "$terraform" get >"$work/floor-init.log" 2>&1 || { tail -20 "$work/floor-init.log" >&2; exit 1; }
+	"${floor[@]}" "$terraform" apply -auto-approve -input=false >"$work/floor-apply.log" 2>&1 ||
+		{ echo "floor apply failed:" >&2; tail -40 "$work/floor-apply.log" >&2; exit 1; }
+	timed floor-plan "$work/floor-bin/terraform-provider-portjsm" "${floor[@]}" "$terraform" plan -detailed-exitcode -input=false
+	floor_s="$secs" floor_mb="$mib"
+	ratio="$(awk -v p="$plan_s" -v f="$floor_s" 'BEGIN { printf "%.1f", p / f }')"
+	# shellcheck disable=SC2059
+	printf "$row" "$n" "$(tenth "$apply_s")" "$apply_mb" "$(tenth "$plan_s")" "$plan_mb" "$state_mb" \
+		"$(tenth "$floor_s")" "$floor_mb" "$ratio"
+	cd "$root"
 done

@@ -308,11 +308,12 @@ func (u *union[T]) listing(reads int, settled bool, last *drainResult[T], maxIte
 	if maxItems > 0 && len(items) > maxItems {
 		items = items[:maxItems]
 	}
-	return &Listing[T]{Items: items, Reads: reads, Settled: settled, Repeated: idsOf(last.repeated, maxNamedIDs)}
+	return &Listing[T]{Items: items, Reads: reads, Settled: settled, Repeated: idsOf(last.repeated)}
 }
 
-// idsOf turns item keys into the ids they carry, at most n of them.
-func idsOf(keys []string, n int) []string {
+// idsOf turns item keys into the ids they carry, at most maxNamedIDs.
+func idsOf(keys []string) []string {
+	n := maxNamedIDs
 	out := make([]string, 0, min(len(keys), n))
 	for _, k := range keys[:min(len(keys), n)] {
 		_, id, _ := strings.Cut(k, ":")
@@ -326,11 +327,11 @@ func brokenPagingError(endpoint string, first, second *brokenPage) *PagingError 
 		Endpoint: endpoint,
 		Start:    second.start,
 		Pages:    []int{first.start, second.start},
-		IDs:      idsOf(slices.Concat(first.keys, second.keys), maxNamedIDs),
+		IDs:      idsOf(slices.Concat(first.keys, second.keys)),
 		Reason: fmt.Sprintf("in two reads a page repeated items that no change of the list explains: first the page at start=%d %s (ids %s), "+
 			"then the page at start=%d %s (ids %s); a server or proxy between the provider and JSM is serving wrong pages",
-			first.start, first.reason, strings.Join(idsOf(first.keys, maxNamedIDs), ", "),
-			second.start, second.reason, strings.Join(idsOf(second.keys, maxNamedIDs), ", ")),
+			first.start, first.reason, strings.Join(idsOf(first.keys), ", "),
+			second.start, second.reason, strings.Join(idsOf(second.keys), ", ")),
 	}
 }
 

@@ -216,7 +216,10 @@ func TestListNeverShrinksAListThatKeepsShifting(t *testing.T) {
 	// union of the reads, never a list shorter than any of them.
 	list := &pagedList{n: 200, cap: 50, tamper: func(start int, page map[string]any) (int, string) {
 		if start > 0 {
-			values := page["values"].([]map[string]any)
+			values, ok := page["values"].([]map[string]any)
+			if !ok {
+				return http.StatusInternalServerError, "the test's page has no values"
+			}
 			for i := range values {
 				values[i]["id"] = strconv.Itoa(start + i - 1)
 			}

@@ -162,7 +162,7 @@ func packUpserts(entities []entity.Entity, outcomes []entityOutcome) []upsertBat
 			outcomes[i] = failedOutcome(e.Identifier, http.StatusUnprocessableEntity, "invalid_request", msg+"; the entity was not sent")
 			continue
 		}
-		raw := appendWrite(nil, e)
+		raw := wireJSON(e)
 		if overhead+len(raw) > MaxRequestBytes {
 			outcomes[i] = failedOutcome(e.Identifier, http.StatusRequestEntityTooLarge, "payload_too_large",
 				fmt.Sprintf("the entity's JSON is %d bytes, more than the 1 MiB Port accepts in one request; it was not sent", len(raw)))

@@ -36,13 +36,13 @@ func TestBulkUpsertBatchesOf20(t *testing.T) {
 	if !slices.Equal(res.Succeeded, identifiers(in)) || len(res.Failed) != 0 || len(res.Skipped) != 0 {
 		t.Errorf("result = %+v, want every entity succeeded, in input order", res)
 	}
-	stored := h.storedIDs(bp)
+	stored := h.storedIDs()
 	slices.Sort(stored)
 	if !slices.Equal(stored, identifiers(in)) {
 		t.Errorf("stored %d entities, want the 45 sent", len(stored))
 	}
 	got, ok := h.srv.Entity(bp, "e0007")
-	if !ok || got["title"] != "Entity 7" || got["properties"].(map[string]any)["size"] != float64(7) {
+	if !ok || got["title"] != "Entity 7" || fmt.Sprint(got["properties"]) != "map[name:name 7 size:7]" {
 		t.Errorf("stored e0007 = %v", got)
 	}
 }
@@ -82,7 +82,7 @@ func TestBulkUpsertSplitsByBodySize(t *testing.T) {
 	if total != 25 || len(sizes) < 4 {
 		t.Errorf("bulk sizes = %v, want 25 entities in at least 4 requests", sizes)
 	}
-	if got := len(h.storedIDs(bp)); got != 25 {
+	if got := len(h.storedIDs()); got != 25 {
 		t.Errorf("stored %d entities, want 25", got)
 	}
 }
@@ -97,7 +97,7 @@ func TestBulkUpsertPacksUpToTheLimit(t *testing.T) {
 			t.Errorf("batch body is %d bytes, over 1 MiB", len(body))
 		}
 		if len(b.index) < MaxBulkUpsert && b.index[len(b.index)-1] != len(in)-1 {
-			next := appendWrite(nil, &in[b.index[len(b.index)-1]+1])
+			next := wireJSON(&in[b.index[len(b.index)-1]+1])
 			if len(body)+1+len(next) <= MaxRequestBytes {
 				t.Errorf("batch of %d closed although the next entity fits", len(b.index))
 			}
@@ -123,7 +123,7 @@ func TestBulkUpsertOversizedEntityFailsAlone(t *testing.T) {
 	if _, ok := h.srv.Entity(bp, "e0002"); ok {
 		t.Error("the oversized entity was stored")
 	}
-	if got := h.storedIDs(bp); !slices.Equal(got, want) {
+	if got := h.storedIDs(); !slices.Equal(got, want) {
 		t.Errorf("stored = %v, want %v", got, want)
 	}
 }
@@ -151,7 +151,7 @@ func TestBulkUpsertPartialFailure207(t *testing.T) {
 			t.Errorf("failed[%d] = %+v, want %s with Port's 422 schema_mismatch and message", i, f, id)
 		}
 	}
-	if got, want := h.storedIDs(bp), []string{"a", "c", "e", "f"}; !slices.Equal(got, want) {
+	if got, want := h.storedIDs(), []string{"a", "c", "e", "f"}; !slices.Equal(got, want) {
 		t.Errorf("stored = %v, want exactly %v", got, want)
 	}
 }
@@ -248,7 +248,7 @@ func TestBulkDeleteBatchesOf100(t *testing.T) {
 	if deleted := res.Deleted; !slices.Equal(deleted, ids) {
 		t.Errorf("deleted %d identifiers, want the 250 in order", len(deleted))
 	}
-	if left := h.storedIDs(bp); len(left) != 0 {
+	if left := h.storedIDs(); len(left) != 0 {
 		t.Errorf("%d entities left", len(left))
 	}
 }
@@ -283,7 +283,7 @@ func TestBulkDeleteIsolatesRefusedIdentifiers(t *testing.T) {
 	if len(res.Deleted) != 248 {
 		t.Errorf("deleted %d identifiers, want 248", len(res.Deleted))
 	}
-	if left := h.storedIDs(bp); !slices.Equal(left, []string{ids[150], ids[160]}) {
+	if left := h.storedIDs(); !slices.Equal(left, []string{ids[150], ids[160]}) {
 		t.Errorf("left in Port: %v", left)
 	}
 	// 3 requests of 100, plus the halving of the refused one: 100 -> 50+50 ->

@@ -53,7 +53,7 @@ func (c *Client) GetEntity(ctx context.Context, blueprint, id string) (entity.En
 func (c *Client) WriteEntity(ctx context.Context, blueprint string, e entity.Entity, opts EntityWriteOptions) (entity.Entity, error) {
 	return c.entityCall(ctx, request{
 		method: http.MethodPost, path: escapedPath("v1", "blueprints", blueprint, "entities"),
-		query: opts.query(), body: appendWrite(nil, &e), idempotent: opts.Upsert,
+		query: opts.query(), body: wireJSON(&e), idempotent: opts.Upsert,
 	})
 }
 

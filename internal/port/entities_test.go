@@ -109,8 +109,8 @@ func TestEntityWriteJSON(t *testing.T) {
 		{entity.Entity{Identifier: "x", Icon: ptr("Jira"), Properties: entity.Fields{{Key: "h", Value: entity.String("<b>")}, {Key: "n", Value: "1.5"}}},
 			`{"identifier":"x","icon":"Jira","properties":{"h":"\u003cb\u003e","n":1.5},"relations":{}}`},
 	} {
-		if got := appendWrite(nil, &tc.e); string(got) != tc.want {
-			t.Errorf("appendWrite = %s, want %s", got, tc.want)
+		if got := wireJSON(&tc.e); string(got) != tc.want {
+			t.Errorf("wireJSON = %s, want %s", got, tc.want)
 		}
 	}
 }

@@ -24,9 +24,10 @@ import (
 // icon or team, so this client never sends it: clear those with a write
 // without Merge.
 
-// appendWrite appends the JSON of e as Port's entity create and bulk
-// endpoints take it.
-func appendWrite(b []byte, e *entity.Entity) []byte {
+// wireJSON is the JSON of e as Port's entity create and bulk endpoints
+// take it.
+func wireJSON(e *entity.Entity) []byte {
+	b := make([]byte, 0, 64+len(e.Identifier))
 	b = append(b, '{')
 	if e.Identifier != "" {
 		b = append(b, `"identifier":`...)

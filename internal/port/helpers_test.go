@@ -144,7 +144,7 @@ func (h *harness) seed(t *testing.T, n int) []string {
 	ids := make([]string, n)
 	for i, e := range entities(n) {
 		var doc map[string]any
-		if err := json.Unmarshal(appendWrite(nil, &e), &doc); err != nil {
+		if err := json.Unmarshal(wireJSON(&e), &doc); err != nil {
 			t.Fatal(err)
 		}
 		if err := h.srv.PutEntity(bp, doc); err != nil {
@@ -155,10 +155,12 @@ func (h *harness) seed(t *testing.T, n int) []string {
 	return ids
 }
 
-func (h *harness) storedIDs(blueprint string) []string {
+// storedIDs lists the identifiers of the test blueprint's entities in Port.
+func (h *harness) storedIDs() []string {
 	var out []string
-	for _, e := range h.srv.Entities(blueprint) {
-		out = append(out, e["identifier"].(string))
+	for _, e := range h.srv.Entities(bp) {
+		id, _ := e["identifier"].(string)
+		out = append(out, id)
 	}
 	return out
 }

@@ -42,7 +42,7 @@ func TestRateLimitRecoveredEverywhere(t *testing.T) {
 	if err != nil || len(got) != 100 {
 		t.Fatalf("SearchEntities: %d entities, err %v", len(got), err)
 	}
-	deleted, err := h.c.BulkDelete(ctx, bp, h.storedIDs(bp), false)
+	deleted, err := h.c.BulkDelete(ctx, bp, h.storedIDs(), false)
 	if err != nil || len(deleted.Deleted) != 100 {
 		t.Fatalf("BulkDelete: %d deleted, err %v", len(deleted.Deleted), err)
 	}
@@ -97,7 +97,7 @@ func TestBulkUpsertRetriedOn500(t *testing.T) {
 	if n := h.count("POST", bulkPattern); n != 3 {
 		t.Errorf("bulk requests = %d, want 3", n)
 	}
-	if got := len(h.storedIDs(bp)); got != 5 {
+	if got := len(h.storedIDs()); got != 5 {
 		t.Errorf("stored %d entities, want 5", got)
 	}
 }

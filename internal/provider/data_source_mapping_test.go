@@ -44,7 +44,7 @@ func TestAccDataSourceMapping(t *testing.T) {
 			return fmt.Errorf("mapped %d entities from %d queues", len(got), n)
 		}
 		first := items[0]
-		e := got["queue-"+first["id"].(string)]
+		e := got["queue-"+member[string](t, first, "id")]
 		if e["title"] != first["name"] || at(e, "properties", "jql") != first["jql"] || at(e, "relations", "serviceDesk") != "1" {
 			return fmt.Errorf("queue %v mapped to %v", first, e)
 		}

@@ -79,7 +79,7 @@ func TestAccOceanMappingItemsToParse(t *testing.T) {
 	first := step
 	first.ConfigPlanChecks = resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
 	first.Check = func(*terraform.State) error {
-		return portHolds(t, f.port, map[string]map[string]map[string]any{"jsmRequestParticipant": want})
+		return portHolds(f.port, map[string]map[string]map[string]any{"jsmRequestParticipant": want})
 	}
 
 	removal := step
@@ -94,7 +94,7 @@ func TestAccOceanMappingItemsToParse(t *testing.T) {
 			}
 		}
 		after, _ := participantEntities(t, f.jsm)
-		return portHolds(t, f.port, map[string]map[string]map[string]any{"jsmRequestParticipant": after})
+		return portHolds(f.port, map[string]map[string]map[string]any{"jsmRequestParticipant": after})
 	}
 
 	accTest(t, resource.TestCase{Steps: []resource.TestStep{first, removal}})

@@ -147,6 +147,17 @@ func portVariables(srv *fakeport.Server) config.Variables {
 	return config.Variables{"port_base_url": config.StringVariable(srv.URL())}
 }
 
+// member returns the value at keys in a decoded JSON document, failing the
+// test when it is missing or not a T.
+func member[T any](t testing.TB, doc any, keys ...string) T {
+	t.Helper()
+	v, ok := at(doc, keys...).(T)
+	if !ok {
+		t.Fatalf("%s: got %T, want a %T", strings.Join(keys, "."), at(doc, keys...), v)
+	}
+	return v
+}
+
 // at walks a decoded JSON document along keys.
 func at(doc any, keys ...string) any {
 	for _, k := range keys {

@@ -59,7 +59,7 @@ func TestAccBlueprintLifecycle(t *testing.T) {
 	uiAdds.PreConfig = func() {
 		mustEdit(t, srv.EditBlueprint(request, func(doc map[string]any) {
 			doc["calculationProperties"] = map[string]any{"url": map[string]any{"title": "URL", "type": "string", "calculation": "\"https://jira/\" + .identifier"}}
-			doc["schema"].(map[string]any)["properties"].(map[string]any)["priority"] = map[string]any{"type": "string", "title": "Priority"}
+			member[map[string]any](t, doc, "schema", "properties")["priority"] = map[string]any{"type": "string", "title": "Priority"}
 		}))
 	}
 	uiAdds.ConfigPlanChecks = resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
@@ -84,7 +84,7 @@ func TestAccBlueprintLifecycle(t *testing.T) {
 	uiEditsManaged := step("Customer Request", "State")
 	uiEditsManaged.PreConfig = func() {
 		mustEdit(t, srv.EditBlueprint(request, func(doc map[string]any) {
-			doc["schema"].(map[string]any)["properties"].(map[string]any)["status"].(map[string]any)["title"] = "Edited in UI"
+			member[map[string]any](t, doc, "schema", "properties", "status")["title"] = "Edited in UI"
 		}))
 	}
 	uiEditsManaged.ConfigPlanChecks = resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -192,8 +192,8 @@ func TestAccBlueprintRemovedCollectionKeepsUIEntries(t *testing.T) {
 	removed := step(false)
 	removed.PreConfig = func() {
 		mustEdit(t, srv.EditBlueprint("service", func(doc map[string]any) {
-			doc["calculationProperties"].(map[string]any)["ui_added"] = map[string]any{"title": "UI", "type": "string", "calculation": ".title"}
-			doc["relations"].(map[string]any)["ui_relation"] = map[string]any{"target": "squad", "required": false, "many": true}
+			member[map[string]any](t, doc, "calculationProperties")["ui_added"] = map[string]any{"title": "UI", "type": "string", "calculation": ".title"}
+			member[map[string]any](t, doc, "relations")["ui_relation"] = map[string]any{"target": "squad", "required": false, "many": true}
 		}))
 	}
 	removed.Check = func(*terraform.State) error {
@@ -235,7 +235,7 @@ func TestAccBlueprintImportAdoptsOnce(t *testing.T) {
 	uiAdds.PreConfig = func() {
 		mustEdit(t, srv.EditBlueprint("jsmOrganization", func(doc map[string]any) {
 			doc["calculationProperties"] = map[string]any{"url": map[string]any{"title": "URL", "type": "string", "calculation": ".identifier"}}
-			doc["schema"].(map[string]any)["properties"].(map[string]any)["size"] = map[string]any{"type": "number", "title": "Size"}
+			member[map[string]any](t, doc, "schema", "properties")["size"] = map[string]any{"type": "number", "title": "Size"}
 		}))
 	}
 	uiAdds.ConfigPlanChecks = resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}

@@ -16,9 +16,9 @@ func deskEntity(id string) entity.Entity {
 	return entity.Entity{Identifier: id, Title: &title, Properties: entity.Fields{{Key: "name", Value: entity.String("desk-" + id)}}, Relations: entity.Fields{}}
 }
 
-func requestEntity(id, desk, status string) entity.Entity {
+func requestEntity(id, desk string) entity.Entity {
 	title := "Request " + id
-	return entity.Entity{Identifier: id, Title: &title, Properties: entity.Fields{{Key: "status", Value: entity.String(status)}},
+	return entity.Entity{Identifier: id, Title: &title, Properties: entity.Fields{{Key: "status", Value: `"open"`}},
 		Relations: entity.Fields{{Key: "desk", Value: entity.String(desk)}}}
 }
 
@@ -33,7 +33,7 @@ func setOf(entities ...entity.Entity) entity.Set {
 func portIDs(r *syncRig, blueprint string) []string {
 	var ids []string
 	for _, e := range r.port.Entities(blueprint) {
-		ids = append(ids, e["identifier"].(string))
+		ids = append(ids, member[string](r.t, e, "identifier"))
 	}
 	slices.Sort(ids)
 	return ids
@@ -47,7 +47,7 @@ func TestAccSyncRefusedFirstSyncLeavesNoOrphan(t *testing.T) {
 	desks := setOf(deskEntity("D1"))
 	requests := entity.Set{}
 	for i := range 30 {
-		requests[fmt.Sprint("R", i)] = requestEntity(fmt.Sprint("R", i), "D1", "open")
+		requests[fmt.Sprint("R", i)] = requestEntity(fmt.Sprint("R", i), "D1")
 	}
 	bad := requests["R7"]
 	bad.Properties = entity.Fields{{Key: "status", Value: `"open"`}, {Key: "undeclared", Value: `"x"`}}
@@ -88,7 +88,7 @@ func TestAccSyncRequiredRelationsConverge(t *testing.T) {
 	r := newSyncRig(t)
 	desks := setOf(deskEntity("D1"), deskEntity("D2"), deskEntity("D3"))
 	requests := setOf(
-		requestEntity("R1", "D1", "open"), requestEntity("R2", "D1", "open"), requestEntity("R3", "D2", "open"),
+		requestEntity("R1", "D1"), requestEntity("R2", "D1"), requestEntity("R3", "D2"),
 	)
 	r.setSource(desks, requests, nil)
 	mustApply(t, r, 0)
@@ -123,7 +123,7 @@ func TestAccSyncRequiredRelationsConverge(t *testing.T) {
 func TestAccSyncDeleteDependentsConvergesInOneApply(t *testing.T) {
 	r := newSyncRig(t)
 	desks := setOf(deskEntity("D1"), deskEntity("D2"))
-	requests := setOf(requestEntity("R1", "D1", "open"), requestEntity("R2", "D2", "open"))
+	requests := setOf(requestEntity("R1", "D1"), requestEntity("R2", "D2"))
 	r.setSource(desks, requests, map[string]any{"delete_dependents": true})
 	mustApply(t, r, 0)
 	delete(desks, "D1")

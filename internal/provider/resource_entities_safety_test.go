@@ -86,7 +86,7 @@ func TestAccSyncPartialBulkFailure(t *testing.T) {
 		t.Setenv("TF_CLI_ARGS_plan", "-refresh=false")
 	}
 	stored.ConfigPlanChecks = resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{entityChangesCheck{address: requests, changed: 2}}}
-	stored.Check = func(*terraform.State) error { return portHolds(t, f.port, seedEntities(t, tenant)) }
+	stored.Check = func(*terraform.State) error { return portHolds(f.port, seedEntities(t, tenant)) }
 
 	converged := f.step("sync_mapping", nil)
 	converged.PreConfig = func() { t.Setenv("TF_CLI_ARGS_plan", "") }
@@ -160,7 +160,7 @@ func TestAccSyncFirstSyncPartialFailure(t *testing.T) {
 		if got := f.port.BulkSizes(); len(got) != 1 || got[0] != 2 {
 			return fmt.Errorf("converging wrote bulk requests of %v entities, want one of the 2 refused", got)
 		}
-		return portHolds(t, f.port, seedEntities(t, tenant))
+		return portHolds(f.port, seedEntities(t, tenant))
 	}
 	accTest(t, resource.TestCase{Steps: []resource.TestStep{first, retry}})
 }

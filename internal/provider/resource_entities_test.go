@@ -89,7 +89,7 @@ func seedEntities(t *testing.T, tenant *fakejsm.Tenant) map[string]map[string]ma
 	for _, raw := range tenant.ServiceDesksJSON() {
 		var sd map[string]any
 		mustUnmarshal(t, raw, &sd)
-		out["jsmServiceDesk"][sd["id"].(string)] = map[string]any{
+		out["jsmServiceDesk"][member[string](t, sd, "id")] = map[string]any{
 			"title":      firstNonNull(sd["projectName"], sd["projectKey"], sd["id"]),
 			"properties": map[string]any{"projectId": sd["projectId"], "projectKey": sd["projectKey"], "projectName": sd["projectName"]},
 			"relations":  map[string]any{},
@@ -98,7 +98,7 @@ func seedEntities(t *testing.T, tenant *fakejsm.Tenant) map[string]map[string]ma
 	for _, raw := range tenant.RequestsJSON() {
 		var r map[string]any
 		mustUnmarshal(t, raw, &r)
-		out["jsmCustomerRequest"][r["issueId"].(string)] = map[string]any{
+		out["jsmCustomerRequest"][member[string](t, r, "issueId")] = map[string]any{
 			"title": firstNonNull(r["summary"], r["issueKey"]),
 			"properties": map[string]any{"issueKey": r["issueKey"], "summary": nil, "status": at(r, "currentStatus", "status"),
 				"createdAt": at(r, "createdDate", "iso8601"), "secret": nil},
@@ -108,7 +108,7 @@ func seedEntities(t *testing.T, tenant *fakejsm.Tenant) map[string]map[string]ma
 	for _, raw := range tenant.OrganizationsJSON() {
 		var o map[string]any
 		mustUnmarshal(t, raw, &o)
-		out["jsmOrganization"][o["id"].(string)] = map[string]any{
+		out["jsmOrganization"][member[string](t, o, "id")] = map[string]any{
 			"title":      o["name"],
 			"properties": map[string]any{"name": o["name"], "scimManaged": o["scimManaged"]},
 			"relations":  map[string]any{},
@@ -128,7 +128,7 @@ func firstNonNull(vs ...any) any {
 
 // portHolds checks that Port holds exactly the expected entities, comparing
 // title, the expected properties and relations.
-func portHolds(t *testing.T, srv *fakeport.Server, want map[string]map[string]map[string]any) error {
+func portHolds(srv *fakeport.Server, want map[string]map[string]map[string]any) error {
 	for bp, entities := range want {
 		held := srv.Entities(bp)
 		if len(held) != len(entities) {
@@ -145,7 +145,11 @@ func portHolds(t *testing.T, srv *fakeport.Server, want map[string]map[string]ma
 			}
 			for _, field := range []string{"properties", "relations"} {
 				got, _ := e[field].(map[string]any)
-				for k, v := range w[field].(map[string]any) {
+				wantFields, ok := w[field].(map[string]any)
+				if !ok {
+					return fmt.Errorf("the expected %s/%s has no %s object", bp, id, field)
+				}
+				for k, v := range wantFields {
 					if !reflect.DeepEqual(got[k], v) {
 						return fmt.Errorf("%s/%s %s.%s is %#v, want %#v", bp, id, field, k, got[k], v)
 					}
@@ -226,7 +230,7 @@ func TestAccSyncSeedScenario(t *testing.T) {
 	first := f.step("sync_mapping", nil)
 	first.ConfigPlanChecks = resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
 	first.Check = func(*terraform.State) error {
-		if err := portHolds(t, f.port, seedEntities(t, tenant)); err != nil {
+		if err := portHolds(f.port, seedEntities(t, tenant)); err != nil {
 			return err
 		}
 		if n := f.port.RequestCount("POST", "/v1/blueprints/{blueprint}/entities/bulk"); n != 1+3+1 {
@@ -285,7 +289,7 @@ func TestAccSyncSeedScenario(t *testing.T) {
 	}
 	addition.ConfigPlanChecks = resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{entityChangesCheck{address: requests, created: 1}}}
 	addition.Check = func(*terraform.State) error {
-		if err := portHolds(t, f.port, seedEntities(t, tenant)); err != nil {
+		if err := portHolds(f.port, seedEntities(t, tenant)); err != nil {
 			return err
 		}
 		if _, ok := f.port.Entity("jsmCustomerRequest", added); !ok {
@@ -310,7 +314,7 @@ func TestAccSyncStylesAgree(t *testing.T) {
 		step.Check = func(*terraform.State) error {
 			held[dir] = map[string]map[string]map[string]any{}
 			for _, bp := range []string{"jsmServiceDesk", "jsmCustomerRequest", "jsmOrganization"} {
-				held[dir][bp] = withoutPortMetadata(f.port.Entities(bp))
+				held[dir][bp] = withoutPortMetadata(t, f.port.Entities(bp))
 			}
 			return nil
 		}
@@ -326,14 +330,14 @@ func TestAccSyncStylesAgree(t *testing.T) {
 }
 
 // withoutPortMetadata drops what Port adds (timestamps, authors) from entities.
-func withoutPortMetadata(entities []map[string]any) map[string]map[string]any {
+func withoutPortMetadata(t *testing.T, entities []map[string]any) map[string]map[string]any {
 	out := map[string]map[string]any{}
 	for _, e := range entities {
 		c := map[string]any{}
 		for _, k := range []string{"title", "icon", "team", "properties", "relations"} {
 			c[k] = e[k]
 		}
-		out[e["identifier"].(string)] = c
+		out[member[string](t, e, "identifier")] = c
 	}
 	return out
 }

@@ -66,7 +66,7 @@ func TestAccEntityLifecycle(t *testing.T) {
 	uiAdds := step(1.5)
 	uiAdds.PreConfig = func() {
 		mustEdit(t, srv.EditEntity("service", "api", func(e map[string]any) {
-			e["properties"].(map[string]any)["note"] = "added in the UI"
+			member[map[string]any](t, e, "properties")["note"] = "added in the UI"
 		}))
 	}
 	uiAdds.ConfigPlanChecks = resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
@@ -88,8 +88,8 @@ func TestAccEntityLifecycle(t *testing.T) {
 	uiEdits := step(2)
 	uiEdits.PreConfig = func() {
 		mustEdit(t, srv.EditEntity("service", "api", func(e map[string]any) {
-			e["properties"].(map[string]any)["language"] = "rust"
-			e["relations"].(map[string]any)["dependsOn"] = []any{}
+			member[map[string]any](t, e, "properties")["language"] = "rust"
+			member[map[string]any](t, e, "relations")["dependsOn"] = []any{}
 		}))
 	}
 	uiEdits.ConfigPlanChecks = resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{

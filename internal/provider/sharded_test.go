@@ -141,7 +141,7 @@ func TestAccShardedSync(t *testing.T) {
 		tf.run([]int{0}, "apply", "-auto-approve", "-input=false", "-no-color")
 	})
 	want := seedEntities(t, tenant)
-	if err := portHolds(t, f.port, want); err != nil {
+	if err := portHolds(f.port, want); err != nil {
 		t.Fatalf("after the shards' first applies: %v", err)
 	}
 	checkShardsPartition(t, shards, desks, want)
@@ -161,7 +161,7 @@ func TestAccShardedSync(t *testing.T) {
 		}
 	}
 	mustEdit(t, tenant.RemoveRequest(removed))
-	before := portSnapshot(f)
+	before := portSnapshot(t, f)
 	f.port.ResetCounters()
 	inParallel(t, "plan after removal", shards, func(t *testing.T, tf *terraformCLI, r *shardedRoot) {
 		code := 0
@@ -179,13 +179,13 @@ func TestAccShardedSync(t *testing.T) {
 	if n, deletes := f.writes(), f.port.RequestCount("POST", "/v1/blueprints/{blueprint}/bulk/entities/delete"); n != 1 || deletes != 1 {
 		t.Fatalf("removing one request made %d writes (%d bulk deletes), want exactly one bulk delete: %v", n, deletes, f.port.RequestCounts())
 	}
-	after := portSnapshot(f)
+	after := portSnapshot(t, f)
 	delete(before["jsmCustomerRequest"], removed)
 	if !reflect.DeepEqual(before, after) {
 		t.Fatalf("besides deleting %s, the shards changed entities in Port", removed)
 	}
 	want = seedEntities(t, tenant)
-	if err := portHolds(t, f.port, want); err != nil {
+	if err := portHolds(f.port, want); err != nil {
 		t.Fatalf("after the removal: %v", err)
 	}
 	checkShardsPartition(t, shards, desks, want)
@@ -232,12 +232,12 @@ func checkShardsPartition(t *testing.T, shards []*shardedRoot, desks []string, w
 
 // portSnapshot is every entity Port holds, with the metadata Port keeps
 // (updatedAt changes on every write), by blueprint and identifier.
-func portSnapshot(f syncFixture) map[string]map[string]map[string]any {
+func portSnapshot(t *testing.T, f syncFixture) map[string]map[string]map[string]any {
 	out := map[string]map[string]map[string]any{}
 	for _, bp := range []string{"jsmServiceDesk", "jsmCustomerRequest", "jsmOrganization"} {
 		out[bp] = map[string]map[string]any{}
 		for _, e := range f.port.Entities(bp) {
-			out[bp][e["identifier"].(string)] = e
+			out[bp][member[string](t, e, "identifier")] = e
 		}
 	}
 	return out

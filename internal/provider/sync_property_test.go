@@ -141,7 +141,7 @@ func (m *syncModel) addRequest() string {
 	m.next++
 	id := fmt.Sprint("R", m.next)
 	desks := slices.Sorted(maps.Keys(m.desks))
-	m.requests[id] = requestEntity(id, desks[m.rng.IntN(len(desks))], "open")
+	m.requests[id] = requestEntity(id, desks[m.rng.IntN(len(desks))])
 	m.asked["request/"+id] = true
 	return id
 }
@@ -149,13 +149,14 @@ func (m *syncModel) addRequest() string {
 // addOther makes an entity of another writer in each blueprint.
 func (m *syncModel) addOther(r *syncRig) {
 	m.next++
-	desk := map[string]any{"identifier": fmt.Sprint("X", m.next), "title": "Another writer's desk", "properties": map[string]any{"name": "x"}}
-	req := map[string]any{"identifier": fmt.Sprint("XR", m.next), "title": "Another writer's request",
-		"properties": map[string]any{"status": "open"}, "relations": map[string]any{"desk": desk["identifier"]}}
+	deskID, reqID := fmt.Sprint("X", m.next), fmt.Sprint("XR", m.next)
+	desk := map[string]any{"identifier": deskID, "title": "Another writer's desk", "properties": map[string]any{"name": "x"}}
+	req := map[string]any{"identifier": reqID, "title": "Another writer's request",
+		"properties": map[string]any{"status": "open"}, "relations": map[string]any{"desk": deskID}}
 	mustEdit(r.t, r.port.PutEntity("desk", desk))
 	mustEdit(r.t, r.port.PutEntity("request", req))
-	m.others["desk/"+desk["identifier"].(string)] = desk
-	m.others["request/"+req["identifier"].(string)] = req
+	m.others["desk/"+deskID] = desk
+	m.others["request/"+reqID] = req
 }
 
 // change applies one random change to the source or to Port.
@@ -195,7 +196,7 @@ func (m *syncModel) change(r *syncRig) string {
 		id := m.addDesk()
 		m.next++
 		rid := fmt.Sprint("R", m.next)
-		m.requests[rid] = requestEntity(rid, id, "open")
+		m.requests[rid] = requestEntity(rid, id)
 		m.asked["request/"+rid] = true
 		return "added desk " + id + " with request " + rid
 	case k == 6 && len(requests) > 0:

@@ -29,9 +29,9 @@ const (
 	rigRequests = "portjsm_entities.requests"
 )
 
-func newSyncRig(t *testing.T, opts ...fakeport.Option) *syncRig {
+func newSyncRig(t *testing.T) *syncRig {
 	t.Helper()
-	srv := startPort(t, opts...)
+	srv := startPort(t)
 	mustEdit(t, srv.PutBlueprint(map[string]any{
 		"identifier": "desk", "title": "Desk",
 		"schema": map[string]any{"properties": map[string]any{"name": map[string]any{"type": "string"}}},
