@@ -7,15 +7,23 @@ import (
 	"fmt"
 )
 
-// Page is one page of a Service Desk API list, the PagedDTO envelope.
-type Page struct {
-	Size       int               `json:"size"`
-	Start      int               `json:"start"`
-	Limit      int               `json:"limit"`
-	IsLastPage bool              `json:"isLastPage"`
-	Values     []json.RawMessage `json:"values"`
-	Links      PageLinks         `json:"_links"`
+// Envelope is what a Service Desk API page (the PagedDTO) says of itself.
+type Envelope struct {
+	Size       int
+	Start      int
+	Limit      int
+	IsLastPage bool
+	Links      PageLinks
 }
+
+// PageOf is one page of a list: its envelope and its items.
+type PageOf[V any] struct {
+	Envelope
+	Values []V
+}
+
+// Page is a page whose items are kept verbatim.
+type Page = PageOf[json.RawMessage]
 
 // PageLinks are the envelope's links. They are informational only: the pager
 // rebuilds page URLs from the configured base URL, because through the
@@ -66,26 +74,30 @@ func ParsePage(body []byte) (*Page, error) {
 	case wire.Size == nil:
 		return nil, fmt.Errorf("%w: the field \"size\" is missing", ErrNotEnvelope)
 	}
-	page := &Page{Size: *wire.Size, Start: *wire.Start, Limit: wire.Limit, IsLastPage: *wire.IsLastPage, Values: *wire.Values, Links: wire.Links}
-	if err := page.check(); err != nil {
+	page := &Page{Envelope: Envelope{Size: *wire.Size, Start: *wire.Start, Limit: wire.Limit, IsLastPage: *wire.IsLastPage, Links: wire.Links}, Values: *wire.Values}
+	if err := page.check(len(page.Values)); err != nil {
 		return nil, err
+	}
+	for i, v := range page.Values {
+		if len(v) == 0 || v[0] != '{' {
+			return nil, notObject(i)
+		}
 	}
 	return page, nil
 }
 
-func (p *Page) check() error {
-	if p.Start < 0 {
-		return fmt.Errorf("%w: negative start %d", ErrNotEnvelope, p.Start)
+func (e Envelope) check(values int) error {
+	if e.Start < 0 {
+		return fmt.Errorf("%w: negative start %d", ErrNotEnvelope, e.Start)
 	}
-	if p.Size != len(p.Values) {
-		return fmt.Errorf("%w: size is %d but the page holds %d values", ErrNotEnvelope, p.Size, len(p.Values))
-	}
-	for i, v := range p.Values {
-		if len(v) == 0 || v[0] != '{' {
-			return fmt.Errorf("%w: value %d is not a JSON object", ErrNotEnvelope, i)
-		}
+	if e.Size != values {
+		return fmt.Errorf("%w: size is %d but the page holds %d values", ErrNotEnvelope, e.Size, values)
 	}
 	return nil
+}
+
+func notObject(i int) error {
+	return fmt.Errorf("%w: value %d is not a JSON object", ErrNotEnvelope, i)
 }
 
 func preview(b []byte) string {

@@ -23,7 +23,7 @@ type ListOptions struct {
 	Experimental bool
 }
 
-// Listing is the result of List and ListConverted.
+// Listing is the result of List and ListDecoded.
 type Listing[T any] struct {
 	// Items are the items (verbatim, or as converted), one per distinct id:
 	// the union of every read, in the order of the first read with items
@@ -72,26 +72,40 @@ type Listing[T any] struct {
 // read is discarded and the list read once more, and if a second read is
 // broken too, List fails with a PagingError naming the pages and ids.
 func (c *Client) List(ctx context.Context, path string, opts ListOptions) (*Listing[json.RawMessage], error) {
-	return ListConverted(ctx, c, path, opts, func(_ context.Context, _ int, items []json.RawMessage) ([]json.RawMessage, error) {
-		return items, nil
-	})
+	keep := func(_ context.Context, _ int, items []json.RawMessage) ([]json.RawMessage, error) { return items, nil }
+	return list(ctx, c, path, opts, pageReader[json.RawMessage, json.RawMessage]{parse: ParsePage, key: itemKey, convert: keep})
 }
 
 // Converter turns the items of one page into what a listing keeps, one for
 // each item, in order. first is the position of the page's first item in
 // the list. It runs as each page arrives, several pages at once, so that a
-// listing need not keep the raw items of a whole list; an error ends the
+// listing need not keep the items of a whole list; an error ends the
 // listing with that error.
-type Converter[T any] func(ctx context.Context, first int, items []json.RawMessage) ([]T, error)
+type Converter[V, T any] func(ctx context.Context, first int, items []V) ([]T, error)
 
-// ListConverted reads a list as List does, keeping each item as convert
-// turns it.
-func ListConverted[T any](ctx context.Context, c *Client, path string, opts ListOptions, convert Converter[T]) (*Listing[T], error) {
+// ListDecoded reads a list as List does, but decodes each page once into
+// the values gojq computes with (see DecodePage) and keeps each item as
+// convert turns it: an item is read once on its way to a mapping, and the
+// raw list is never held.
+func ListDecoded[T any](ctx context.Context, c *Client, path string, opts ListOptions, convert Converter[any, T]) (*Listing[T], error) {
+	return list(ctx, c, path, opts, pageReader[any, T]{parse: DecodePage, key: decodedKey, convert: convert})
+}
+
+// pageReader reads the pages of one list: parse checks a page body and
+// splits it into items of type V, key identifies an item for the proof of
+// the read, and convert turns items into what the listing keeps.
+type pageReader[V, T any] struct {
+	parse   func(body []byte) (*PageOf[V], error)
+	key     func(V) string
+	convert Converter[V, T]
+}
+
+func list[V, T any](ctx context.Context, c *Client, path string, opts ListOptions, reader pageReader[V, T]) (*Listing[T], error) {
 	endpoint := request{path: path, query: opts.Query}.endpoint()
 	var merged *union[T]
 	var broken *brokenPage
 	for made, used := 1, 1; ; made++ {
-		d, err := drain(ctx, c, path, opts, convert)
+		d, err := drain(ctx, c, path, opts, reader)
 		if err != nil {
 			return nil, err
 		}
@@ -147,10 +161,10 @@ type brokenPage struct {
 	keys   []string
 }
 
-func drain[T any](ctx context.Context, c *Client, path string, opts ListOptions, convert Converter[T]) (*drainResult[T], error) {
+func drain[V, T any](ctx context.Context, c *Client, path string, opts ListOptions, reader pageReader[V, T]) (*drainResult[T], error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	p := &pager[T]{client: c, path: path, opts: opts, convert: convert, inflight: map[int]*pageFetch[T]{}}
+	p := &pager[V, T]{client: c, path: path, opts: opts, reader: reader, inflight: map[int]*pageFetch[T]{}}
 	p.limit = c.cfg.PageSize
 	if opts.MaxItems > 0 && opts.MaxItems < p.limit {
 		p.limit = opts.MaxItems
@@ -158,11 +172,11 @@ func drain[T any](ctx context.Context, c *Client, path string, opts ListOptions,
 	return p.run(ctx)
 }
 
-type pager[T any] struct {
+type pager[V, T any] struct {
 	client   *Client
 	path     string
 	opts     ListOptions
-	convert  Converter[T]
+	reader   pageReader[V, T]
 	limit    int
 	inflight map[int]*pageFetch[T]
 }
@@ -172,13 +186,13 @@ type pageFetch[T any] struct {
 	start  int
 	cancel context.CancelFunc
 	done   chan struct{}
-	page   *Page
+	page   Envelope
 	items  []T // the page's items as converted, up to MaxItems
 	keys   []string
 	err    error
 }
 
-func (p *pager[T]) run(ctx context.Context) (*drainResult[T], error) {
+func (p *pager[V, T]) run(ctx context.Context) (*drainResult[T], error) {
 	defer p.cancelAll()
 	firstAt := map[string]int{}
 	d := &drainResult[T]{firstAt: firstAt}
@@ -335,7 +349,7 @@ func brokenPagingError(endpoint string, first, second *brokenPage) *PagingError 
 	}
 }
 
-func (p *pager[T]) checkChain(f *pageFetch[T], want int) error {
+func (p *pager[V, T]) checkChain(f *pageFetch[T], want int) error {
 	endpoint := request{path: p.path, query: p.opts.Query}.endpoint()
 	switch {
 	case f.page.Start != want:
@@ -347,7 +361,7 @@ func (p *pager[T]) checkChain(f *pageFetch[T], want int) error {
 }
 
 // schedule keeps `window` consecutive pages from `next` in flight.
-func (p *pager[T]) schedule(ctx context.Context, next, step, window int) {
+func (p *pager[V, T]) schedule(ctx context.Context, next, step, window int) {
 	for k := 0; k < window; k++ {
 		start := next + k*step
 		if p.opts.MaxItems > 0 && start >= p.opts.MaxItems && k > 0 {
@@ -360,7 +374,7 @@ func (p *pager[T]) schedule(ctx context.Context, next, step, window int) {
 	}
 }
 
-func (p *pager[T]) launch(ctx context.Context, start int) *pageFetch[T] {
+func (p *pager[V, T]) launch(ctx context.Context, start int) *pageFetch[T] {
 	ctx, cancel := context.WithCancel(ctx)
 	f := &pageFetch[T]{start: start, cancel: cancel, done: make(chan struct{})}
 	query := url.Values{}
@@ -372,22 +386,27 @@ func (p *pager[T]) launch(ctx context.Context, start int) *pageFetch[T] {
 	r := request{path: p.path, query: query, experimental: p.opts.Experimental}
 	go func() {
 		defer close(f.done)
-		f.page, f.keys, f.err = p.client.fetchPage(ctx, r)
-		if f.err != nil {
+		page, err := fetchPage(ctx, p.client, r, p.reader.parse)
+		if err != nil {
+			f.err = err
 			return
 		}
-		values := f.page.Values
+		f.page = page.Envelope
+		f.keys = make([]string, len(page.Values))
+		for i, v := range page.Values {
+			f.keys[i] = p.reader.key(v)
+		}
+		values := page.Values
 		if p.opts.MaxItems > 0 {
 			values = values[:max(0, min(len(values), p.opts.MaxItems-start))]
 		}
-		f.items, f.err = p.convert(ctx, start, values)
-		f.page.Values = nil // converted: the raw items are not kept
+		f.items, f.err = p.reader.convert(ctx, start, values)
 	}()
 	return f
 }
 
 // dropMisaligned cancels speculative fetches that are not on the new grid.
-func (p *pager[T]) dropMisaligned(next, step int) {
+func (p *pager[V, T]) dropMisaligned(next, step int) {
 	for start, f := range p.inflight {
 		if start < next || (start-next)%step != 0 {
 			f.cancel()
@@ -396,27 +415,23 @@ func (p *pager[T]) dropMisaligned(next, step int) {
 	}
 }
 
-func (p *pager[T]) cancelAll() {
+func (p *pager[V, T]) cancelAll() {
 	for start, f := range p.inflight {
 		f.cancel()
 		delete(p.inflight, start)
 	}
 }
 
-func (c *Client) fetchPage(ctx context.Context, r request) (*Page, []string, error) {
+func fetchPage[V any](ctx context.Context, c *Client, r request, parse func([]byte) (*PageOf[V], error)) (*PageOf[V], error) {
 	body, err := c.get(ctx, r)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	page, err := ParsePage(body)
+	page, err := parse(body)
 	if err != nil {
-		return nil, nil, fmt.Errorf("JSM answered GET %s with a body that is not a page: %w", r.endpoint(), err)
+		return nil, fmt.Errorf("JSM answered GET %s with a body that is not a page: %w", r.endpoint(), err)
 	}
-	keys := make([]string, len(page.Values))
-	for i, v := range page.Values {
-		keys[i] = itemKey(v)
-	}
-	return page, keys, nil
+	return page, nil
 }
 
 // itemKey identifies an item for de-duplication: the first of id, issueId

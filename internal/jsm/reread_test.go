@@ -277,7 +277,7 @@ func TestListTakesATailOfMovedItemsForMovesNotBreakage(t *testing.T) {
 	assertHolds(t, ids(t, listing.Items), 120)
 }
 
-// A converted listing converts each page as it arrives, with the position
+// A decoded listing converts each page as it arrives, with the position
 // of its first item, and keeps what the converter returns: across rereads,
 // the union holds each item as the latest read converted it.
 func TestListConvertedKeepsTheConversionOfTheLatestRead(t *testing.T) {
@@ -295,12 +295,12 @@ func TestListConvertedKeepsTheConversionOfTheLatestRead(t *testing.T) {
 		position int
 		page     int64
 	}
-	listing, err := ListConverted(context.Background(), newTestClient(t, l, sequential), "/request", ListOptions{},
-		func(_ context.Context, first int, items []json.RawMessage) ([]seen, error) {
+	listing, err := ListDecoded(context.Background(), newTestClient(t, l, sequential), "/request", ListOptions{},
+		func(_ context.Context, first int, items []any) ([]seen, error) {
 			page := pages.Add(1)
 			out := make([]seen, len(items))
-			for i, id := range ids(t, items) {
-				out[i] = seen{id: id, position: first + i, page: page}
+			for i, item := range items {
+				out[i] = seen{id: decodedID(item), position: first + i, page: page}
 			}
 			return out, nil
 		})
@@ -329,21 +329,25 @@ func TestListConvertedStopsAtMaxItemsAndOnErrors(t *testing.T) {
 	list := &pagedList{n: 500, cap: 50}
 	c := newTestClient(t, list)
 	var converted atomic.Int64
-	count := func(_ context.Context, _ int, items []json.RawMessage) ([]json.RawMessage, error) {
+	count := func(_ context.Context, _ int, items []any) ([]string, error) {
 		converted.Add(int64(len(items)))
-		return items, nil
+		out := make([]string, len(items))
+		for i, item := range items {
+			out[i] = decodedID(item)
+		}
+		return out, nil
 	}
-	listing, err := ListConverted(context.Background(), c, "/servicedesk", ListOptions{MaxItems: 120}, count)
+	listing, err := ListDecoded(context.Background(), c, "/servicedesk", ListOptions{MaxItems: 120}, count)
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertSequence(t, ids(t, listing.Items), 120)
+	assertSequence(t, listing.Items, 120)
 	if converted.Load() != 120 {
 		t.Fatalf("converted %d items for a listing of 120", converted.Load())
 	}
 	failure := errors.New("item 130 does not map")
-	_, err = ListConverted(context.Background(), c, "/servicedesk", ListOptions{},
-		func(_ context.Context, first int, items []json.RawMessage) ([]json.RawMessage, error) {
+	_, err = ListDecoded(context.Background(), c, "/servicedesk", ListOptions{},
+		func(_ context.Context, first int, items []any) ([]any, error) {
 			if first <= 130 && 130 < first+len(items) {
 				return nil, failure
 			}
@@ -352,4 +356,11 @@ func TestListConvertedStopsAtMaxItemsAndOnErrors(t *testing.T) {
 	if !errors.Is(err, failure) {
 		t.Fatalf("err = %v, want the converter's", err)
 	}
+}
+
+// decodedID is the id of a decoded item, or "".
+func decodedID(item any) string {
+	obj, _ := item.(map[string]any)
+	id, _ := obj["id"].(string)
+	return id
 }

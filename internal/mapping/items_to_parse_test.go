@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-func rawItems(t *testing.T, docs ...string) []json.RawMessage {
+func itemsOf(t *testing.T, docs ...string) []json.RawMessage {
 	t.Helper()
 	items := make([]json.RawMessage, len(docs))
 	for i, d := range docs {
@@ -26,7 +26,7 @@ func expand(t *testing.T, spec ItemsToParse, docs ...string) *Expansion {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := x.Expand(context.Background(), rawItems(t, docs...), Limits{})
+	out, err := x.Expand(context.Background(), itemsOf(t, docs...), Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestExpandErrorsNameTheItem(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = x.Expand(context.Background(), rawItems(t, c.good, c.doc), Limits{})
+			_, err = x.Expand(context.Background(), itemsOf(t, c.good, c.doc), Limits{})
 			var me *Error
 			if !errors.As(err, &me) || me.Index != 1 || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("got %v, want an *Error containing %q", err, c.want)
@@ -135,7 +135,7 @@ func TestExpandStopsWhenCancelled(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := x.Expand(ctx, rawItems(t, `{"a":[1]}`), Limits{}); !errors.Is(err, context.Canceled) {
+	if _, err := x.Expand(ctx, itemsOf(t, `{"a":[1]}`), Limits{}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v, want context.Canceled", err)
 	}
 }

@@ -142,12 +142,12 @@ func TestMapSurvivesAStall(t *testing.T) {
 	defer dog.stop()
 	w := &worker{p: p, ctx: dog.slotContext(0)}
 	dog.expire(0, &LimitError{Kind: LimitItemTimeout, Limits: dog.limits, Items: []int{0}})
-	e, keep, err := w.mapWatched(dog, 0, 0, numbered(1)[0])
+	e, keep, err := w.mapWatched(dog, 0, 0, rawItems(numbered(1)))
 	if err != nil || !keep || e.Identifier != "0" || !e.Properties.Has("name") || e.Properties[0] != (entity.Field{Key: "name", Value: `"org 0"`}) {
 		t.Fatalf("got %+v, %v, %v", e, keep, err)
 	}
 	// The slot has a fresh context for the next item.
-	if _, _, err := w.mapWatched(dog, 0, 1, numbered(2)[1]); err != nil {
+	if _, _, err := w.mapWatched(dog, 0, 1, rawItems(numbered(2))); err != nil {
 		t.Fatalf("the next item: %v", err)
 	}
 }

@@ -2,13 +2,12 @@ package mapping
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 )
 
-// ListRun maps a list page by page as it is read (see jsm.ListConverted),
+// ListRun maps a list page by page as it is read (see jsm.ListDecoded),
 // so that the raw items of a whole list are never held at once. The pages
 // share the total time limit, and the positions errors name count from the
 // start of the list.
@@ -27,10 +26,10 @@ func (p *Program) StartList(limits Limits) *ListRun {
 	return r
 }
 
-// MapPage maps the items of one page as MapItems does; first is the
+// MapPage maps the decoded items of one page as MapDocs does; first is the
 // position of the page's first item in the list. Pages may be mapped at
 // the same time.
-func (r *ListRun) MapPage(ctx context.Context, first int, items []json.RawMessage) ([]Mapped, error) {
+func (r *ListRun) MapPage(ctx context.Context, first int, items []any) ([]Mapped, error) {
 	limits := r.limits
 	if !r.deadline.IsZero() {
 		left := time.Until(r.deadline)
@@ -40,7 +39,7 @@ func (r *ListRun) MapPage(ctx context.Context, first int, items []json.RawMessag
 		}
 		limits.TotalTimeout = left
 	}
-	out, err := r.p.MapItems(ctx, items, limits)
+	out, err := r.p.MapDocs(ctx, items, limits)
 	if err != nil {
 		return nil, r.inList(err, first)
 	}

@@ -46,7 +46,17 @@ type Mapped struct {
 // input order, without checking that identifiers are unique: Collect does
 // that once every part of a list is mapped.
 func (p *Program) MapItems(ctx context.Context, items []json.RawMessage, limits Limits) ([]Mapped, error) {
-	n := len(items)
+	return p.mapAll(ctx, rawItems(items), limits)
+}
+
+// MapDocs is MapItems for items already decoded into the values gojq
+// computes with (jsonvalue.NumbersForJQ), such as jsm.DecodePage gives.
+func (p *Program) MapDocs(ctx context.Context, docs []any, limits Limits) ([]Mapped, error) {
+	return p.mapAll(ctx, decodedItems(docs), limits)
+}
+
+func (p *Program) mapAll(ctx context.Context, items itemSource, limits Limits) ([]Mapped, error) {
+	n := items.len()
 	results := make([]Mapped, n)
 
 	chunk := min(max(n/(runtime.GOMAXPROCS(0)*16), 16), 512)
@@ -97,7 +107,7 @@ func (p *Program) MapItems(ctx context.Context, items []json.RawMessage, limits 
 						return
 					default:
 					}
-					e, keep, err := w.mapWatched(dog, slot, index, items[index])
+					e, keep, err := w.mapWatched(dog, slot, index, items)
 					if err != nil {
 						fail(index, err)
 						return
@@ -156,19 +166,19 @@ func firstIndex(outcomes []Mapped, id string) int {
 // again, field by field, each within the limits, to name the field. Memory
 // growth is measured from the heap before the mapping (baseline): the last
 // collection may have counted the runaway's own data as live.
-func (p *Program) explainLimit(ctx context.Context, items []json.RawMessage, limit *LimitError, baseline uint64) error {
+func (p *Program) explainLimit(ctx context.Context, items itemSource, limit *LimitError, baseline uint64) error {
 	if len(limit.Items) == 0 {
-		return fmt.Errorf("mapping %d items %w", len(items), limit)
+		return fmt.Errorf("mapping %d items %w", items.len(), limit)
 	}
 	if limit.Kind != LimitTotalTimeout {
 		for _, index := range limit.Items {
-			if e := p.diagnose(ctx, index, items[index], limit.Limits, baseline); e != nil {
+			if e := p.diagnose(ctx, index, items, limit.Limits, baseline); e != nil {
 				return e
 			}
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("mapping %d items stopped: %w", len(items), err)
+		return fmt.Errorf("mapping %d items stopped: %w", items.len(), err)
 	}
 	return &Error{Index: limit.Items[0], Err: fmt.Errorf("the mapping %w", limit)}
 }
@@ -176,11 +186,11 @@ func (p *Program) explainLimit(ctx context.Context, items []json.RawMessage, lim
 // diagnose evaluates one item field by field, each field within the
 // per-item and memory limits, and returns the *Error of the first field
 // that reaches one (nil if none does alone).
-func (p *Program) diagnose(ctx context.Context, index int, raw json.RawMessage, limits Limits, baseline uint64) *Error {
+func (p *Program) diagnose(ctx context.Context, index int, items itemSource, limits Limits, baseline uint64) *Error {
 	var dec jsonvalue.Decoder
-	doc, err := dec.Decode(string(raw))
+	doc, err := items.doc(index, &dec)
 	if err != nil {
-		return &Error{Index: index, Err: fmt.Errorf("the item is not valid JSON: %w", err)}
+		return err
 	}
 	limits.TotalTimeout = 0
 	for i := range p.fields {

@@ -21,13 +21,40 @@ type worker struct {
 	dec jsonvalue.Decoder
 }
 
-// mapItem maps one item. keep is false when the selector left it out.
-func (w *worker) mapItem(index int, raw json.RawMessage) (e entity.Entity, keep bool, err error) {
+// itemSource gives the mapping each item as a decoded document.
+type itemSource interface {
+	len() int
+	// doc returns item index decoded; its error is an *Error.
+	doc(index int, dec *jsonvalue.Decoder) (any, *Error)
+}
+
+// rawItems are items as JSON text, decoded as they are mapped.
+type rawItems []json.RawMessage
+
+func (r rawItems) len() int { return len(r) }
+
+func (r rawItems) doc(index int, dec *jsonvalue.Decoder) (any, *Error) {
 	// One copy of the item's text; the decoded strings are substrings of
 	// it, and the entity's values are encoded out of it.
-	doc, err := w.dec.Decode(string(raw))
+	doc, err := dec.Decode(string(r[index]))
 	if err != nil {
-		return entity.Entity{}, false, &Error{Index: index, Err: fmt.Errorf("the item is not valid JSON: %w", err)}
+		return nil, &Error{Index: index, Err: fmt.Errorf("the item is not valid JSON: %w", err)}
+	}
+	return doc, nil
+}
+
+// decodedItems are items decoded already.
+type decodedItems []any
+
+func (d decodedItems) len() int { return len(d) }
+
+func (d decodedItems) doc(index int, _ *jsonvalue.Decoder) (any, *Error) { return d[index], nil }
+
+// mapItem maps one item. keep is false when the selector left it out.
+func (w *worker) mapItem(index int, items itemSource) (e entity.Entity, keep bool, err error) {
+	doc, docErr := items.doc(index, &w.dec)
+	if docErr != nil {
+		return entity.Entity{}, false, docErr
 	}
 	vals, err := w.evaluate(index, doc)
 	if err != nil {
@@ -39,14 +66,14 @@ func (w *worker) mapItem(index int, raw json.RawMessage) (e entity.Entity, keep 
 // mapWatched maps one item as the worker of dog's slot: it publishes the
 // item in the slot, and when the per-item limit cancels the evaluation it
 // gives the item its second chance, mapItemWithin.
-func (w *worker) mapWatched(dog *watchdog, slot, index int, raw json.RawMessage) (entity.Entity, bool, error) {
+func (w *worker) mapWatched(dog *watchdog, slot, index int, items itemSource) (entity.Entity, bool, error) {
 	busy := &dog.slots[slot].item
 	busy.Store(int64(index) + 1)
 	defer busy.Store(0)
-	e, keep, err := w.mapItem(index, raw)
+	e, keep, err := w.mapItem(index, items)
 	if err != nil && dog.itemExpired(w.ctx) {
 		w.ctx = dog.slotContext(slot)
-		return w.mapItemWithin(index, raw, dog.limits.ItemTimeout)
+		return w.mapItemWithin(index, items, dog.limits.ItemTimeout)
 	}
 	return e, keep, err
 }
@@ -54,10 +81,10 @@ func (w *worker) mapWatched(dog *watchdog, slot, index int, raw json.RawMessage)
 // mapItemWithin maps one item field by field, each field within timeout:
 // the second chance of an item whose evaluation ran past the per-item
 // limit. A field that reaches it on its own fails the item, named.
-func (w *worker) mapItemWithin(index int, raw json.RawMessage, timeout time.Duration) (e entity.Entity, keep bool, err error) {
-	doc, err := w.dec.Decode(string(raw))
-	if err != nil {
-		return entity.Entity{}, false, &Error{Index: index, Err: fmt.Errorf("the item is not valid JSON: %w", err)}
+func (w *worker) mapItemWithin(index int, items itemSource, timeout time.Duration) (e entity.Entity, keep bool, err error) {
+	doc, docErr := items.doc(index, &w.dec)
+	if docErr != nil {
+		return entity.Entity{}, false, docErr
 	}
 	vals := make([]any, 0, len(w.p.fields))
 	for i := range w.p.fields {

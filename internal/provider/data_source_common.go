@@ -129,7 +129,7 @@ func listJSM(ctx context.Context, client *jsm.Client, what, apiPath string, opts
 // that the raw items of the list are never held at once. It returns the
 // number of items read and the mapped entities.
 func listMapped(ctx context.Context, client *jsm.Client, what, apiPath string, opts jsm.ListOptions, program *mapping.Program, limits mapping.Limits, diags *diag.Diagnostics) (int, entity.Set, bool) {
-	listing, err := jsm.ListConverted(ctx, client, apiPath, opts, program.StartList(limits).MapPage)
+	listing, err := jsm.ListDecoded(ctx, client, apiPath, opts, program.StartList(limits).MapPage)
 	if err == nil {
 		var set entity.Set
 		if set, err = mapping.Collect(listing.Items); err == nil {
