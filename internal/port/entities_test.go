@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"reflect"
 	"testing"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 )
 
 func TestEntityCreateGetDelete(t *testing.T) {
@@ -33,7 +35,7 @@ func TestEntityCreateGetDelete(t *testing.T) {
 			t.Errorf("entity = %+v", e)
 		}
 	}
-	if _, err := h.c.CreateEntity(ctx, bp, in, EntityWriteOptions{}); !IsStatus(err, http.StatusConflict) {
+	if _, err := h.c.CreateEntity(ctx, bp, in, EntityWriteOptions{}); !httpbase.IsStatus(err, http.StatusConflict) {
 		t.Errorf("plain create of an existing entity: err = %v, want 409", err)
 	}
 	if _, err := h.c.CreateEntity(ctx, bp, Entity{Identifier: "a/b:1", Title: "B"}, EntityWriteOptions{Upsert: true}); err != nil {
@@ -46,7 +48,7 @@ func TestEntityCreateGetDelete(t *testing.T) {
 	if err := h.c.DeleteEntity(ctx, bp, "a/b:1", false); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.c.GetEntity(ctx, bp, "a/b:1"); !IsNotFound(err) {
+	if _, err := h.c.GetEntity(ctx, bp, "a/b:1"); !httpbase.IsNotFound(err) {
 		t.Errorf("get after delete: err = %v, want 404", err)
 	}
 }
@@ -58,7 +60,7 @@ func TestCreateEntityMissingRelated(t *testing.T) {
 		t.Fatal(err)
 	}
 	child := Entity{Identifier: "c", Relations: map[string]any{"parent": "p"}}
-	if _, err := h.c.CreateEntity(ctx, "child", child, EntityWriteOptions{}); !IsNotFound(err) {
+	if _, err := h.c.CreateEntity(ctx, "child", child, EntityWriteOptions{}); !httpbase.IsNotFound(err) {
 		t.Fatalf("err = %v, want 404 for the missing related entity", err)
 	}
 	if _, err := h.c.CreateEntity(ctx, "child", child, EntityWriteOptions{CreateMissingRelatedEntities: true}); err != nil {
@@ -79,7 +81,7 @@ func TestDeleteEntityWithDependents(t *testing.T) {
 	if err := h.srv.PutEntity("child", map[string]any{"identifier": "c", "relations": map[string]any{"parent": "e0000"}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.c.DeleteEntity(ctx, bp, "e0000", false); !IsStatus(err, http.StatusUnprocessableEntity) {
+	if err := h.c.DeleteEntity(ctx, bp, "e0000", false); !httpbase.IsStatus(err, http.StatusUnprocessableEntity) {
 		t.Fatalf("err = %v, want 422 has_dependents", err)
 	}
 	if _, ok := h.srv.Entity("child", "c"); !ok {

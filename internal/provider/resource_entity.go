@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 	"github.com/portjsm/terraform-provider-portjsm/internal/port"
 )
 
@@ -137,7 +138,7 @@ func (r *entityResource) Read(ctx context.Context, req resource.ReadRequest, res
 	resp.Diagnostics.Append(diags...)
 	importing := len(marker) > 0
 	e, err := client.GetEntity(ctx, state.Blueprint.ValueString(), state.Identifier.ValueString())
-	if port.IsNotFound(err) {
+	if httpbase.IsNotFound(err) {
 		tflog.Info(ctx, "entity deleted outside Terraform; planning to create it again", map[string]any{"entity": entityAddress(state)})
 		resp.State.RemoveResource(ctx)
 		return
@@ -190,7 +191,7 @@ func (r *entityResource) Update(ctx context.Context, req resource.UpdateRequest,
 	bp := plan.Blueprint.ValueString()
 	current, err := client.GetEntity(ctx, bp, plan.Identifier.ValueString())
 	switch {
-	case port.IsNotFound(err):
+	case httpbase.IsNotFound(err):
 		current = &port.Entity{}
 	case err != nil:
 		addPortError(&resp.Diagnostics, "reading entity "+entityAddress(plan)+" before updating it", err)
@@ -232,7 +233,7 @@ func (r *entityResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 	err := client.DeleteEntity(ctx, state.Blueprint.ValueString(), state.Identifier.ValueString(), false)
-	if err != nil && !port.IsNotFound(err) {
+	if err != nil && !httpbase.IsNotFound(err) {
 		addPortError(&resp.Diagnostics, "deleting entity "+entityAddress(state), err)
 	}
 }

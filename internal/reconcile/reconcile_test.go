@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/fakeport"
+	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 	"github.com/portjsm/terraform-provider-portjsm/internal/mapping"
 	"github.com/portjsm/terraform-provider-portjsm/internal/port"
 )
@@ -84,7 +85,7 @@ func newPort(t *testing.T) (*fakeport.Server, *port.Client) {
 	}}}); err != nil {
 		t.Fatal(err)
 	}
-	c, err := port.New(port.Config{BaseURL: srv.URL(), ClientID: "test-client", ClientSecret: "test-secret", RetryWaitMin: 1, RetryWaitMax: 2})
+	c, err := port.New(port.Config{BaseURL: srv.URL(), ClientID: "test-client", ClientSecret: "test-secret", Options: httpbase.Options{RetryWaitMin: 1, RetryWaitMax: 2}})
 	if err != nil {
 		t.Fatal(err)
 	}
