@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
+	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 	"github.com/portjsm/terraform-provider-portjsm/internal/port"
 )
 
@@ -47,7 +48,7 @@ func run(args []string, out io.Writer) error {
 		BaseURL:      os.Getenv("PORT_BASE_URL"),
 		ClientID:     os.Getenv("PORT_CLIENT_ID"),
 		ClientSecret: os.Getenv("PORT_CLIENT_SECRET"),
-		MaxRetries:   -1,
+		Options:      httpbase.Options{MaxRetries: httpbase.NoRetries},
 	})
 	if err != nil {
 		return err

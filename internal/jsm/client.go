@@ -3,9 +3,9 @@
 package jsm
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -24,10 +24,8 @@ const (
 	DefaultPageSize    = 50
 	DefaultConcurrency = 8
 	DefaultTimeout     = 30 * time.Second
-	DefaultMaxRetries  = 5
 	DefaultMaxReads    = 3
-	defaultRetryWait   = 500 * time.Millisecond
-	defaultRetryMax    = 30 * time.Second
+	// DefaultMaxRetries and the retry waits are httpbase's.
 )
 
 // APIPrefix is the path of the Service Desk API below a site or gateway URL.
@@ -45,71 +43,62 @@ type Config struct {
 	APIToken string
 	// PageSize is the limit sent with every page request.
 	PageSize int
-	// Concurrency bounds the pages in flight at once for one list.
+	// Concurrency bounds the pages in flight at once for one list; a
+	// RequestsPerSecond of 0 means no limit beyond it.
 	Concurrency int
-	// RequestsPerSecond limits the request rate of the client; 0 means no limit
-	// beyond Concurrency.
-	RequestsPerSecond float64
-	// Timeout bounds each HTTP request, including reading its body.
-	Timeout time.Duration
 	// MaxReads bounds how often List reads one list whose reads keep
 	// repeating items (see List).
 	MaxReads int
-	// MaxRetries is how often a failed request is retried; negative disables retries.
-	MaxRetries int
-	// RetryWaitMin is the first backoff wait; it doubles up to RetryWaitMax.
-	RetryWaitMin time.Duration
-	RetryWaitMax time.Duration
-	// CACertificatesPEM are extra trusted roots, for sites behind a proxy or
-	// a self-signed certificate; the system roots stay trusted.
-	CACertificatesPEM []byte
-	// HTTPClient replaces the default client (http.DefaultTransport's settings,
-	// proxies from HTTPS_PROXY/NO_PROXY); CACertificatesPEM is then ignored.
-	HTTPClient *http.Client
-	UserAgent  string
-	// Logger receives one line per request; it never sees credentials.
-	Logger httpbase.Logger
+	// Options are the HTTP settings; a zero Timeout is DefaultTimeout.
+	httpbase.Options
 }
 
 // Client talks to one JSM site. It is safe for concurrent use.
 type Client struct {
 	base   *url.URL
 	cfg    Config
-	http   *http.Client
-	pacer  *httpbase.Pacer
+	core   *httpbase.Client
+	auth   staticAuth
 	logger httpbase.Logger
 }
 
 // New checks cfg and returns a Client.
 func New(cfg Config) (*Client, error) {
-	base, err := parseBaseURL(cfg.BaseURL)
+	base, err := httpbase.ParseBaseURL("JSM", cfg.BaseURL, "https://your-domain.atlassian.net", APIPrefix)
 	if err != nil {
 		return nil, err
 	}
+	var auth staticAuth
 	switch cfg.AuthType {
 	case "", AuthBasic:
 		cfg.AuthType = AuthBasic
 		if cfg.Username == "" || cfg.APIToken == "" {
 			return nil, errors.New("basic authentication needs both a username (the account's email address) and an API token")
 		}
+		auth = staticAuth("Basic " + base64.StdEncoding.EncodeToString([]byte(cfg.Username+":"+cfg.APIToken)))
 	case AuthBearer:
 		if cfg.APIToken == "" {
 			return nil, errors.New("bearer authentication needs an access token")
 		}
+		auth = staticAuth("Bearer " + cfg.APIToken)
 	default:
 		return nil, fmt.Errorf("unknown auth type %q: use %q or %q", cfg.AuthType, AuthBasic, AuthBearer)
 	}
-	if cfg.HTTPClient == nil {
-		transport, err := httpbase.NewTransport(cfg.CACertificatesPEM)
-		if err != nil {
-			return nil, err
-		}
-		cfg.HTTPClient = &http.Client{Transport: transport}
+	if cfg.Options, err = cfg.WithDefaults(DefaultTimeout); err != nil {
+		return nil, err
 	}
 	applyDefaults(&cfg)
-	return &Client{base: base, cfg: cfg, http: cfg.HTTPClient, pacer: httpbase.NewPacer(cfg.RequestsPerSecond), logger: cfg.Logger}, nil
+	core := httpbase.New(httpbase.Settings{
+		Options:      cfg.Options,
+		Service:      "JSM",
+		Host:         base.Host,
+		MaxBodyBytes: maxBodyBytes,
+		ErrorBody:    errorMessageFrom,
+	})
+	return &Client{base: base, cfg: cfg, core: core, auth: auth, logger: cfg.Logger}, nil
 }
 
+// applyDefaults sets what only the pager uses.
 func applyDefaults(cfg *Config) {
 	if cfg.PageSize <= 0 {
 		cfg.PageSize = DefaultPageSize
@@ -117,50 +106,9 @@ func applyDefaults(cfg *Config) {
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = DefaultConcurrency
 	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = DefaultTimeout
-	}
 	if cfg.MaxReads <= 0 {
 		cfg.MaxReads = DefaultMaxReads
 	}
-	if cfg.MaxRetries == 0 {
-		cfg.MaxRetries = DefaultMaxRetries
-	}
-	if cfg.MaxRetries < 0 {
-		cfg.MaxRetries = 0
-	}
-	if cfg.RetryWaitMin <= 0 {
-		cfg.RetryWaitMin = defaultRetryWait
-	}
-	if cfg.RetryWaitMax <= 0 {
-		cfg.RetryWaitMax = defaultRetryMax
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = httpbase.NopLogger{}
-	}
-	if cfg.UserAgent == "" {
-		cfg.UserAgent = "terraform-provider-portjsm"
-	}
-}
-
-func parseBaseURL(raw string) (*url.URL, error) {
-	if raw == "" {
-		return nil, errors.New("the JSM base URL is empty")
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, fmt.Errorf("the JSM base URL %q is not a URL: %w", raw, err)
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("the JSM base URL %q must be an absolute http(s) URL such as https://your-domain.atlassian.net", raw)
-	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, fmt.Errorf("the JSM base URL %q must not carry a query, fragment or credentials", raw)
-	}
-	u.Path = strings.TrimSuffix(u.Path, "/")
-	u.Path = strings.TrimSuffix(u.Path, APIPrefix)
-	u.RawPath = ""
-	return u, nil
 }
 
 // endpointURL resolves an API path (with or without the /rest/servicedeskapi

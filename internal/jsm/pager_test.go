@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 )
 
 // pagedList serves n items of {"id":"<i>"} with a server cap, the way the
@@ -59,7 +61,8 @@ func newTestClient(t *testing.T, h http.Handler, mutate ...func(*Config)) *Clien
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	cfg := Config{BaseURL: srv.URL, Username: "agent@example.com", APIToken: "secret-token", RetryWaitMin: time.Millisecond, RetryWaitMax: 20 * time.Millisecond}
+	cfg := Config{BaseURL: srv.URL, Username: "agent@example.com", APIToken: "secret-token",
+		Options: httpbase.Options{RetryWaitMin: time.Millisecond, RetryWaitMax: 20 * time.Millisecond}}
 	for _, m := range mutate {
 		m(&cfg)
 	}
@@ -291,7 +294,7 @@ func TestListReportsClientErrorsWithJSMMessage(t *testing.T) {
 	})
 	c := newTestClient(t, h)
 	_, err := c.List(context.Background(), "/servicedesk/999/organization", ListOptions{})
-	var apiErr *APIError
+	var apiErr *httpbase.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
 		t.Fatalf("got %v, want a 404 APIError", err)
 	}
@@ -309,7 +312,7 @@ func TestListGivesUpOnPersistentServerErrors(t *testing.T) {
 	})
 	c := newTestClient(t, h, func(c *Config) { c.MaxRetries = 3 })
 	_, err := c.List(context.Background(), "/request", ListOptions{})
-	if !IsStatus(err, 500) || !strings.Contains(err.Error(), "GET /request?") {
+	if !httpbase.IsStatus(err, 500) || !strings.Contains(err.Error(), "GET /request?") {
 		t.Fatalf("got %v", err)
 	}
 	if calls.Load() != 4 {

@@ -61,8 +61,8 @@ func silentListener(t *testing.T, accepted *atomic.Int32) string {
 
 func listWith(t *testing.T, baseURL string, dials *atomic.Int32, mutate func(*Config)) error {
 	t.Helper()
-	cfg := Config{BaseURL: baseURL, Username: "agent@example.com", APIToken: "secret-token", MaxRetries: 4,
-		RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond, HTTPClient: countingClient(dials)}
+	cfg := Config{BaseURL: baseURL, Username: "agent@example.com", APIToken: "secret-token",
+		Options: httpbase.Options{MaxRetries: 4, RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond, HTTPClient: countingClient(dials)}}
 	if mutate != nil {
 		mutate(&cfg)
 	}

@@ -82,20 +82,13 @@ type Organization struct {
 	Created     *Date  `json:"created,omitempty"`
 }
 
-// Record pairs the typed view of an item with its raw JSON, kept verbatim.
-type Record[T any] struct {
-	Value T
-	Raw   json.RawMessage
-}
-
-// DecodeAll decodes raw list items into typed records, keeping each raw item.
-func DecodeAll[T any](items []json.RawMessage, kind string) ([]Record[T], error) {
-	out := make([]Record[T], len(items))
+// DecodeAll decodes raw list items into their typed views.
+func DecodeAll[T any](items []json.RawMessage, kind string) ([]T, error) {
+	out := make([]T, len(items))
 	for i, raw := range items {
-		if err := json.Unmarshal(raw, &out[i].Value); err != nil {
+		if err := json.Unmarshal(raw, &out[i]); err != nil {
 			return nil, fmt.Errorf("item %d of the %s list does not have the documented shape: %w", i, kind, err)
 		}
-		out[i].Raw = raw
 	}
 	return out, nil
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 )
 
 const tokenPath = "/v1/auth/access_token"
@@ -73,6 +75,24 @@ func (c *Client) accessToken(ctx context.Context) (string, error) {
 	return c.fetchToken(ctx)
 }
 
+// tokenAuth authorizes requests with the client's access token.
+type tokenAuth Client
+
+func (a *tokenAuth) Authorization(ctx context.Context) (string, error) {
+	tok, err := (*Client)(a).accessToken(ctx)
+	if err != nil {
+		return "", err
+	}
+	return "Bearer " + tok, nil
+}
+
+// Refused drops the token Port refused and has the request repeated with a
+// new one.
+func (a *tokenAuth) Refused(value string) bool {
+	a.tokens.invalidate(strings.TrimPrefix(value, "Bearer "))
+	return true
+}
+
 type tokenResponse struct {
 	AccessToken string  `json:"accessToken"`
 	ExpiresIn   float64 `json:"expiresIn"`
@@ -88,7 +108,7 @@ func (c *Client) fetchToken(ctx context.Context) (string, error) {
 	var resp tokenResponse
 	err = c.do(ctx, request{method: http.MethodPost, path: tokenPath, body: body, idempotent: true, noAuth: true}, &resp)
 	if err != nil {
-		var apiErr *APIError
+		var apiErr *httpbase.APIError
 		if errors.As(err, &apiErr) && (apiErr.StatusCode == http.StatusUnauthorized || apiErr.StatusCode == http.StatusForbidden) {
 			return "", &CredentialsError{Err: apiErr}
 		}

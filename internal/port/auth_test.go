@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/fakeport"
+	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 )
 
 func TestTokenFetchedOnceForManyCalls(t *testing.T) {
@@ -125,7 +126,7 @@ func TestUnauthorizedAfterRefreshFails(t *testing.T) {
 	h := newHarness(t, nil)
 	h.srv.FailRequests("GET", "/v1/blueprints/"+bp, http.StatusUnauthorized, -1)
 	_, err := h.c.GetBlueprint(context.Background(), bp)
-	if !IsStatus(err, http.StatusUnauthorized) {
+	if !httpbase.IsStatus(err, http.StatusUnauthorized) {
 		t.Fatalf("err = %v, want a 401 APIError", err)
 	}
 	if n := h.count("GET", "/v1/blueprints/{blueprint}"); n != 2 {

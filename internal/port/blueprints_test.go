@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"testing"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 )
 
 func TestBlueprintRoundTrip(t *testing.T) {
@@ -35,7 +37,7 @@ func TestBlueprintRoundTrip(t *testing.T) {
 		t.Errorf("get = %v", got)
 	}
 
-	if _, err := h.c.CreateBlueprint(ctx, doc); !IsStatus(err, http.StatusConflict) {
+	if _, err := h.c.CreateBlueprint(ctx, doc); !httpbase.IsStatus(err, http.StatusConflict) {
 		t.Errorf("second create: err = %v, want 409", err)
 	}
 	if n := h.count("POST", "/v1/blueprints"); n != 2 {
@@ -68,7 +70,7 @@ func TestBlueprintRoundTrip(t *testing.T) {
 	if _, ok := h.srv.Blueprint("team"); ok {
 		t.Error("blueprint still stored after delete")
 	}
-	if _, err := h.c.GetBlueprint(ctx, "team"); !IsNotFound(err) {
+	if _, err := h.c.GetBlueprint(ctx, "team"); !httpbase.IsNotFound(err) {
 		t.Errorf("get after delete: err = %v, want 404", err)
 	}
 }
@@ -77,7 +79,7 @@ func TestDeleteBlueprintWithEntities(t *testing.T) {
 	h := newHarness(t, nil)
 	ctx := context.Background()
 	h.seed(t, 3)
-	if err := h.c.DeleteBlueprint(ctx, bp); !IsStatus(err, http.StatusUnprocessableEntity) {
+	if err := h.c.DeleteBlueprint(ctx, bp); !httpbase.IsStatus(err, http.StatusUnprocessableEntity) {
 		t.Fatalf("err = %v, want 422 has_dependents", err)
 	}
 	if err := h.c.DeleteAllEntities(ctx, bp); err != nil {

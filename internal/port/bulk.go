@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
+	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 )
 
 // Port's documented limits of one bulk request.
@@ -281,20 +282,20 @@ func failedOutcome(id string, status int, code, msg string) entityOutcome {
 func failBatch(index []int, entities []entity.Entity, outcomes []entityOutcome, err error) {
 	var status int
 	code, msg := "request_failed", err.Error()
-	var apiErr *APIError
+	var apiErr *httpbase.APIError
 	if errors.As(err, &apiErr) {
 		status, code, msg = apiErr.StatusCode, apiErr.Code, apiErr.Message
 	}
 	for _, k := range index {
 		outcomes[k] = failedOutcome(entities[k].Identifier, status, code, msg)
-		outcomes[k].err.NeverSent = NeverSent(err)
+		outcomes[k].err.NeverSent = httpbase.NeverSent(err)
 	}
 }
 
 // stopsBulk tells whether a request's failure would recur for the requests
 // not sent yet. 413 and 422 are about the request's own content.
 func stopsBulk(err error) bool {
-	var apiErr *APIError
+	var apiErr *httpbase.APIError
 	if errors.As(err, &apiErr) {
 		return apiErr.StatusCode != http.StatusRequestEntityTooLarge && apiErr.StatusCode != http.StatusUnprocessableEntity
 	}

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 )
 
 // DeleteResult says what became of the identifiers given to BulkDelete.
@@ -90,7 +92,7 @@ func (c *Client) deleteSplitting(ctx context.Context, r request, ids []string, o
 		out.Deleted = append(out.Deleted, deleted...)
 		return nil
 	}
-	var apiErr *APIError
+	var apiErr *httpbase.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnprocessableEntity {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
+	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 )
 
 func identifiers(es []entity.Entity) []string {
@@ -177,7 +178,7 @@ func TestBulkUpsertWholeBatchFailure(t *testing.T) {
 	h.srv.FailRequests("POST", "/v1/blueprints/"+bp+"/entities/bulk", http.StatusInternalServerError, -1)
 	in := entities(45)
 	res, err := h.c.BulkUpsert(context.Background(), bp, in, EntityWriteOptions{})
-	var apiErr *APIError
+	var apiErr *httpbase.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusInternalServerError {
 		t.Fatalf("err = %v, want one wrapping the 500", err)
 	}
@@ -198,7 +199,7 @@ func TestBulkUpsertContentFailureDoesNotStop(t *testing.T) {
 	h.srv.FailRequests("POST", "/v1/blueprints/"+bp+"/entities/bulk", http.StatusUnprocessableEntity, 1)
 	in := entities(45)
 	res, err := h.c.BulkUpsert(context.Background(), bp, in, EntityWriteOptions{})
-	if !IsStatus(err, http.StatusUnprocessableEntity) {
+	if !httpbase.IsStatus(err, http.StatusUnprocessableEntity) {
 		t.Fatalf("err = %v, want one wrapping the 422", err)
 	}
 	if len(res.Failed) != 20 || len(res.Succeeded) != 25 || len(res.Skipped) != 0 {
@@ -298,7 +299,7 @@ func TestBulkDeleteStopsOnServerFailure(t *testing.T) {
 	ids := h.seed(t, 250)
 	h.srv.FailRequests("POST", "/v1/blueprints/"+bp+"/bulk/entities/delete", http.StatusInternalServerError, 100)
 	res, err := h.c.BulkDelete(context.Background(), bp, ids, false)
-	if !IsStatus(err, http.StatusInternalServerError) {
+	if !httpbase.IsStatus(err, http.StatusInternalServerError) {
 		t.Fatalf("err = %v, want the 500", err)
 	}
 	if len(res.Deleted) != 0 || len(res.Refused) != 0 {

@@ -3,6 +3,8 @@ package port
 import (
 	"strings"
 	"testing"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 )
 
 func TestNewChecksConfig(t *testing.T) {
@@ -14,7 +16,7 @@ func TestNewChecksConfig(t *testing.T) {
 		{Config{BaseURL: "ftp://api.port.io", ClientID: "i", ClientSecret: "s"}, "absolute http(s) URL"},
 		{Config{BaseURL: "https://api.port.io?x=1", ClientID: "i", ClientSecret: "s"}, "must not carry"},
 		{Config{ClientID: "i"}, "client ID and a client secret"},
-		{Config{ClientID: "i", ClientSecret: "s", CACertificatesPEM: []byte("nope")}, "no PEM-encoded certificate"},
+		{Config{ClientID: "i", ClientSecret: "s", Options: httpbase.Options{CACertificatesPEM: []byte("nope")}}, "no PEM-encoded certificate"},
 	} {
 		_, err := New(tc.cfg)
 		if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
@@ -38,12 +40,12 @@ func TestNewDefaults(t *testing.T) {
 			t.Errorf("base URL %q became %q, want %q", raw, c.base, want)
 		}
 	}
-	c, err := New(Config{ClientID: "i", ClientSecret: "s", MaxRetries: -1})
+	c, err := New(Config{ClientID: "i", ClientSecret: "s", Options: httpbase.Options{MaxRetries: httpbase.NoRetries}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.cfg.Timeout != DefaultTimeout || c.cfg.MaxRetries != 0 || c.cfg.Concurrency != DefaultConcurrency ||
-		c.cfg.UserAgent != DefaultUserAgent || c.cfg.RetryWaitMin != defaultRetryWait || c.cfg.RetryWaitMax != defaultRetryMax {
+		c.cfg.UserAgent != httpbase.DefaultUserAgent || c.cfg.RetryWaitMin != httpbase.DefaultRetryWaitMin || c.cfg.RetryWaitMax != httpbase.DefaultRetryWaitMax {
 		t.Errorf("defaults = %+v", c.cfg)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
+	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 )
 
 func TestEntityCreateGetDelete(t *testing.T) {
@@ -35,7 +36,7 @@ func TestEntityCreateGetDelete(t *testing.T) {
 			t.Errorf("entity = %+v", e)
 		}
 	}
-	if _, err := h.c.WriteEntity(ctx, bp, in, EntityWriteOptions{}); !IsStatus(err, http.StatusConflict) {
+	if _, err := h.c.WriteEntity(ctx, bp, in, EntityWriteOptions{}); !httpbase.IsStatus(err, http.StatusConflict) {
 		t.Errorf("plain create of an existing entity: err = %v, want 409", err)
 	}
 	if _, err := h.c.WriteEntity(ctx, bp, entity.Entity{Identifier: "a/b:1", Title: ptr("B")}, EntityWriteOptions{Upsert: true}); err != nil {
@@ -48,7 +49,7 @@ func TestEntityCreateGetDelete(t *testing.T) {
 	if err := h.c.DeleteEntity(ctx, bp, "a/b:1", false); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.c.GetEntity(ctx, bp, "a/b:1"); !IsNotFound(err) {
+	if _, err := h.c.GetEntity(ctx, bp, "a/b:1"); !httpbase.IsNotFound(err) {
 		t.Errorf("get after delete: err = %v, want 404", err)
 	}
 }
@@ -60,7 +61,7 @@ func TestWriteEntityMissingRelated(t *testing.T) {
 		t.Fatal(err)
 	}
 	child := entity.Entity{Identifier: "c", Relations: entity.Fields{{Key: "parent", Value: `"p"`}}}
-	if _, err := h.c.WriteEntity(ctx, "child", child, EntityWriteOptions{}); !IsNotFound(err) {
+	if _, err := h.c.WriteEntity(ctx, "child", child, EntityWriteOptions{}); !httpbase.IsNotFound(err) {
 		t.Fatalf("err = %v, want 404 for the missing related entity", err)
 	}
 	if _, err := h.c.WriteEntity(ctx, "child", child, EntityWriteOptions{CreateMissingRelatedEntities: true}); err != nil {
@@ -81,7 +82,7 @@ func TestDeleteEntityWithDependents(t *testing.T) {
 	if err := h.srv.PutEntity("child", map[string]any{"identifier": "c", "relations": map[string]any{"parent": "e0000"}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.c.DeleteEntity(ctx, bp, "e0000", false); !IsStatus(err, http.StatusUnprocessableEntity) {
+	if err := h.c.DeleteEntity(ctx, bp, "e0000", false); !httpbase.IsStatus(err, http.StatusUnprocessableEntity) {
 		t.Fatalf("err = %v, want 422 has_dependents", err)
 	}
 	if _, ok := h.srv.Entity("child", "c"); !ok {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 	"github.com/portjsm/terraform-provider-portjsm/internal/fakeport"
+	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 )
 
 const (
@@ -85,8 +86,10 @@ func newHarness(t testing.TB, opts []fakeport.Option, mutate ...func(*Config)) *
 	h.tokens = &tokenRecorder{tokens: map[string]bool{}, next: http.DefaultTransport}
 	cfg := Config{
 		BaseURL: srv.URL(), ClientID: testClientID, ClientSecret: testSecret,
-		RetryWaitMin: time.Millisecond, RetryWaitMax: 10 * time.Millisecond,
-		HTTPClient: &http.Client{Transport: h.tokens}, Logger: h.log,
+		Options: httpbase.Options{
+			RetryWaitMin: time.Millisecond, RetryWaitMax: 10 * time.Millisecond,
+			HTTPClient: &http.Client{Transport: h.tokens}, Logger: h.log,
+		},
 	}
 	for _, m := range mutate {
 		m(&cfg)

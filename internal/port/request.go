@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -50,136 +48,19 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	return nil
 }
 
-// send runs the request with retries and returns the body of a 2xx answer.
-// A 401 to an authenticated request drops the token and repeats the request
-// once with a fresh one; this does not count as a retry.
+// send runs the request with retries (see httpbase.Client.Do) and returns
+// the body of a 2xx answer. A 401 to an authenticated request drops the
+// token and repeats the request once with a fresh one.
 func (c *Client) send(ctx context.Context, r request) ([]byte, error) {
 	u := c.base + r.path
 	if len(r.query) > 0 {
 		u += "?" + r.query.Encode()
 	}
-	refreshed := false
-	for retries := 0; ; {
-		var token string
-		if !r.noAuth {
-			var err error
-			if token, err = c.accessToken(ctx); err != nil {
-				return nil, &notSentError{err}
-			}
-		}
-		body, wait, err := c.attempt(ctx, u, r, token)
-		if err == nil {
-			return body, nil
-		}
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("the request %s %s to Port was abandoned: %w", r.method, r.path, ctx.Err())
-		}
-		if token != "" && !refreshed && IsStatus(err, http.StatusUnauthorized) {
-			refreshed = true
-			c.tokens.invalidate(token)
-			c.logger.Debug(ctx, "Port refused the access token; getting a new one", map[string]any{
-				"method": r.method, "endpoint": r.path,
-			})
-			continue
-		}
-		if retries >= c.cfg.MaxRetries || !retryable(err, r.idempotent) {
-			if t, ok := httpbase.AsTransportError(err); ok {
-				t.Attempts = retries + 1
-			}
-			return nil, err
-		}
-		if wait > 0 {
-			c.pacer.Pause(wait)
-		} else {
-			wait = httpbase.Backoff(retries, c.cfg.RetryWaitMin, c.cfg.RetryWaitMax)
-		}
-		retries++
-		c.logger.Debug(ctx, "retrying Port request", map[string]any{
-			"method": r.method, "endpoint": r.path, "retry": retries, "wait": wait.String(), "error": err.Error(),
-		})
-		if err := httpbase.Sleep(ctx, wait); err != nil {
-			return nil, fmt.Errorf("the request %s %s to Port was abandoned: %w", r.method, r.path, err)
-		}
+	req := httpbase.Request{Method: r.method, URL: u, Endpoint: r.path, Body: r.body, Idempotent: r.idempotent, Lane: rateLimitOf(r)}
+	if !r.noAuth {
+		req.Auth = (*tokenAuth)(c)
 	}
-}
-
-func retryable(err error, idempotent bool) bool {
-	var apiErr *APIError
-	if errors.As(err, &apiErr) {
-		if apiErr.StatusCode == http.StatusTooManyRequests {
-			return true
-		}
-		return idempotent && apiErr.StatusCode >= 500 && apiErr.StatusCode != http.StatusNotImplemented
-	}
-	// A failure in transit may come after the request reached Port; a host
-	// that does not resolve or refuses connections fails fast, naming the
-	// base URL.
-	if t, ok := httpbase.AsTransportError(err); ok {
-		return idempotent && t.Retryable()
-	}
-	return false
-}
-
-// attempt sends the request once. wait is how long Port asked the client to
-// wait before trying again (429 and 503), capped at RetryWaitMax.
-func (c *Client) attempt(ctx context.Context, u string, r request, token string) (body []byte, wait time.Duration, err error) {
-	lane := c.pacer.Lane(rateLimitOf(r))
-	if err := lane.Admit(ctx); err != nil {
-		return nil, 0, err
-	}
-	var budget *httpbase.Budget
-	defer func() { c.release(ctx, lane, budget) }()
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
-	defer cancel()
-	var rd io.Reader
-	if r.body != nil {
-		rd = bytes.NewReader(r.body)
-	}
-	req, err := http.NewRequestWithContext(ctx, r.method, u, rd)
-	if err != nil {
-		return nil, 0, err
-	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", c.cfg.UserAgent)
-	if r.body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	started := time.Now()
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return nil, 0, c.transportError(ctx, r, err)
-	}
-	defer resp.Body.Close()
-	budget = rateBudget(resp.Header, time.Now())
-	body, err = io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
-	c.logger.Debug(ctx, "Port request", map[string]any{
-		"method": r.method, "endpoint": r.path, "status": resp.StatusCode,
-		"duration_ms": time.Since(started).Milliseconds(), "bytes_sent": len(r.body), "bytes_received": len(body),
-	})
-	if err != nil {
-		return nil, 0, c.transportError(ctx, r, fmt.Errorf("the answer was cut off after %d bytes: %w", len(body), err))
-	}
-	if len(body) > maxResponseBytes {
-		return nil, 0, fmt.Errorf("the answer of Port to %s %s is larger than %d MiB", r.method, r.path, maxResponseBytes>>20)
-	}
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return body, 0, nil
-	}
-	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
-		wait = min(retryWait(resp.Header, time.Now()), c.cfg.RetryWaitMax)
-	}
-	return nil, wait, newAPIError(resp.StatusCode, r.method, r.path, body, c.redact)
-}
-
-func (c *Client) transportError(attemptCtx context.Context, r request, err error) *httpbase.TransportError {
-	host := c.base
-	if u, perr := url.Parse(c.base); perr == nil {
-		host = u.Host
-	}
-	return httpbase.NewTransportError("Port", r.method, r.path, host, c.cfg.Timeout, attemptCtx, err)
+	return c.core.Do(ctx, req)
 }
 
 // rateLimitOf names the rate limit Port counts a request against: its
@@ -197,16 +78,6 @@ func rateLimitOf(r request) string {
 		}
 	}
 	return "other"
-}
-
-// release hands the budget Port stated on an answer to the pacer, which
-// slows the client down before Port refuses it.
-func (c *Client) release(ctx context.Context, lane *httpbase.Lane, b *httpbase.Budget) {
-	if paused := lane.Release(b); paused > 0 && b != nil {
-		c.logger.Debug(ctx, "Port rate-limit budget spent; requests wait for the window to reset", map[string]any{
-			"remaining": b.Remaining, "wait": paused.String(),
-		})
-	}
 }
 
 // rateBudget reads Port's x-ratelimit-remaining and x-ratelimit-reset, with

@@ -61,7 +61,7 @@ func TestPlainCreateRetriedOnlyOnRateLimit(t *testing.T) {
 
 	h.srv.FailRequests("POST", path, http.StatusInternalServerError, 1)
 	_, err := h.c.WriteEntity(ctx, bp, entity.Entity{Identifier: "a"}, EntityWriteOptions{})
-	if !IsStatus(err, http.StatusInternalServerError) {
+	if !httpbase.IsStatus(err, http.StatusInternalServerError) {
 		t.Fatalf("plain create: err = %v, want the 500", err)
 	}
 	if n := h.count("POST", pattern); n != 1 {
@@ -106,11 +106,11 @@ func TestServerErrorForeverGivesAPIError(t *testing.T) {
 	h := newHarness(t, nil, func(c *Config) { c.MaxRetries = 3 })
 	h.srv.FailRequests("GET", "/v1/blueprints/"+bp, http.StatusInternalServerError, -1)
 	_, err := h.c.GetBlueprint(context.Background(), bp)
-	var apiErr *APIError
+	var apiErr *httpbase.APIError
 	if !errors.As(err, &apiErr) {
 		t.Fatalf("err = %v, want an APIError", err)
 	}
-	want := APIError{StatusCode: 500, Method: "GET", Endpoint: "/v1/blueprints/" + bp, Code: "internal_error", Message: "Injected failure: 500 Internal Server Error"}
+	want := httpbase.APIError{Service: "Port", StatusCode: 500, Method: "GET", Endpoint: "/v1/blueprints/" + bp, Code: "internal_error", Message: "Injected failure: 500 Internal Server Error"}
 	if *apiErr != want {
 		t.Errorf("APIError = %+v, want %+v", *apiErr, want)
 	}
@@ -126,7 +126,7 @@ func TestServerErrorForeverGivesAPIError(t *testing.T) {
 func TestNoRetries(t *testing.T) {
 	h := newHarness(t, nil, func(c *Config) { c.MaxRetries = -1 })
 	h.srv.FailRequests("GET", "/v1/blueprints/"+bp, http.StatusServiceUnavailable, 1)
-	if _, err := h.c.GetBlueprint(context.Background(), bp); !IsStatus(err, http.StatusServiceUnavailable) {
+	if _, err := h.c.GetBlueprint(context.Background(), bp); !httpbase.IsStatus(err, http.StatusServiceUnavailable) {
 		t.Fatalf("err = %v, want the 503", err)
 	}
 	if n := h.count("GET", "/v1/blueprints/{blueprint}"); n != 1 {
@@ -137,7 +137,7 @@ func TestNoRetries(t *testing.T) {
 func TestNotFoundNotRetried(t *testing.T) {
 	h := newHarness(t, nil)
 	_, err := h.c.GetEntity(context.Background(), bp, "missing")
-	if !IsNotFound(err) {
+	if !httpbase.IsNotFound(err) {
 		t.Fatalf("err = %v, want a 404", err)
 	}
 	if n := h.count("GET", "/v1/blueprints/{blueprint}/entities/{entity}"); n != 1 {

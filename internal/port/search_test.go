@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"testing"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 )
 
 func TestSearchFollowsPages(t *testing.T) {
@@ -54,7 +56,7 @@ func TestSearchDefaultPageSize(t *testing.T) {
 
 func TestSearchMissingBlueprint(t *testing.T) {
 	h := newHarness(t, nil)
-	if _, err := h.c.SearchEntities(context.Background(), "nope", Search{}); !IsNotFound(err) {
+	if _, err := h.c.SearchEntities(context.Background(), "nope", Search{}); !httpbase.IsNotFound(err) {
 		t.Fatalf("err = %v, want a 404", err)
 	}
 }

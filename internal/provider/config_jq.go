@@ -4,15 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strconv"
-	"strings"
-	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/mapping"
@@ -34,8 +29,18 @@ type jqModel struct {
 	MaxMemoryMiB types.Int64  `tfsdk:"max_memory_mib"`
 }
 
+// jqSetting holds every setting of the jq block.
+var jqSetting = struct {
+	itemTimeout, totalTimeout durationSetting
+	maxMemoryMiB              intSetting
+}{
+	itemTimeout:  durationSetting{name: "jq.item_timeout", env: envJQItemTimeout, def: mapping.DefaultLimits.ItemTimeout, invalid: "Invalid JQ Limit"},
+	totalTimeout: durationSetting{name: "jq.total_timeout", env: envJQTotalTimeout, def: mapping.DefaultLimits.TotalTimeout, invalid: "Invalid JQ Limit"},
+	maxMemoryMiB: intSetting{env: envJQMaxMemoryMiB, lo: 1, hi: maxJQMemoryMiB, def: int64(mapping.DefaultLimits.MaxMemory >> 20)},
+}
+
 func jqSchema() schema.SingleNestedAttribute {
-	d := mapping.DefaultLimits
+	s := jqSetting
 	return schema.SingleNestedAttribute{
 		Optional: true,
 		MarkdownDescription: "Limits on every JQ evaluation (data source `mapping`s, `portjsm_records.data_path`, " +
@@ -44,40 +49,14 @@ func jqSchema() schema.SingleNestedAttribute {
 			"The function `provider::portjsm::jq` is called by Terraform without the provider's configuration, so it " +
 			"reads only the environment variables.",
 		Attributes: map[string]schema.Attribute{
-			"item_timeout": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: fmt.Sprintf("How long one evaluation may run, as a Go duration (default `%s`): all the "+
-					"fields of one item of a mapping, a `data_path` over one response, one call of `provider::portjsm::jq`. "+
-					"Environment variable `%s`.", shortDuration(d.ItemTimeout), envJQItemTimeout),
-				Validators: []validator.String{durationValidator{}},
-			},
-			"total_timeout": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: fmt.Sprintf("How long mapping all the items of one data source may take, as a Go "+
-					"duration (default `%s`). Environment variable `%s`.", shortDuration(d.TotalTimeout), envJQTotalTimeout),
-				Validators: []validator.String{durationValidator{}},
-			},
-			"max_memory_mib": schema.Int64Attribute{
-				Optional: true,
-				MarkdownDescription: fmt.Sprintf("How many MiB the provider's memory may grow while JQ runs (default `%d`). "+
-					"It bounds what an expression may build, such as `[range(1e9)]`. The provider's heap is measured, so "+
-					"other reads running at the same time count too. Environment variable `%s`.", d.MaxMemory>>20, envJQMaxMemoryMiB),
-				Validators: []validator.Int64{int64validator.Between(1, maxJQMemoryMiB)},
-			},
+			"item_timeout": s.itemTimeout.attribute("How long one evaluation may run: all the fields of one item of a " +
+				"mapping, a `data_path` over one response, one call of `provider::portjsm::jq`."),
+			"total_timeout": s.totalTimeout.attribute("How long mapping all the items of one data source may take."),
+			"max_memory_mib": s.maxMemoryMiB.attribute("How many MiB the provider's memory may grow while JQ runs. " +
+				"It bounds what an expression may build, such as `[range(1e9)]`. The provider's heap is measured, so " +
+				"other reads running at the same time count too."),
 		},
 	}
-}
-
-// shortDuration writes a duration as a user would: 1m, not 1m0s.
-func shortDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }
 
 // resolveJQ merges configuration, environment and defaults into limits.
@@ -85,28 +64,11 @@ func resolveJQ(m *jqModel, diags *diag.Diagnostics) mapping.Limits {
 	if m == nil {
 		m = &jqModel{}
 	}
+	s := jqSetting
 	limits := mapping.DefaultLimits
-	for _, s := range []struct {
-		name, env string
-		value     types.String
-		into      *time.Duration
-	}{
-		{"item_timeout", envJQItemTimeout, m.ItemTimeout, &limits.ItemTimeout},
-		{"total_timeout", envJQTotalTimeout, m.TotalTimeout, &limits.TotalTimeout},
-	} {
-		text, ok := stringSetting(s.value, s.env, os.LookupEnv)
-		if !ok {
-			continue
-		}
-		d, err := time.ParseDuration(text)
-		if err != nil || d <= 0 {
-			diags.AddAttributeError(path.Root("jq").AtName(s.name), "Invalid JQ Limit", fmt.Sprintf(
-				"jq.%s (environment variable %s) is %q, which is not a positive Go duration. Use a value such as \"5s\" or \"2m\".", s.name, s.env, text))
-			continue
-		}
-		*s.into = d
-	}
-	if mib := intSetting(m.MaxMemoryMiB, envJQMaxMemoryMiB, 1, maxJQMemoryMiB, diags); mib > 0 {
+	limits.ItemTimeout = s.itemTimeout.resolve(m.ItemTimeout, path.Root("jq").AtName("item_timeout"), diags)
+	limits.TotalTimeout = s.totalTimeout.resolve(m.TotalTimeout, path.Root("jq").AtName("total_timeout"), diags)
+	if mib := s.maxMemoryMiB.resolve(m.MaxMemoryMiB, diags); mib > 0 {
 		limits.MaxMemory = uint64(mib) << 20
 	}
 	return limits
@@ -116,20 +78,18 @@ func resolveJQ(m *jqModel, diags *diag.Diagnostics) mapping.Limits {
 // or the environment variables when set.
 func functionJQLimits() (mapping.Limits, error) {
 	limits := mapping.DefaultLimits
-	if s := os.Getenv(envJQItemTimeout); s != "" {
-		d, err := time.ParseDuration(s)
-		if err != nil || d <= 0 {
-			return limits, fmt.Errorf("%s is %q, which is not a positive Go duration such as \"5s\"; fix or unset it", envJQItemTimeout, s)
+	if text := os.Getenv(envJQItemTimeout); text != "" {
+		d, err := jqSetting.itemTimeout.parse(text)
+		if err != nil {
+			return limits, err
 		}
 		limits.ItemTimeout = d
 	}
-	if s := os.Getenv(envJQMaxMemoryMiB); s != "" {
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n < 1 || n > maxJQMemoryMiB {
-			return limits, fmt.Errorf("%s is %q, but it must be a whole number of MiB from 1 to %d; fix or unset it", envJQMaxMemoryMiB, s, maxJQMemoryMiB)
-		}
-		limits.MaxMemory = uint64(n) << 20
+	mib, err := jqSetting.maxMemoryMiB.fromEnv()
+	if err != nil {
+		return limits, err
 	}
+	limits.MaxMemory = uint64(mib) << 20
 	return limits, nil
 }
 

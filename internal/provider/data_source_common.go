@@ -100,15 +100,15 @@ func itemsJSON(items []json.RawMessage) string {
 
 // typedList decodes raw items and builds a data source's typed list.
 func typedList[T any](items []json.RawMessage, kind string, elemType types.ObjectType, object func(T) attr.Value, diags *diag.Diagnostics) types.List {
-	records, err := jsm.DecodeAll[T](items, kind)
+	values, err := jsm.DecodeAll[T](items, kind)
 	if err != nil {
 		diags.AddError("Unexpected JSM Response", err.Error()+". JSM answered with a shape the Service Desk API does not document; "+
 			"read the items with portjsm_records instead and report this.")
 		return types.ListNull(elemType)
 	}
-	elems := make([]attr.Value, len(records))
-	for i, r := range records {
-		elems[i] = object(r.Value)
+	elems := make([]attr.Value, len(values))
+	for i, v := range values {
+		elems[i] = object(v)
 	}
 	return types.ListValueMust(elemType, elems)
 }
@@ -177,7 +177,7 @@ func addJSMError(diags *diag.Diagnostics, what string, err error) {
 	const noPartial = " No data was returned: a partial read is never used, so it cannot lead to deletions in Port."
 	// JSM's messages end with a period; more sentences follow.
 	msg := strings.TrimSuffix(err.Error(), ".")
-	var apiErr *jsm.APIError
+	var apiErr *httpbase.APIError
 	var pagingErr *jsm.PagingError
 	transportErr, isTransport := httpbase.AsTransportError(err)
 	status := 0

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
@@ -73,7 +72,7 @@ func (p *portJSMProvider) Configure(ctx context.Context, req provider.ConfigureR
 		return
 	}
 	data := &providerData{version: p.version}
-	data.jsm = resolveJSM(ctx, cfg.JSM, p.version, &resp.Diagnostics)
+	data.jsm = resolveJSM(cfg.JSM, p.version, &resp.Diagnostics)
 	data.port = resolvePort(cfg.Port, p.version, &resp.Diagnostics)
 	data.jq = resolveJQ(cfg.JQ, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -108,16 +107,4 @@ func (p *portJSMProvider) Functions(context.Context) []func() function.Function 
 	return []func() function.Function{
 		func() function.Function { return &jqFunction{interrupt: p.interrupt} },
 	}
-}
-
-// stringSetting is one provider setting that may come from configuration or
-// from its environment variable.
-func stringSetting(v types.String, envVar string, lookup func(string) (string, bool)) (string, bool) {
-	if !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
-		return v.ValueString(), true
-	}
-	if s, ok := lookup(envVar); ok && s != "" {
-		return s, true
-	}
-	return "", false
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 	"github.com/portjsm/terraform-provider-portjsm/internal/port"
 )
 
@@ -182,7 +183,7 @@ func (r *blueprintResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	doc, err := client.GetBlueprint(ctx, state.Identifier.ValueString())
-	if port.IsNotFound(err) {
+	if httpbase.IsNotFound(err) {
 		tflog.Info(ctx, "blueprint deleted outside Terraform; planning to create it again", map[string]any{"identifier": state.Identifier.ValueString()})
 		resp.State.RemoveResource(ctx)
 		return
@@ -278,8 +279,8 @@ func (r *blueprintResource) Delete(ctx context.Context, req resource.DeleteReque
 	}
 	err := client.DeleteBlueprint(ctx, id)
 	switch {
-	case err == nil || port.IsNotFound(err):
-	case port.IsStatus(err, 422) || port.IsStatus(err, 409):
+	case err == nil || httpbase.IsNotFound(err):
+	case httpbase.IsStatus(err, 422) || httpbase.IsStatus(err, 409):
 		resp.Diagnostics.AddError("Blueprint Still In Use", fmt.Sprintf("Port refused to delete blueprint %s: %s. Delete its entities "+
 			"first (destroy the portjsm_entities or portjsm_entity resources that manage them), remove relations from other "+
 			"blueprints that target it, or set force_delete_entities = true and apply before destroying.", id, portMessage(err)))
@@ -301,9 +302,9 @@ func (r *blueprintResource) deleteAllEntities(ctx context.Context, client *port.
 	defer cancel()
 	err := client.DeleteAllEntities(ctx, id)
 	switch {
-	case err == nil || port.IsNotFound(err):
+	case err == nil || httpbase.IsNotFound(err):
 		return true
-	case port.IsStatus(err, http.StatusUnprocessableEntity):
+	case httpbase.IsStatus(err, http.StatusUnprocessableEntity):
 		diags.AddError("Blueprint Entities Still Needed", fmt.Sprintf("Port refused to delete the entities of blueprint %s: %s. "+
 			"Entities of other blueprints need them through a required relation; destroy those first (depends_on from the "+
 			"resources that manage them to this blueprint orders it), or make the relation optional.", id, portMessage(err)))

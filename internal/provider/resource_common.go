@@ -43,7 +43,7 @@ func (r *portResource) client(ctx context.Context, diags *diag.Diagnostics) (con
 
 // portMessage is Port's own message for an error, or the error text.
 func portMessage(err error) string {
-	var apiErr *port.APIError
+	var apiErr *httpbase.APIError
 	if errors.As(err, &apiErr) && apiErr.Message != "" {
 		return strings.TrimSuffix(apiErr.Message, ".")
 	}
@@ -54,7 +54,7 @@ func portMessage(err error) string {
 func addPortError(diags *diag.Diagnostics, what string, err error) {
 	msg := strings.TrimSuffix(err.Error(), ".")
 	var creds *port.CredentialsError
-	var apiErr *port.APIError
+	var apiErr *httpbase.APIError
 	status := 0
 	if errors.As(err, &apiErr) {
 		status = apiErr.StatusCode

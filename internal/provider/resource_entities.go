@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
+	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 	"github.com/portjsm/terraform-provider-portjsm/internal/port"
 	"github.com/portjsm/terraform-provider-portjsm/internal/reconcile"
 )
@@ -207,7 +208,7 @@ func (r *entitiesResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	bp := state.Blueprint.ValueString()
 	held, err := client.SearchEntities(ctx, bp, port.Search{})
-	if port.IsNotFound(err) {
+	if httpbase.IsNotFound(err) {
 		tflog.Info(ctx, "blueprint gone from Port; planning to create the entities again", map[string]any{"blueprint": bp})
 		resp.State.RemoveResource(ctx)
 		return
@@ -287,7 +288,7 @@ func (r *entitiesResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 	bp := state.Blueprint.ValueString()
 	out, err := client.BulkDelete(ctx, bp, owned.Identifiers(), state.DeleteDependents.ValueBool())
-	if port.IsNotFound(err) || (err == nil && len(out.Refused) == 0) {
+	if httpbase.IsNotFound(err) || (err == nil && len(out.Refused) == 0) {
 		return
 	}
 	for _, id := range out.Deleted {

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
+	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 	"github.com/portjsm/terraform-provider-portjsm/internal/port"
 )
 
@@ -132,7 +133,7 @@ func (r *entityResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	importing := importedAs(ctx, req.Private, &resp.Diagnostics) != ""
 	e, err := client.GetEntity(ctx, state.Blueprint.ValueString(), state.Identifier.ValueString())
-	if port.IsNotFound(err) {
+	if httpbase.IsNotFound(err) {
 		tflog.Info(ctx, "entity deleted outside Terraform; planning to create it again", map[string]any{"entity": entityAddress(state)})
 		resp.State.RemoveResource(ctx)
 		return
@@ -185,7 +186,7 @@ func (r *entityResource) Update(ctx context.Context, req resource.UpdateRequest,
 	bp := plan.Blueprint.ValueString()
 	current, err := client.GetEntity(ctx, bp, plan.Identifier.ValueString())
 	switch {
-	case port.IsNotFound(err):
+	case httpbase.IsNotFound(err):
 		current = entity.Entity{}
 	case err != nil:
 		addPortError(&resp.Diagnostics, "reading entity "+entityAddress(plan)+" before updating it", err)
@@ -230,7 +231,7 @@ func (r *entityResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 	err := client.DeleteEntity(ctx, state.Blueprint.ValueString(), state.Identifier.ValueString(), false)
-	if err != nil && !port.IsNotFound(err) {
+	if err != nil && !httpbase.IsNotFound(err) {
 		addPortError(&resp.Diagnostics, "deleting entity "+entityAddress(state), err)
 	}
 }

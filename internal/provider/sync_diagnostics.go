@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
-	"github.com/portjsm/terraform-provider-portjsm/internal/port"
 	"github.com/portjsm/terraform-provider-portjsm/internal/reconcile"
 )
 
@@ -71,7 +70,7 @@ func addSyncDiagnostics(diags *diag.Diagnostics, severity diag.Severity, bluepri
 
 // addRequestFailure titles the failure of whole requests by its cause.
 func addRequestFailure(diags *diag.Diagnostics, blueprint string, err error, stateNote string) {
-	var apiErr *port.APIError
+	var apiErr *httpbase.APIError
 	status := 0
 	if errors.As(err, &apiErr) {
 		status = apiErr.StatusCode

@@ -3,12 +3,21 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/mapping"
 )
+
+var absoluteHTTPURL = regexp.MustCompile(`^https?://[^/?#\s]+`)
+
+// urlValidators check a base URL's form; the clients check the rest.
+func urlValidators() []validator.String {
+	return []validator.String{stringvalidator.RegexMatches(absoluteHTTPURL, "must be an absolute http(s) URL such as https://your-domain.atlassian.net")}
+}
 
 // durationValidator accepts a positive Go duration string.
 type durationValidator struct{}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 	"github.com/portjsm/terraform-provider-portjsm/internal/fakeport"
+	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 	"github.com/portjsm/terraform-provider-portjsm/internal/port"
 )
 
@@ -66,7 +67,7 @@ func newPort(t *testing.T) (*fakeport.Server, *port.Client) {
 	}}}); err != nil {
 		t.Fatal(err)
 	}
-	c, err := port.New(port.Config{BaseURL: srv.URL(), ClientID: "test-client", ClientSecret: "test-secret", RetryWaitMin: 1, RetryWaitMax: 2})
+	c, err := port.New(port.Config{BaseURL: srv.URL(), ClientID: "test-client", ClientSecret: "test-secret", Options: httpbase.Options{RetryWaitMin: 1, RetryWaitMax: 2}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,208 @@
+package httpbase
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+)
+
+// Request is one call to an API.
+type Request struct {
+	Method string
+	// URL is the absolute URL, query included.
+	URL string
+	// Endpoint is the request as errors and logs show it: relative to the
+	// base URL, never credentials.
+	Endpoint string
+	// Body is JSON; nil sends no body.
+	Body []byte
+	// Header holds extra headers, such as JSM's X-ExperimentalApi.
+	Header http.Header
+	// Idempotent requests are retried after 5xx answers and transport
+	// errors, which may come after the request took effect. 429 is always
+	// retried: it means the request was not processed.
+	Idempotent bool
+	// Lane names the server's rate limit the request counts against (see
+	// Pacer.Lane); "" when the server states none.
+	Lane string
+	// Auth authorizes the request; nil sends no Authorization header.
+	Auth Authorizer
+}
+
+// Authorizer supplies the Authorization header of a request.
+type Authorizer interface {
+	// Authorization returns the header value for one attempt. An error means
+	// the request is never sent (see NeverSent).
+	Authorization(ctx context.Context) (string, error)
+	// Refused is told that the server answered 401 to value; true has the
+	// request repeated once, with what Authorization returns next. The
+	// repetition does not count as a retry.
+	Refused(value string) bool
+}
+
+// Do runs the request with retries and returns the body of a 2xx answer.
+// 429 and 503 wait for what the server asks (Settings.RetryAfter) and pause
+// every request of the client; other retryable failures (see Retryable) back
+// off exponentially with jitter.
+func (c *Client) Do(ctx context.Context, r Request) ([]byte, error) {
+	refreshed := false
+	for retries := 0; ; {
+		var auth string
+		if r.Auth != nil {
+			var err error
+			if auth, err = r.Auth.Authorization(ctx); err != nil {
+				return nil, &notSentError{err}
+			}
+		}
+		body, wait, err := c.attempt(ctx, r, auth)
+		if err == nil {
+			return body, nil
+		}
+		if ctx.Err() != nil {
+			return nil, c.abandoned(r, ctx.Err())
+		}
+		if auth != "" && !refreshed && IsStatus(err, http.StatusUnauthorized) && r.Auth.Refused(auth) {
+			refreshed = true
+			c.s.Logger.Debug(ctx, c.s.Service+" refused the credentials; repeating the request with new ones", map[string]any{
+				"method": r.Method, "endpoint": r.Endpoint,
+			})
+			continue
+		}
+		if retries >= c.s.MaxRetries || !Retryable(err, r.Idempotent) {
+			if t, ok := AsTransportError(err); ok {
+				t.Attempts = retries + 1
+			}
+			return nil, err
+		}
+		if wait > 0 {
+			c.pacer.Pause(wait)
+		} else {
+			wait = Backoff(retries, c.s.RetryWaitMin, c.s.RetryWaitMax)
+		}
+		retries++
+		c.s.Logger.Debug(ctx, "retrying "+c.s.Service+" request", map[string]any{
+			"method": r.Method, "endpoint": r.Endpoint, "retry": retries, "wait": wait.String(), "error": err.Error(),
+		})
+		if err := Sleep(ctx, wait); err != nil {
+			return nil, c.abandoned(r, err)
+		}
+	}
+}
+
+func (c *Client) abandoned(r Request, err error) error {
+	return fmt.Errorf("the request %s %s to %s was abandoned: %w", r.Method, r.Endpoint, c.s.Service, err)
+}
+
+// Retryable reports whether another attempt may succeed: 429 always, 5xx
+// but 501 and failures in transit when the request is idempotent. A host
+// that does not resolve or refuses connections is not retried: it fails
+// fast, naming the base URL.
+func Retryable(err error, idempotent bool) bool {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		if apiErr.StatusCode == http.StatusTooManyRequests {
+			return true
+		}
+		return idempotent && apiErr.StatusCode >= 500 && apiErr.StatusCode != http.StatusNotImplemented
+	}
+	if t, ok := AsTransportError(err); ok {
+		return idempotent && t.Retryable()
+	}
+	return false
+}
+
+// attempt sends the request once. wait is how long the server asked the
+// client to wait before trying again (429 and 503), capped at RetryWaitMax.
+func (c *Client) attempt(ctx context.Context, r Request, auth string) (body []byte, wait time.Duration, err error) {
+	lane := c.pacer.Lane(r.Lane)
+	if err := lane.Admit(ctx); err != nil {
+		return nil, 0, err
+	}
+	var budget *Budget
+	defer func() { c.release(ctx, lane, budget) }()
+	ctx, cancel := context.WithTimeout(ctx, c.s.Timeout)
+	defer cancel()
+	var rd io.Reader
+	if r.Body != nil {
+		rd = bytes.NewReader(r.Body)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.Method, r.URL, rd)
+	if err != nil {
+		return nil, 0, err
+	}
+	for k, v := range r.Header {
+		req.Header[k] = v
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.s.UserAgent)
+	if r.Body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	started := time.Now()
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, 0, c.transportError(ctx, r, err)
+	}
+	defer resp.Body.Close()
+	if c.s.RateBudget != nil {
+		budget = c.s.RateBudget(resp.Header, time.Now())
+	}
+	body, err = io.ReadAll(io.LimitReader(resp.Body, int64(c.s.MaxBodyBytes)+1))
+	c.s.Logger.Debug(ctx, c.s.Service+" request", map[string]any{
+		"method": r.Method, "endpoint": r.Endpoint, "status": resp.StatusCode,
+		"duration_ms": time.Since(started).Milliseconds(), "bytes_sent": len(r.Body), "bytes_received": len(body),
+	})
+	if err != nil {
+		return nil, 0, c.transportError(ctx, r, fmt.Errorf("the response body was cut off after %d bytes: %w", len(body), err))
+	}
+	if len(body) > c.s.MaxBodyBytes {
+		return nil, 0, fmt.Errorf("the answer of %s to %s %s is larger than %d MiB", c.s.Service, r.Method, r.Endpoint, c.s.MaxBodyBytes>>20)
+	}
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return body, 0, nil
+	}
+	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+		wait = min(c.s.RetryAfter(resp.Header, time.Now()), c.s.RetryWaitMax)
+	}
+	return nil, wait, c.newAPIError(resp.StatusCode, r.Method, r.Endpoint, body)
+}
+
+// release hands the budget the server stated on an answer to the pacer,
+// which slows the client down before the server refuses it.
+func (c *Client) release(ctx context.Context, lane *Lane, b *Budget) {
+	if paused := lane.Release(b); paused > 0 && b != nil {
+		c.s.Logger.Debug(ctx, c.s.Service+" rate-limit budget spent; requests wait for the window to reset", map[string]any{
+			"remaining": b.Remaining, "wait": paused.String(),
+		})
+	}
+}
+
+func (c *Client) transportError(attemptCtx context.Context, r Request, err error) *TransportError {
+	return NewTransportError(c.s.Service, r.Method, r.Endpoint, c.s.Host, c.s.Timeout, attemptCtx, err)
+}
+
+// notSentError is a failure before the request left the client: no
+// credentials could be had. Nothing was written.
+type notSentError struct{ err error }
+
+func (e *notSentError) Error() string { return e.err.Error() }
+func (e *notSentError) Unwrap() error { return e.err }
+
+// NeverSent reports whether err says the request never reached the server
+// (no credentials, a host that does not resolve or refuses connections), so
+// that it cannot have written anything.
+func NeverSent(err error) bool {
+	var ns *notSentError
+	if errors.As(err, &ns) {
+		return true
+	}
+	t, ok := AsTransportError(err)
+	return ok && t.Cause == CauseUnreachable
+}
