@@ -36,7 +36,11 @@ func (NopLogger) Debug(context.Context, string, map[string]any) {}
 // NO_PROXY), keeps a connection per parallel worker, and adds caPEM to the
 // system roots.
 func NewTransport(caPEM []byte) (*http.Transport, error) {
-	transport := http.DefaultTransport.(*http.Transport).Clone()
+	base, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		base = &http.Transport{Proxy: http.ProxyFromEnvironment}
+	}
+	transport := base.Clone()
 	transport.MaxIdleConnsPerHost = 32
 	if len(caPEM) == 0 {
 		return transport, nil

@@ -130,7 +130,9 @@ func TestStalledBodyReportsTheTimeout(t *testing.T) {
 		w.Header().Set("Content-Length", "1000")
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write([]byte(`{"size":`))
-		w.(http.Flusher).Flush()
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
 		select {
 		case <-stall:
 		case <-r.Context().Done():
