@@ -16,7 +16,9 @@ read -r -a sizes <<<"${sizes[*]}"
 terraform="$("$root/scripts/terraform-path.sh")"
 work="$(mktemp -d)"
 fakes_pid=""
+watcher=""
 cleanup() {
+	[ -n "$watcher" ] && kill "$watcher" 2>/dev/null && wait "$watcher" 2>/dev/null
 	[ -n "$fakes_pid" ] && kill "$fakes_pid" 2>/dev/null && wait "$fakes_pid" 2>/dev/null
 	rm -rf "$work"
 }
@@ -62,16 +64,19 @@ timed() {
 	shift 2
 	rm -f "$work/mem" "$work/mem.stop"
 	watch_provider_memory "$work/mem" "$binary" &
-	local watcher=$! start end
+	watcher=$!
+	local start end rc=0
 	start=$(date +%s.%N)
-	"$@" >"$work/$name.log" 2>&1 || {
-		echo "$name failed (exit $?):" >&2
-		tail -40 "$work/$name.log" >&2
-		exit 1
-	}
+	"$@" >"$work/$name.log" 2>&1 || rc=$?
 	end=$(date +%s.%N)
 	touch "$work/mem.stop"
 	wait "$watcher"
+	watcher=""
+	if [ "$rc" -ne 0 ]; then
+		[ "$rc" -eq 2 ] && echo "$name: the no-op plan has changes (exit 2):" >&2 || echo "$name failed (exit $rc):" >&2
+		tail -40 "$work/$name.log" >&2
+		exit 1
+	fi
 	secs="$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')"
 	mib="$(awk -v kb="$(cat "$work/mem")" 'BEGIN { printf "%d", kb / 1024 }')"
 }
