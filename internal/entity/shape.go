@@ -2,6 +2,7 @@ package entity
 
 import (
 	"encoding/json"
+	"slices"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/jsonvalue"
 )
@@ -55,11 +56,7 @@ func appendEntityLike(b []byte, e *Entity, raw json.RawMessage) []byte {
 		case "icon":
 			out[k] = keepIfEqual(v, optionalString(e.Icon))
 		case "team":
-			team := Null
-			if e.Team != nil {
-				team = Strings(e.Team)
-			}
-			out[k] = keepIfEqual(v, team)
+			out[k] = teamLike(v, e.Team)
 		case "properties":
 			out[k] = fieldsLike(e.Properties, v)
 		case "relations":
@@ -104,6 +101,20 @@ func keepIfEqual(raw json.RawMessage, value JSON) json.RawMessage {
 		}
 	}
 	return json.RawMessage(value)
+}
+
+// teamLike keeps the prior bytes of a team that did not change, also when
+// they wrote it as one string.
+func teamLike(raw json.RawMessage, team []string) json.RawMessage {
+	if prior, err := JSON(raw).Value(); err == nil {
+		if list, ok, _ := StringList(prior); ok && (list == nil) == (team == nil) && slices.Equal(list, team) {
+			return raw
+		}
+	}
+	if team == nil {
+		return json.RawMessage(Null)
+	}
+	return json.RawMessage(Strings(team))
 }
 
 func optionalString(s *string) JSON {

@@ -40,12 +40,12 @@ func newEntitiesResource() resource.Resource { return &entitiesResource{} }
 type entitiesResource struct{ portResource }
 
 type entitiesModel struct {
-	ID                           types.String      `tfsdk:"id"`
-	Blueprint                    types.String      `tfsdk:"blueprint"`
-	EntitiesJSON                 entitiesJSONValue `tfsdk:"entities_json"`
-	DeletionThreshold            types.Float64     `tfsdk:"deletion_threshold"`
-	CreateMissingRelatedEntities types.Bool        `tfsdk:"create_missing_related_entities"`
-	DeleteDependents             types.Bool        `tfsdk:"delete_dependents"`
+	ID                           types.String  `tfsdk:"id"`
+	Blueprint                    types.String  `tfsdk:"blueprint"`
+	EntitiesJSON                 types.String  `tfsdk:"entities_json"`
+	DeletionThreshold            types.Float64 `tfsdk:"deletion_threshold"`
+	CreateMissingRelatedEntities types.Bool    `tfsdk:"create_missing_related_entities"`
+	DeleteDependents             types.Bool    `tfsdk:"delete_dependents"`
 }
 
 func (r *entitiesResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -74,7 +74,6 @@ func (r *entitiesResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			},
 			"entities_json": schema.StringAttribute{
 				Required:   true,
-				CustomType: entitiesJSONType{},
 				Validators: []validator.String{entitiesJSONValidator{}},
 				MarkdownDescription: "The entities, one JSON object keyed by entity identifier, each value an object with `title`, " +
 					"`icon`, `team`, `properties` (object) and `relations` (object of an identifier or a list of them). Use a " +
@@ -227,7 +226,7 @@ func (r *entitiesResource) Read(ctx context.Context, req resource.ReadRequest, r
 		doc = entity.EncodeLike(reconcile.Project(owned, held), managed, []byte(state.EntitiesJSON.ValueString()))
 	}
 	state.ID = state.Blueprint
-	state.EntitiesJSON = newEntitiesJSON(string(doc))
+	state.EntitiesJSON = types.StringValue(string(doc))
 	if state.DeletionThreshold.IsNull() {
 		state.DeletionThreshold = types.Float64Value(DefaultDeletionThreshold)
 	}
@@ -270,7 +269,7 @@ func (r *entitiesResource) Update(ctx context.Context, req resource.UpdateReques
 			"the waiting entities, and the next plan deletes them again.")
 	default:
 		doc := entity.EncodeLike(res.State, desired, []byte(plan.EntitiesJSON.ValueString()))
-		plan.EntitiesJSON = newEntitiesJSON(string(doc))
+		plan.EntitiesJSON = types.StringValue(string(doc))
 		addSyncDiagnostics(&resp.Diagnostics, diag.SeverityError, bp, res, fmt.Sprintf("The state records the %d owned "+
 			"entities Port now holds; the next apply writes only the rest.", len(res.State)))
 	}
@@ -294,7 +293,7 @@ func (r *entitiesResource) Delete(ctx context.Context, req resource.DeleteReques
 	for _, id := range out.Deleted {
 		delete(owned, id)
 	}
-	state.EntitiesJSON = newEntitiesJSON(string(owned.Encode()))
+	state.EntitiesJSON = types.StringValue(string(owned.Encode()))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	res := reconcile.Result{State: owned, Deleted: len(out.Deleted), Err: err}
 	for _, f := range out.Refused {
@@ -322,7 +321,7 @@ func (r *entitiesResource) ImportState(ctx context.Context, req resource.ImportS
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("blueprint"), bp)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), bp)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("entities_json"), newEntitiesJSON("{}"))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("entities_json"), types.StringValue("{}"))...)
 	resp.Diagnostics.Append(markImported(ctx, resp.Private, adoption)...)
 }
 
@@ -355,7 +354,7 @@ func landed(res reconcile.Result, desired entity.Set) int {
 	return n
 }
 
-func parseEntities(v entitiesJSONValue, diags *diag.Diagnostics) entity.Set {
+func parseEntities(v types.String, diags *diag.Diagnostics) entity.Set {
 	set, err := entity.Parse([]byte(v.ValueString()))
 	if err != nil {
 		diags.AddAttributeError(path.Root("entities_json"), "Invalid Entities JSON", err.Error()+".")

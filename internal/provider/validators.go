@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 	"github.com/portjsm/terraform-provider-portjsm/internal/mapping"
 )
 
@@ -55,5 +56,30 @@ func (jqValidator) ValidateString(_ context.Context, req validator.StringRequest
 	}
 	if _, err := mapping.CompileExpr(req.Path.String(), req.ConfigValue.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid JQ Expression", err.Error()+". Fix the expression.")
+	}
+}
+
+// entitiesJSONValidator rejects a document that is not an entity set,
+// saying which entity and field is wrong. It is a schema validator, not a
+// validation of the type, so that it runs once when the configuration is
+// validated and not again each time the provider sets a state or a plan.
+type entitiesJSONValidator struct{}
+
+func (entitiesJSONValidator) Description(context.Context) string {
+	return "must be one JSON object keyed by entity identifier"
+}
+
+func (v entitiesJSONValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (entitiesJSONValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := entity.Parse([]byte(req.ConfigValue.ValueString())); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Entities JSON", err.Error()+
+			". entities_json must be one JSON object keyed by entity identifier, each value an object with title, icon, "+
+			"team, properties and relations, such as a data source's entities_json or jsonencode({ for ... }).")
 	}
 }
