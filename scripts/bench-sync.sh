@@ -8,6 +8,8 @@
 # entities_json of the real run, so that "plan / floor" is the real no-op
 # plan's time over what Terraform itself costs for that state.
 # Usage: scripts/bench-sync.sh [sizes...]
+# PROVIDER_TREE=DIR measures the provider built from another checkout (for
+# example a worktree of an earlier commit) with this script, fakes and floor.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -24,7 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-go build -o "$work/bin/terraform-provider-portjsm" "$root"
+(cd "${PROVIDER_TREE:-$root}" && go build -o "$work/bin/terraform-provider-portjsm" .)
 go build -o "$work/bin/portjsm-fakes" "$root/cmd/portjsm-fakes"
 # The floor provider goes in its own directory under the same binary name, with
 # its own CLI configuration, so that its dev_overrides point at it.
