@@ -2,9 +2,11 @@ package port
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
 
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 )
 
@@ -58,5 +60,28 @@ func TestSearchMissingBlueprint(t *testing.T) {
 	h := newHarness(t, nil)
 	if _, err := h.c.SearchEntities(context.Background(), "nope", Search{}); !httpbase.IsNotFound(err) {
 		t.Fatalf("err = %v, want a 404", err)
+	}
+}
+
+// SearchEntityPages hands over each page as it arrives, and an error of the
+// caller ends the search without reading further pages.
+func TestSearchEntityPages(t *testing.T) {
+	h := newHarness(t, nil)
+	ids := h.seed(t, 25)
+	var sizes []int
+	var got []string
+	err := h.c.SearchEntityPages(context.Background(), bp, Search{PageSize: 10}, func(page []entity.Entity) error {
+		sizes = append(sizes, len(page))
+		got = append(got, identifiers(page)...)
+		return nil
+	})
+	if err != nil || !slices.Equal(sizes, []int{10, 10, 5}) || !slices.Equal(got, ids) {
+		t.Fatalf("pages %v, %d entities, err %v", sizes, len(got), err)
+	}
+	h.srv.ResetCounters()
+	stop := errors.New("enough")
+	err = h.c.SearchEntityPages(context.Background(), bp, Search{PageSize: 10}, func([]entity.Entity) error { return stop })
+	if !errors.Is(err, stop) || h.count("POST", "/v1/blueprints/{blueprint}/entities/search") != 1 {
+		t.Fatalf("err %v after %d requests, want the caller's error after one", err, h.count("POST", "/v1/blueprints/{blueprint}/entities/search"))
 	}
 }

@@ -206,7 +206,7 @@ func (r *entitiesResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	bp := state.Blueprint.ValueString()
-	held, err := client.SearchEntities(ctx, bp, port.Search{})
+	doc, err := refreshedEntities(ctx, client, bp, adoption, owned, managed, state.EntitiesJSON.ValueString())
 	if httpbase.IsNotFound(err) {
 		tflog.Info(ctx, "blueprint gone from Port; planning to create the entities again", map[string]any{"blueprint": bp})
 		resp.State.RemoveResource(ctx)
@@ -215,15 +215,6 @@ func (r *entitiesResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if err != nil {
 		addPortError(&resp.Diagnostics, "reading the entities of blueprint "+bp, err)
 		return
-	}
-	var doc []byte
-	switch adoption {
-	case adoptAll:
-		doc = reconcile.Adopt(held).Encode()
-	case adoptNamed:
-		doc = []byte("{}")
-	default:
-		doc = entity.EncodeLike(reconcile.Project(owned, held), managed, []byte(state.EntitiesJSON.ValueString()))
 	}
 	state.ID = state.Blueprint
 	state.EntitiesJSON = types.StringValue(string(doc))
@@ -325,6 +316,33 @@ func (r *entitiesResource) ImportState(ctx context.Context, req resource.ImportS
 	resp.Diagnostics.Append(markImported(ctx, resp.Private, adoption)...)
 }
 
+// refreshedEntities reads what Port holds of the owned entities and returns
+// the new entities_json: in the shape of the state's document (the document
+// itself when nothing drifted), or, just after an import, the adopted
+// entities. Port's pages are projected as they arrive, so the refresh never
+// holds every entity of the blueprint.
+func refreshedEntities(ctx context.Context, client *port.Client, bp, adoption string, owned, managed entity.Set, stateDoc string) ([]byte, error) {
+	if adoption == adoptAll {
+		held, err := client.SearchEntities(ctx, bp, port.Search{})
+		if err != nil {
+			return nil, err
+		}
+		return reconcile.Adopt(held).Encode(), nil
+	}
+	projection := reconcile.NewProjection(owned)
+	err := client.SearchEntityPages(ctx, bp, port.Search{}, func(page []entity.Entity) error {
+		projection.Add(page)
+		return nil
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case adoption == adoptNamed:
+		return []byte("{}"), nil
+	}
+	return entity.EncodeLike(projection.Set(), managed, []byte(stateDoc)), nil
+}
+
 // readBackTimeout bounds the read back after a failed apply, which runs even
 // when the apply was cancelled.
 const readBackTimeout = time.Minute
@@ -336,12 +354,16 @@ const readBackTimeout = time.Minute
 func (r *entitiesResource) readBack(ctx context.Context, client *port.Client, bp string, candidates entity.Set) (entity.Set, bool) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readBackTimeout)
 	defer cancel()
-	held, err := client.SearchEntities(ctx, bp, port.Search{})
+	projection := reconcile.NewProjection(candidates)
+	err := client.SearchEntityPages(ctx, bp, port.Search{}, func(page []entity.Entity) error {
+		projection.Add(page)
+		return nil
+	})
 	if err != nil {
 		tflog.Warn(ctx, "reading back the entities of an unsettled write failed; keeping them owned", map[string]any{"blueprint": bp, "error": err.Error()})
 		return candidates, false
 	}
-	return reconcile.Project(candidates, held), true
+	return projection.Set(), true
 }
 
 func landed(res reconcile.Result, desired entity.Set) int {

@@ -8,32 +8,61 @@ import "github.com/portjsm/terraform-provider-portjsm/internal/entity"
 // entities the set does not manage are ignored, so what Port or its UI adds
 // is never drift.
 func Project(managed entity.Set, held []entity.Entity) entity.Set {
-	out := make(entity.Set, len(managed))
+	p := NewProjection(managed)
+	p.Add(held)
+	return p.Set()
+}
+
+// Projection is Project over what Port holds, page by page, so that a
+// refresh never holds every entity Port returned: an entity that did not
+// drift is kept as the managed value itself, and only the managed set and
+// the projection stay in memory.
+type Projection struct {
+	managed, out entity.Set
+}
+
+// NewProjection starts projecting onto managed.
+func NewProjection(managed entity.Set) *Projection {
+	return &Projection{managed: managed, out: make(entity.Set, len(managed))}
+}
+
+// Set returns the projection of every page added.
+func (p *Projection) Set() entity.Set { return p.out }
+
+// Add projects a page of the entities Port holds.
+func (p *Projection) Add(held []entity.Entity) {
 	for _, pe := range held {
-		m, ok := managed[pe.Identifier]
+		m, ok := p.managed[pe.Identifier]
 		if !ok {
 			continue
 		}
-		e := entity.Entity{Identifier: pe.Identifier}
-		if m.Title != nil {
-			// Port reads back a title written as "" as null or "".
-			title := ""
-			if pe.Title != nil {
-				title = *pe.Title
-			}
-			e.Title = &title
-		}
-		if m.Icon != nil {
-			e.Icon = pe.Icon
-		}
-		if m.Team != nil {
-			e.Team = append([]string{}, pe.Team...)
-		}
-		e.Properties = pick(m.Properties, pe.Properties)
-		e.Relations = pickRelations(m.Relations, pe.Relations)
-		out.Add(e)
+		p.out.Add(project(m, pe))
 	}
-	return out
+}
+
+// project is one managed entity m as Port holds it (pe).
+func project(m, pe entity.Entity) entity.Entity {
+	e := entity.Entity{Identifier: pe.Identifier}
+	if m.Title != nil {
+		// Port reads back a title written as "" as null or "".
+		title := ""
+		if pe.Title != nil {
+			title = *pe.Title
+		}
+		e.Title = &title
+	}
+	if m.Icon != nil {
+		e.Icon = pe.Icon
+	}
+	if m.Team != nil {
+		e.Team = append([]string{}, pe.Team...)
+	}
+	e.Properties = pick(m.Properties, pe.Properties)
+	e.Relations = pickRelations(m.Relations, pe.Relations)
+	if e.Equal(&m) {
+		return m // no drift: share the managed value
+	}
+	return e
 }
 
 // Adopt takes every entity Port holds as managed, for an import: all

@@ -161,3 +161,32 @@ func TestApplyPartialFailureKeepsStateEqualToPort(t *testing.T) {
 		t.Fatalf("the re-apply did not converge with 2 upserts: %+v", res)
 	}
 }
+
+// A refresh projects Port's pages as they arrive: the result is Project's,
+// and an entity that did not drift is the managed value itself, so the
+// refresh keeps no second copy of it.
+func TestProjectionPageByPage(t *testing.T) {
+	managed := requestSet(45)
+	var held []entity.Entity
+	for _, id := range managed.Identifiers() {
+		e := managed[id]
+		e.Properties = append(entity.Fields{{Key: "added_in_ui", Value: `"x"`}}, e.Properties...)
+		held = append(held, e)
+	}
+	held[7].Properties = entity.Fields{{Key: "n", Value: "7"}, {Key: "status", Value: `"closed"`}}
+	p := NewProjection(managed)
+	for first := 0; first < len(held); first += 20 {
+		p.Add(held[first:min(first+20, len(held))])
+	}
+	got := p.Set()
+	if !got.Equal(Project(managed, held)) {
+		t.Fatal("the projection page by page differs from Project")
+	}
+	drifted := held[7].Identifier
+	for id, e := range got {
+		shared := &e.Properties[0] == &managed[id].Properties[0]
+		if shared == (id == drifted) {
+			t.Fatalf("entity %s: shares the managed value %v, drifted %v", id, shared, id == drifted)
+		}
+	}
+}
