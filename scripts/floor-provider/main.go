@@ -18,6 +18,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -35,6 +36,11 @@ import (
 )
 
 func main() {
+	// The same collector setting as the real provider (see its main.go), so
+	// that the floor isolates the provider's own work.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(50)
+	}
 	err := providerserver.Serve(context.Background(), func() provider.Provider { return floorProvider{} }, providerserver.ServeOpts{
 		Address:         "registry.terraform.io/portjsm/portjsm",
 		ProtocolVersion: 6,
