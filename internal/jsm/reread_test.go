@@ -280,7 +280,7 @@ func TestListTakesATailOfMovedItemsForMovesNotBreakage(t *testing.T) {
 // A decoded listing converts each page as it arrives, with the position
 // of its first item, and keeps what the converter returns: across rereads,
 // the union holds each item as the latest read converted it.
-func TestListConvertedKeepsTheConversionOfTheLatestRead(t *testing.T) {
+func TestListDecodedKeepsTheConversionOfTheLatestRead(t *testing.T) {
 	l := newMovingList(200)
 	moved := false
 	l.beforePage = func(l *movingList, start int) {
@@ -325,7 +325,7 @@ func TestListConvertedKeepsTheConversionOfTheLatestRead(t *testing.T) {
 
 // A converter sees only the items a listing keeps under MaxItems, and its
 // error ends the listing with that error.
-func TestListConvertedStopsAtMaxItemsAndOnErrors(t *testing.T) {
+func TestListDecodedStopsAtMaxItemsAndOnErrors(t *testing.T) {
 	list := &pagedList{n: 500, cap: 50}
 	c := newTestClient(t, list)
 	var converted atomic.Int64

@@ -43,7 +43,7 @@ func (c *lineCounter) Write(p []byte) (int, error) {
 // limits (DefaultLimits: the watchdog on) and with none (Limits{}: no
 // watchdog), so the cost of the limits is measured side by side. It reports
 // items per second for the engine with limits (Map alone, and Map plus
-// MarshalCanonical, which writes JSON like jq does), for the engine without
+// entity.Set.Encode, which writes JSON like jq does), for the engine without
 // limits, and for jq; the ratios engine (with JSON output) / jq with and
 // without limits; and the peak heap growth of the limited run.
 func BenchmarkCustomerRequestsVsJQ(b *testing.B) {
