@@ -3,13 +3,14 @@ package httpbase
 import (
 	"context"
 	"errors"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/nettest"
 )
 
 // serve answers with status (and header) for the first failures requests,
@@ -129,12 +130,7 @@ func TestDoNeverSends(t *testing.T) {
 		t.Fatalf("%v (never sent: %v) after %d calls", err, NeverSent(err), calls.Load())
 	}
 
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
+	addr := nettest.ClosedAddr(t)
 	c := testClient(t, 3)
 	c.s.Host = addr
 	_, err = c.Do(context.Background(), Request{Method: "GET", URL: "http://" + addr + "/x", Endpoint: "/x", Idempotent: true})

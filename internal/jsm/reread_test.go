@@ -90,17 +90,8 @@ func assertHolds(t *testing.T, got []string, n int) {
 // repeat and return 199 items: it reads again and returns the union.
 func TestListRereadsWhenAnItemMovesAndReturnsTheUnion(t *testing.T) {
 	l := newMovingList(200)
-	moved := false
-	l.beforePage = func(l *movingList, start int) {
-		if start == 50 && !moved {
-			moved = true
-			l.moveToEnd(10)
-		}
-	}
-	listing, err := newTestClient(t, l, sequential).List(context.Background(), "/request", ListOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	moveOnce(l, 50, 10)
+	listing := readRequests(t, l)
 	assertHolds(t, ids(t, listing.Items), 200)
 	if listing.Reads != 2 || !listing.Settled {
 		t.Fatalf("reads=%d settled=%v, want a second, clean read", listing.Reads, listing.Settled)
@@ -120,10 +111,7 @@ func TestListSettlesWhenEarlierReadsCoverTheRepeats(t *testing.T) {
 			l.moveToEnd(0)
 		}
 	}
-	listing, err := newTestClient(t, l, sequential).List(context.Background(), "/request", ListOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	listing := readRequests(t, l)
 	assertHolds(t, ids(t, listing.Items), 200)
 	if listing.Reads != 2 || !listing.Settled {
 		t.Fatalf("reads=%d settled=%v, want 2 settled reads", listing.Reads, listing.Settled)
@@ -163,10 +151,7 @@ func TestListRereadsAfterAnInsertAtTheFront(t *testing.T) {
 			l.ids = append([]string{"150"}, l.ids...)
 		}
 	}
-	listing, err := newTestClient(t, l, sequential).List(context.Background(), "/request", ListOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	listing := readRequests(t, l)
 	assertHolds(t, ids(t, listing.Items), 151)
 	if listing.Reads != 2 || !listing.Settled {
 		t.Fatalf("reads=%d settled=%v", listing.Reads, listing.Settled)
@@ -247,10 +232,7 @@ func TestListUsesTheFreshReadAfterOneBrokenRead(t *testing.T) {
 		}
 		return values
 	}
-	listing, err := newTestClient(t, l, sequential).List(context.Background(), "/request", ListOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	listing := readRequests(t, l)
 	assertSequence(t, ids(t, listing.Items), 300)
 	if listing.Reads != 2 || !listing.Settled {
 		t.Fatalf("reads=%d settled=%v", listing.Reads, listing.Settled)
@@ -270,10 +252,7 @@ func TestListTakesATailOfMovedItemsForMovesNotBreakage(t *testing.T) {
 			}
 		}
 	}
-	listing, err := newTestClient(t, l, sequential).List(context.Background(), "/request", ListOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	listing := readRequests(t, l)
 	assertHolds(t, ids(t, listing.Items), 120)
 }
 
@@ -282,13 +261,7 @@ func TestListTakesATailOfMovedItemsForMovesNotBreakage(t *testing.T) {
 // the union holds each item as the latest read converted it.
 func TestListDecodedKeepsTheConversionOfTheLatestRead(t *testing.T) {
 	l := newMovingList(200)
-	moved := false
-	l.beforePage = func(l *movingList, start int) {
-		if start == 50 && !moved {
-			moved = true
-			l.moveToEnd(10)
-		}
-	}
+	moveOnce(l, 50, 10)
 	var pages atomic.Int64
 	type seen struct {
 		id       string
@@ -363,4 +336,26 @@ func decodedID(item any) string {
 	obj, _ := item.(map[string]any)
 	id, _ := obj["id"].(string)
 	return id
+}
+
+// moveOnce moves the item at index to the end of the list just before the
+// page at start is served, once: one update during a read.
+func moveOnce(l *movingList, start, index int) {
+	moved := false
+	l.beforePage = func(l *movingList, at int) {
+		if at == start && !moved {
+			moved = true
+			l.moveToEnd(index)
+		}
+	}
+}
+
+// readRequests reads the whole list with one page in flight at a time.
+func readRequests(t *testing.T, l *movingList) *Listing[json.RawMessage] {
+	t.Helper()
+	listing, err := newTestClient(t, l, sequential).List(context.Background(), "/request", ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return listing
 }

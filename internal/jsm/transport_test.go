@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
+	"github.com/portjsm/terraform-provider-portjsm/internal/nettest"
 )
 
 // countingClient dials like the default transport and counts the dials, so a
@@ -24,39 +25,6 @@ func countingClient(dials *atomic.Int32) *http.Client {
 		DisableKeepAlives: true,
 	}
 	return &http.Client{Transport: transport}
-}
-
-// closedPort returns a loopback address nothing listens on.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	return addr
-}
-
-// silentListener accepts connections and never answers, counting them.
-func silentListener(t *testing.T, accepted *atomic.Int32) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = ln.Close() })
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			accepted.Add(1)
-			t.Cleanup(func() { _ = conn.Close() })
-		}
-	}()
-	return ln.Addr().String()
 }
 
 func listWith(t *testing.T, baseURL string, dials *atomic.Int32, mutate func(*Config)) error {
@@ -78,7 +46,7 @@ func TestUnreachableHostFailsAtOnce(t *testing.T) {
 	for name, tc := range map[string]struct {
 		baseURL, host, reason string
 	}{
-		"connection refused": {baseURL: "http://" + closedPort(t), reason: "connection refused"},
+		"connection refused": {baseURL: "http://" + nettest.ClosedAddr(t), reason: "connection refused"},
 		"unknown host":       {baseURL: "http://jsm.portjsm-test.invalid", host: "jsm.portjsm-test.invalid", reason: "no such host"},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -102,7 +70,7 @@ func TestUnreachableHostFailsAtOnce(t *testing.T) {
 
 func TestSilentServerReportsTheTimeout(t *testing.T) {
 	var accepted, dials atomic.Int32
-	addr := silentListener(t, &accepted)
+	addr := nettest.SilentAddr(t, &accepted)
 	err := listWith(t, "http://"+addr, &dials, func(c *Config) { c.Timeout = 150 * time.Millisecond; c.MaxRetries = 2 })
 	te, ok := httpbase.AsTransportError(err)
 	if !ok || te.Cause != httpbase.CauseTimeout || te.Timeout != 150*time.Millisecond {

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"net"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/fakejsm"
 	"github.com/portjsm/terraform-provider-portjsm/internal/jsm"
+	"github.com/portjsm/terraform-provider-portjsm/internal/nettest"
 )
 
 // A JSM that serves a page repeating items no change of the list explains
@@ -63,12 +63,7 @@ func TestAccSyncBrokenPagingWritesNothing(t *testing.T) {
 }
 
 func TestAccJSMUnreachable(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := ln.Addr().String()
-	_ = ln.Close()
+	closed := nettest.ClosedAddr(t)
 	for name, baseURL := range map[string]string{
 		"connection refused": "http://" + closed,
 		"unknown host":       "http://jsm.portjsm-test.invalid",
@@ -89,24 +84,10 @@ func TestAccJSMUnreachable(t *testing.T) {
 }
 
 func TestAccJSMSilentServerNamesTheTimeout(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = ln.Close() })
 	var accepted atomic.Int32
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			accepted.Add(1)
-			t.Cleanup(func() { _ = conn.Close() })
-		}
-	}()
+	silent := nettest.SilentAddr(t, &accepted)
 	vars := config.Variables{
-		"jsm_base_url": config.StringVariable("http://" + ln.Addr().String()), "jsm_api_token": config.StringVariable("t"),
+		"jsm_base_url": config.StringVariable("http://" + silent), "jsm_api_token": config.StringVariable("t"),
 		"max_retries": config.IntegerVariable(1), "timeout": config.StringVariable("300ms"),
 	}
 	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{

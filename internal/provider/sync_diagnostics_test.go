@@ -2,46 +2,13 @@ package provider
 
 import (
 	"fmt"
-	"net"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
+	"github.com/portjsm/terraform-provider-portjsm/internal/nettest"
 )
-
-// closedPortURL is the URL of a loopback port nothing listens on.
-func closedPortURL(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	return "http://" + addr
-}
-
-// silentListenerURL is the URL of a server that accepts connections and
-// never answers.
-func silentListenerURL(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = ln.Close() })
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			t.Cleanup(func() { _ = conn.Close() })
-		}
-	}()
-	return "http://" + ln.Addr().String()
-}
 
 func manyDesks(n int) entity.Set {
 	set := entity.Set{}
@@ -69,13 +36,13 @@ func TestAccSyncErrorsByCause(t *testing.T) {
 	})
 	t.Run("port unreachable", func(t *testing.T) {
 		r := newSyncRig(t)
-		closed := closedPortURL(t)
+		closed := "http://" + nettest.ClosedAddr(t)
 		r.setSource(manyDesks(3), nil, map[string]any{"port_base_url": closed})
 		mustApply(t, r, 1, "Error: Port Unreachable", "port.base_url (PORT_BASE_URL)", "was not retried")
 	})
 	t.Run("port silent", func(t *testing.T) {
 		r := newSyncRig(t)
-		silent := silentListenerURL(t)
+		silent := "http://" + nettest.SilentAddr(t, nil)
 		r.setSource(manyDesks(3), nil, map[string]any{"port_base_url": silent, "port_timeout": "1s"})
 		mustApply(t, r, 1, "Error: Port Timed Out", "port.timeout (PORT_TIMEOUT, now 1s)")
 	})
