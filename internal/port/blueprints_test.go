@@ -2,9 +2,13 @@ package port
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/portjsm/terraform-provider-portjsm/internal/fakeport"
 	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 )
 
@@ -102,4 +106,69 @@ func get(m any, path ...string) any {
 		m = mm[p]
 	}
 	return m
+}
+
+// addDependent makes an entity of childBlueprint that needs parent through
+// its required relation.
+func (h *harness) addDependent(parent string) error {
+	if err := h.srv.PutBlueprint(childBlueprint()); err != nil {
+		return err
+	}
+	return h.srv.PutEntity("child", map[string]any{"identifier": "c1", "relations": map[string]any{"parent": parent}})
+}
+
+func TestDeleteAllEntitiesRefusedWhileOthersNeedThem(t *testing.T) {
+	h := newHarness(t, nil)
+	ids := h.seed(t, 3)
+	if err := h.addDependent(ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.c.DeleteAllEntities(context.Background(), bp); !httpbase.IsStatus(err, http.StatusUnprocessableEntity) {
+		t.Fatalf("err = %v, want 422 has_dependents", err)
+	}
+	if n := len(h.srv.Entities(bp)); n != 3 {
+		t.Fatalf("%d entities left after a refused delete, want 3", n)
+	}
+	if n := h.srv.RequestCount("GET", "/v1/migrations/{migration}"); n != 0 {
+		t.Errorf("polled a migration %d times after Port refused to start one", n)
+	}
+}
+
+// TestDeleteAllEntitiesReportsAFailedMigration makes a dependent appear while
+// Port's migration runs: the migration fails, and the error gives Port's
+// reason instead of reporting the entities deleted.
+func TestDeleteAllEntitiesReportsAFailedMigration(t *testing.T) {
+	h := newHarness(t, []fakeport.Option{fakeport.WithMigrationDelay(300 * time.Millisecond)})
+	ids := h.seed(t, 3)
+	added := make(chan error, 1)
+	go func() {
+		for h.srv.RequestCount("DELETE", "/v1/blueprints/{blueprint}/all-entities") == 0 {
+			time.Sleep(5 * time.Millisecond)
+		}
+		added <- h.addDependent(ids[1])
+	}()
+	err := h.c.DeleteAllEntities(context.Background(), bp)
+	if addErr := <-added; addErr != nil {
+		t.Fatal(addErr)
+	}
+	if err == nil || !strings.Contains(err.Error(), "ended FAILURE") || !strings.Contains(err.Error(), "dependent") {
+		t.Fatalf("err = %v, want the migration's failure with Port's reason", err)
+	}
+	if n := len(h.srv.Entities(bp)); n != 3 {
+		t.Fatalf("%d entities left after a failed migration, want 3", n)
+	}
+	if !strings.Contains(h.log.text(), "status:RUNNING") {
+		t.Errorf("the wait logged no progress:\n%s", h.log.text())
+	}
+}
+
+func TestDeleteAllEntitiesWaitEndsWithTheContext(t *testing.T) {
+	h := newHarness(t, []fakeport.Option{fakeport.WithMigrationDelay(time.Hour)})
+	h.seed(t, 2)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	err := h.c.DeleteAllEntities(ctx, bp)
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "last status RUNNING") {
+		t.Fatalf("err = %v, want the deadline with the migration's last status", err)
+	}
 }

@@ -175,6 +175,43 @@ func TestAccBlueprintDeleteWithEntities(t *testing.T) {
 	}
 }
 
+// TestAccBlueprintForceDeleteRefusedWhileOthersNeedEntities destroys, with
+// force_delete_entities, a blueprint whose entity another blueprint's entity
+// needs through a required relation. Port refuses to delete the entities;
+// the destroy fails naming that cause and leaves the blueprint and its
+// entities in place, and goes through once the dependent is gone.
+func TestAccBlueprintForceDeleteRefusedWhileOthersNeedEntities(t *testing.T) {
+	srv := startPort(t)
+	vars := portVariables(srv)
+	vars["force_delete_entities"] = config.BoolVariable(true)
+	step := resource.TestStep{ConfigFile: config.StaticFile("testdata/blueprint_with_force.tf"), ConfigVariables: vars}
+	refused := step
+	refused.PreConfig = func() {
+		mustEdit(t, srv.PutEntity("jsmOrganization", map[string]any{"identifier": "acme", "title": "Acme", "properties": map[string]any{"name": "Acme"}}))
+		mustEdit(t, srv.PutBlueprint(map[string]any{
+			"identifier": "contract", "title": "Contract", "schema": map[string]any{"properties": map[string]any{}},
+			"relations": map[string]any{"organization": map[string]any{"title": "Organization", "target": "jsmOrganization", "required": true, "many": false}},
+		}))
+		mustEdit(t, srv.PutEntity("contract", map[string]any{"identifier": "c1", "relations": map[string]any{"organization": "acme"}}))
+	}
+	refused.Destroy = true
+	refused.ExpectError = errorMatching("Blueprint Entities Still Needed", "jsmOrganization", "required relation", "destroy those first")
+	cleared := step
+	cleared.PreConfig = func() {
+		if _, ok := srv.Entity("jsmOrganization", "acme"); !ok {
+			t.Error("the refused destroy deleted the entity another blueprint needs")
+		}
+		if n := srv.RequestCount("GET", "/v1/migrations/{migration}"); n != 0 {
+			t.Errorf("polled a migration %d times after Port refused to start one", n)
+		}
+		srv.DeleteBlueprint("contract")
+	}
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{step, refused, cleared}})
+	if _, ok := srv.Blueprint("jsmOrganization"); ok {
+		t.Fatal("the destroy after the dependent went did not delete the blueprint")
+	}
+}
+
 // TestAccBlueprintRemovedCollectionKeepsUIEntries is situation 7 of the
 // convergence issue: removing calculation_properties and relations from the
 // configuration removes the managed entries only, not those the UI added.
