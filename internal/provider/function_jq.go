@@ -31,7 +31,8 @@ func (f *jqFunction) Definition(_ context.Context, _ function.DefinitionRequest,
 		MarkdownDescription: "Runs a JQ expression (gojq, the JQ language of Ocean mappings) over a value and returns its first " +
 			"result, or null when it has none. Objects become objects and lists tuples, so the result can be used like " +
 			"`jsondecode`'s. The expression has no access to environment variables: `env` and `$ENV` are empty. " +
-			"The expression is checked by `terraform validate`, even when the value is not known yet. " +
+			"The expression is checked by `terraform validate`, even when the value is not known yet (OpenTofu calls " +
+			"provider functions only from `tofu plan` on, so there a syntax error shows at plan). " +
 			fmt.Sprintf("Each call may run for `%s` and grow the provider's memory by %d MiB; Terraform calls functions "+
 				"without the provider's configuration, so these limits are raised with the environment variables `%s` "+
 				"and `%s`, not the provider's `jq` block.", shortDuration(d.ItemTimeout), d.MaxMemory>>20, envJQItemTimeout, envJQMaxMemoryMiB),

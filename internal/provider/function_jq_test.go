@@ -70,6 +70,11 @@ func TestAccJQFunctionLimitFromEnvironment(t *testing.T) {
 // TestAccJQFunctionSyntaxFailsBeforeAnyRead gives a constant expression with
 // a syntax error a value that is not known until a data source is read: the
 // expression must fail validation before any request reaches JSM.
+//
+// OpenTofu does not call provider functions during validate (it stands an
+// unknown placeholder in for them: internal/tofu/context_functions.go), so
+// there the same error comes at plan, once the data source is read; the
+// function's description says so.
 func TestAccJQFunctionSyntaxFailsBeforeAnyRead(t *testing.T) {
 	srv := startJSM(t, fakejsm.TenantOptions{Seed: 17})
 	accParallelTest(t, resource.TestCase{TerraformVersionChecks: providerFunctions, Steps: []resource.TestStep{{
@@ -77,7 +82,11 @@ func TestAccJQFunctionSyntaxFailsBeforeAnyRead(t *testing.T) {
 		ConfigVariables: jsmVariables(srv),
 		ExpectError:     errorMatching(`expression: the JQ expression "map(.projectKey" does not parse`, "line 1, column"),
 	}}})
-	if counts := srv.RequestCounts(); len(counts) != 0 {
+	counts := srv.RequestCounts()
+	if testedWithOpenTofu(t) {
+		delete(counts, "GET /rest/servicedeskapi/servicedesk")
+	}
+	if len(counts) != 0 {
 		t.Errorf("a configuration that does not validate reached JSM: %v", counts)
 	}
 }

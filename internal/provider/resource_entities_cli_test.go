@@ -64,14 +64,7 @@ func newTerraformCLIWithout(t *testing.T, env map[string]string) *terraformCLI {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("tests that run the Terraform CLI run with TF_ACC=1, as make acc sets it")
 	}
-	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if bin == "" {
-		if p, err := exec.LookPath("terraform"); err == nil {
-			bin = p
-		} else {
-			t.Fatal("no Terraform CLI: set TF_ACC_TERRAFORM_PATH (make acc does) or put terraform on PATH")
-		}
-	}
+	bin := terraformBinary(t)
 	work := t.TempDir()
 	plugins := filepath.Join(work, "plugins")
 	build := exec.Command("go", "build", "-o", filepath.Join(plugins, "terraform-provider-portjsm"), "github.com/portjsm/terraform-provider-portjsm")
@@ -95,6 +88,30 @@ func newTerraformCLIWithout(t *testing.T, env map[string]string) *terraformCLI {
 		environ = append(environ, k+"="+v)
 	}
 	return &terraformCLI{t: t, bin: bin, dir: dir, environ: environ}
+}
+
+// terraformBinary is the CLI the acceptance tests run, as
+// terraform-plugin-testing finds it.
+func terraformBinary(t *testing.T) string {
+	t.Helper()
+	if bin := os.Getenv("TF_ACC_TERRAFORM_PATH"); bin != "" {
+		return bin
+	}
+	bin, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Fatal("no Terraform CLI: set TF_ACC_TERRAFORM_PATH (make acc does) or put terraform on PATH")
+	}
+	return bin
+}
+
+// testedWithOpenTofu reports whether that CLI is OpenTofu.
+func testedWithOpenTofu(t *testing.T) bool {
+	t.Helper()
+	out, err := exec.Command(terraformBinary(t), "version").Output()
+	if err != nil {
+		t.Fatalf("%s version: %v", terraformBinary(t), err)
+	}
+	return bytes.Contains(out, []byte("OpenTofu"))
 }
 
 // run runs a terraform command and returns its output; exit codes in ok

@@ -33,11 +33,15 @@ func newShardedRoots(t *testing.T, env map[string]string, roots map[string]strin
 	work := filepath.Dir(base.dir)
 	plugin := filepath.Join(work, "plugins", "terraform-provider-portjsm") // built by newTerraformCLIWithout
 	mirror := filepath.Join(work, "mirror")
-	target := filepath.Join(mirror, "registry.terraform.io", "portjsm", "portjsm", "0.0.1", runtime.GOOS+"_"+runtime.GOARCH)
-	mustEdit(t, os.MkdirAll(target, 0o755))
 	bin, err := os.ReadFile(plugin)
 	mustEdit(t, err)
-	mustEdit(t, os.WriteFile(filepath.Join(target, "terraform-provider-portjsm_v0.0.1"), bin, 0o755))
+	// OpenTofu gives the examples' source portjsm/portjsm its own registry's
+	// hostname, Terraform registry.terraform.io.
+	for _, host := range []string{"registry.terraform.io", "registry.opentofu.org"} {
+		target := filepath.Join(mirror, host, "portjsm", "portjsm", "0.0.1", runtime.GOOS+"_"+runtime.GOARCH)
+		mustEdit(t, os.MkdirAll(target, 0o755))
+		mustEdit(t, os.WriteFile(filepath.Join(target, "terraform-provider-portjsm_v0.0.1"), bin, 0o755))
+	}
 
 	out := map[string]*shardedRoot{}
 	for name, rel := range roots {
