@@ -54,7 +54,8 @@ func jqSchema() schema.SingleNestedAttribute {
 			"total_timeout": s.totalTimeout.attribute("How long mapping all the items of one data source may take."),
 			"max_memory_mib": s.maxMemoryMiB.attribute("How many MiB the provider's memory may grow while JQ runs. " +
 				"It bounds what an expression may build, such as `[range(1e9)]`. The provider's heap is measured, so " +
-				"other reads running at the same time count too."),
+				"other reads running at the same time count too. The process's resident memory can reach about twice the " +
+				"limit before it stops, since the Go garbage collector keeps headroom beside the heap; size a runner for that."),
 		},
 	}
 }
