@@ -108,19 +108,10 @@ func get(m any, path ...string) any {
 	return m
 }
 
-// addDependent makes an entity of childBlueprint that needs parent through
-// its required relation.
-func (h *harness) addDependent(parent string) error {
-	if err := h.srv.PutBlueprint(childBlueprint()); err != nil {
-		return err
-	}
-	return h.srv.PutEntity("child", map[string]any{"identifier": "c1", "relations": map[string]any{"parent": parent}})
-}
-
 func TestDeleteAllEntitiesRefusedWhileOthersNeedThem(t *testing.T) {
 	h := newHarness(t, nil)
 	ids := h.seed(t, 3)
-	if err := h.addDependent(ids[0]); err != nil {
+	if err := h.addChild("c1", ids[0]); err != nil {
 		t.Fatal(err)
 	}
 	if err := h.c.DeleteAllEntities(context.Background(), bp); !httpbase.IsStatus(err, http.StatusUnprocessableEntity) {
@@ -145,7 +136,7 @@ func TestDeleteAllEntitiesReportsAFailedMigration(t *testing.T) {
 		for h.srv.RequestCount("DELETE", "/v1/blueprints/{blueprint}/all-entities") == 0 {
 			time.Sleep(5 * time.Millisecond)
 		}
-		added <- h.addDependent(ids[1])
+		added <- h.addChild("c1", ids[1])
 	}()
 	err := h.c.DeleteAllEntities(context.Background(), bp)
 	if addErr := <-added; addErr != nil {

@@ -257,13 +257,10 @@ func TestBulkDeleteBatchesOf100(t *testing.T) {
 func TestBulkDeleteIsolatesRefusedIdentifiers(t *testing.T) {
 	h := newHarness(t, nil, func(c *Config) { c.Concurrency = 1 })
 	ids := h.seed(t, 250)
-	if err := h.srv.PutBlueprint(childBlueprint()); err != nil {
-		t.Fatal(err)
-	}
 	// ids[150] and ids[160] are needed by children: Port refuses the second
 	// request whole, and the client must still delete the other 248.
 	for i, parent := range []string{ids[150], ids[160]} {
-		if err := h.srv.PutEntity("child", map[string]any{"identifier": fmt.Sprint("c", i), "relations": map[string]any{"parent": parent}}); err != nil {
+		if err := h.addChild(fmt.Sprint("c", i), parent); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -313,10 +310,7 @@ func TestBulkDeleteStopsOnServerFailure(t *testing.T) {
 func TestBulkDeleteWithDependents(t *testing.T) {
 	h := newHarness(t, nil)
 	ids := h.seed(t, 3)
-	if err := h.srv.PutBlueprint(childBlueprint()); err != nil {
-		t.Fatal(err)
-	}
-	if err := h.srv.PutEntity("child", map[string]any{"identifier": "c", "relations": map[string]any{"parent": ids[0]}}); err != nil {
+	if err := h.addChild("c", ids[0]); err != nil {
 		t.Fatal(err)
 	}
 	res, err := h.c.BulkDelete(context.Background(), bp, ids, true)

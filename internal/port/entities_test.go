@@ -76,10 +76,7 @@ func TestDeleteEntityWithDependents(t *testing.T) {
 	h := newHarness(t, nil)
 	ctx := context.Background()
 	h.seed(t, 1)
-	if err := h.srv.PutBlueprint(childBlueprint()); err != nil {
-		t.Fatal(err)
-	}
-	if err := h.srv.PutEntity("child", map[string]any{"identifier": "c", "relations": map[string]any{"parent": "e0000"}}); err != nil {
+	if err := h.addChild("c", "e0000"); err != nil {
 		t.Fatal(err)
 	}
 	if err := h.c.DeleteEntity(ctx, bp, "e0000", false); !httpbase.IsStatus(err, http.StatusUnprocessableEntity) {

@@ -128,6 +128,17 @@ func childBlueprint() map[string]any {
 	}
 }
 
+// addChild makes an entity id of childBlueprint, which it creates when
+// missing, that needs parent through its required relation.
+func (h *harness) addChild(id, parent string) error {
+	if _, ok := h.srv.Blueprint("child"); !ok {
+		if err := h.srv.PutBlueprint(childBlueprint()); err != nil {
+			return err
+		}
+	}
+	return h.srv.PutEntity("child", map[string]any{"identifier": id, "relations": map[string]any{"parent": parent}})
+}
+
 func entities(n int) []entity.Entity {
 	out := make([]entity.Entity, n)
 	for i := range out {
