@@ -29,15 +29,8 @@ func DecodePage(body []byte) (*PageOf[any], error) {
 		}
 		return nil, err
 	}
-	switch {
-	case w.values == nil:
-		return nil, fmt.Errorf("%w: the field \"values\" is missing", ErrNotEnvelope)
-	case w.isLastPage == nil:
-		return nil, fmt.Errorf("%w: the field \"isLastPage\" is missing", ErrNotEnvelope)
-	case w.start == nil:
-		return nil, fmt.Errorf("%w: the field \"start\" is missing", ErrNotEnvelope)
-	case w.size == nil:
-		return nil, fmt.Errorf("%w: the field \"size\" is missing", ErrNotEnvelope)
+	if err := missingEnvelopeField(w.values != nil, w.isLastPage != nil, w.start != nil, w.size != nil); err != nil {
+		return nil, err
 	}
 	env := Envelope{Size: *w.size, Start: *w.start, Limit: w.limit, IsLastPage: *w.isLastPage}
 	if err := env.check(len(w.values)); err != nil {

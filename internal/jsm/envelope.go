@@ -64,15 +64,8 @@ func ParsePage(body []byte) (*Page, error) {
 	if err := json.Unmarshal(trimmed, &wire); err != nil {
 		return nil, fmt.Errorf("%w: %w (%s)", ErrNotEnvelope, err, preview(trimmed))
 	}
-	switch {
-	case wire.Values == nil:
-		return nil, fmt.Errorf("%w: the field \"values\" is missing", ErrNotEnvelope)
-	case wire.IsLastPage == nil:
-		return nil, fmt.Errorf("%w: the field \"isLastPage\" is missing", ErrNotEnvelope)
-	case wire.Start == nil:
-		return nil, fmt.Errorf("%w: the field \"start\" is missing", ErrNotEnvelope)
-	case wire.Size == nil:
-		return nil, fmt.Errorf("%w: the field \"size\" is missing", ErrNotEnvelope)
+	if err := missingEnvelopeField(wire.Values != nil, wire.IsLastPage != nil, wire.Start != nil, wire.Size != nil); err != nil {
+		return nil, err
 	}
 	page := &Page{Envelope: Envelope{Size: *wire.Size, Start: *wire.Start, Limit: wire.Limit, IsLastPage: *wire.IsLastPage, Links: wire.Links}, Values: *wire.Values}
 	if err := page.check(len(page.Values)); err != nil {
@@ -106,4 +99,19 @@ func preview(b []byte) string {
 		return fmt.Sprintf("%q…", b[:limit])
 	}
 	return fmt.Sprintf("%q", b)
+}
+
+// missingEnvelopeField names the first required field of the envelope that
+// a page body lacks, given which of them it has.
+func missingEnvelopeField(values, isLastPage, start, size bool) error {
+	fields := [...]struct {
+		name    string
+		present bool
+	}{{"values", values}, {"isLastPage", isLastPage}, {"start", start}, {"size", size}}
+	for _, f := range fields {
+		if !f.present {
+			return fmt.Errorf("%w: the field %q is missing", ErrNotEnvelope, f.name)
+		}
+	}
+	return nil
 }
