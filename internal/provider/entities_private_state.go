@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -9,45 +11,125 @@ import (
 	"github.com/portjsm/terraform-provider-portjsm/internal/reconcile"
 )
 
-// pendingDeletesKey, in the private state of portjsm_entities (kept by
-// Terraform beside the state and never shown in plans, like the import mark
-// of import.go), holds the owned entities whose delete Port refused because
-// others need them, as entities_json. A successful apply must return the
-// planned entities_json, which no longer names them; the next refresh puts
-// them back into the state, so they stay owned and planned.
-const pendingDeletesKey = "pending_deletes"
+// What a portjsm_entities owns is not always what its entities_json says:
+// Terraform wants an apply to return the planned entities_json, which can
+// name entities Port refused (a first sync must not fail, see Create) and
+// no longer names deletes that wait for dependents. The difference lives in
+// the private state, which Terraform keeps beside the state and never shows
+// in plans (like the import mark of import.go), and every path (Read,
+// Update with or without a refresh, Delete, ModifyPlan) reads the owned set
+// through ownedEntities.
+const (
+	// pendingDeletesKey holds, as entities_json, the owned entities whose
+	// delete Port refused because others need them: owned, not in the state.
+	pendingDeletesKey = "pending_deletes"
+	// unwrittenKey holds, as a JSON list, the identifiers the state names
+	// that the sync never wrote: in the state, not owned. Port may hold an
+	// entity of such an identifier, written by someone else.
+	unwrittenKey = "unwritten"
+)
 
-// withPendingDeletes returns the owned set: managed plus the entities whose
-// delete is waiting for dependents.
-func withPendingDeletes(ctx context.Context, managed entity.Set, private privateState, diags *diag.Diagnostics) entity.Set {
-	raw, d := private.GetKey(ctx, pendingDeletesKey)
-	diags.Append(d...)
-	if len(raw) == 0 {
-		return managed
+// ownedEntities returns what a sync owns: the state's entities but those it
+// never wrote, and the entities whose delete is waiting for dependents.
+func ownedEntities(ctx context.Context, inState entity.Set, private privateState, diags *diag.Diagnostics) entity.Set {
+	pending := readPendingDeletes(ctx, private, diags)
+	unwritten := readUnwritten(ctx, private, diags)
+	if len(pending) == 0 && len(unwritten) == 0 {
+		return inState
 	}
-	pending, err := entity.Parse(raw)
-	if err != nil {
-		diags.AddError("Invalid Private State", "The entities waiting for deletion could not be read: "+err.Error()+
-			". This is a bug in the provider: please report it.")
-		return managed
+	owned := make(entity.Set, len(inState)+len(pending))
+	for id, e := range inState {
+		owned[id] = e
 	}
-	owned := pending
-	for _, e := range managed {
-		owned.Add(e)
+	for _, id := range unwritten {
+		delete(owned, id)
+	}
+	for id, e := range pending {
+		owned[id] = e
 	}
 	return owned
 }
 
-// setPendingDeletes records the owned entities whose delete Port refused.
-func setPendingDeletes(ctx context.Context, private privateStateSetter, actual entity.Set, blocked map[string]reconcile.Failure) diag.Diagnostics {
-	if len(blocked) == 0 {
-		return private.SetKey(ctx, pendingDeletesKey, nil)
+// recordOwnership stores the difference between the state an apply returns
+// and what the sync owns: the pending deletes (owned, not in the state) and
+// the unwritten identifiers (in the state, not owned).
+func recordOwnership(ctx context.Context, private privateStateSetter, pending entity.Set, unwritten []string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var pendingDoc, unwrittenDoc []byte
+	if len(pending) > 0 {
+		pendingDoc = pending.Encode()
 	}
-	pending := make(entity.Set, len(blocked))
+	if len(unwritten) > 0 {
+		slices.Sort(unwritten)
+		var err error
+		if unwrittenDoc, err = json.Marshal(unwritten); err != nil {
+			addPrivateStateError(&diags, "writing the identifiers the sync has not written", err)
+		}
+	}
+	diags.Append(private.SetKey(ctx, pendingDeletesKey, pendingDoc)...)
+	diags.Append(private.SetKey(ctx, unwrittenKey, unwrittenDoc)...)
+	return diags
+}
+
+// clearOwnership records that the state is exactly what the sync owns.
+func clearOwnership(ctx context.Context, private privateStateSetter) diag.Diagnostics {
+	return recordOwnership(ctx, private, nil, nil)
+}
+
+// waitingDeletes returns the owned entities whose delete Port refused and
+// that the new state does not name.
+func waitingDeletes(owned entity.Set, blocked map[string]reconcile.Failure, newState entity.Set) entity.Set {
+	pending := entity.Set{}
 	for id := range blocked {
-		if e, ok := actual[id]; ok {
+		if _, named := newState[id]; named {
+			continue
+		}
+		if e, ok := owned[id]; ok {
 			pending[id] = e
 		}
 	}
-	return private.SetKey(ctx, pendingDeletesKey, pending.Encode())
+	return pending
+}
+
+// notWritten returns the identifiers of planned that the sync does not own
+// after an apply.
+func notWritten(planned, owned entity.Set) []string {
+	var ids []string
+	for id := range planned {
+		if _, ok := owned[id]; !ok {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+func readPendingDeletes(ctx context.Context, private privateState, diags *diag.Diagnostics) entity.Set {
+	raw, d := private.GetKey(ctx, pendingDeletesKey)
+	diags.Append(d...)
+	if len(raw) == 0 {
+		return nil
+	}
+	pending, err := entity.Parse(raw)
+	if err != nil {
+		addPrivateStateError(diags, "reading the entities waiting for deletion", err)
+	}
+	return pending
+}
+
+func readUnwritten(ctx context.Context, private privateState, diags *diag.Diagnostics) []string {
+	raw, d := private.GetKey(ctx, unwrittenKey)
+	diags.Append(d...)
+	if len(raw) == 0 {
+		return nil
+	}
+	var ids []string
+	if err := json.Unmarshal(raw, &ids); err != nil {
+		addPrivateStateError(diags, "reading the identifiers the sync has not written", err)
+	}
+	return ids
+}
+
+func addPrivateStateError(diags *diag.Diagnostics, what string, err error) {
+	diags.AddError("Invalid Private State", "The provider failed at "+what+" in the private state: "+err.Error()+
+		". This is a bug in the provider: please report it.")
 }

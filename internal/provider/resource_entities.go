@@ -128,6 +128,7 @@ func (r *entitiesResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		if managed, err = entity.Parse([]byte(state.EntitiesJSON.ValueString())); err != nil {
 			return
 		}
+		managed = ownedEntities(ctx, managed, req.Private, &resp.Diagnostics)
 	}
 	counts := reconcile.Count(desired, managed)
 	tflog.Info(ctx, "entities sync plan", map[string]any{"blueprint": bp, "managed": len(managed), "desired": len(desired),
@@ -154,10 +155,12 @@ func (r *entitiesResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 // Create runs the first sync. Terraform taints a resource whose create
 // returns an error with a state, and replacing a tainted sync would delete
 // and recreate every entity; returning no state would orphan what landed.
-// So once anything may have landed, Create records the planned set and
-// reports what did not land as warnings: the next refresh drops the
-// entities Port does not hold, the next plan shows them as still to create,
-// and every later apply that Port still refuses fails with an error.
+// So once anything may have landed, Create records the planned set, marks
+// in the private state what it did not write (Port may hold another
+// writer's entity of that identifier: it is never owned), and reports what
+// did not land as warnings: the next refresh drops the unwritten entities,
+// the next plan shows them as still to create, and every later apply that
+// Port still refuses fails with an error.
 func (r *entitiesResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan entitiesModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -189,6 +192,7 @@ func (r *entitiesResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	tflog.Info(ctx, "entities synced", map[string]any{"blueprint": bp, "upserted": res.Upserted})
 	plan.ID = plan.Blueprint
+	resp.Diagnostics.Append(recordOwnership(ctx, resp.Private, nil, notWritten(desired, res.State))...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -201,7 +205,7 @@ func (r *entitiesResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if adoption == "" {
 		managed = parseEntities(state.EntitiesJSON, &resp.Diagnostics)
 	}
-	owned := withPendingDeletes(ctx, managed, req.Private, &resp.Diagnostics)
+	owned := ownedEntities(ctx, managed, req.Private, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -229,7 +233,7 @@ func (r *entitiesResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(clearImported(ctx, resp.Private)...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, pendingDeletesKey, nil)...)
+	resp.Diagnostics.Append(clearOwnership(ctx, resp.Private)...)
 }
 
 func (r *entitiesResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -238,7 +242,10 @@ func (r *entitiesResource) Update(ctx context.Context, req resource.UpdateReques
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	ctx, client := r.client(ctx, &resp.Diagnostics)
 	desired := parseEntities(plan.EntitiesJSON, &resp.Diagnostics)
-	actual := parseEntities(state.EntitiesJSON, &resp.Diagnostics)
+	inState := parseEntities(state.EntitiesJSON, &resp.Diagnostics)
+	// Without a refresh (-refresh=false) the state still names what the sync
+	// never wrote and leaves out the deletes waiting for dependents.
+	actual := ownedEntities(ctx, inState, req.Private, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -250,7 +257,7 @@ func (r *entitiesResource) Update(ctx context.Context, req resource.UpdateReques
 	plan.ID = plan.Blueprint
 	tflog.Info(ctx, "entities synced", map[string]any{"blueprint": bp, "upserted": res.Upserted, "deleted": res.Deleted})
 	blocked := res.BlockedDeletes()
-	resp.Diagnostics.Append(setPendingDeletes(ctx, resp.Private, actual, blocked)...)
+	recorded := desired
 	switch {
 	case !res.Failed():
 	case res.Err == nil && len(blocked) == len(res.Refused):
@@ -259,11 +266,13 @@ func (r *entitiesResource) Update(ctx context.Context, req resource.UpdateReques
 		addSyncDiagnostics(&resp.Diagnostics, diag.SeverityWarning, bp, res, "Everything else landed. The state keeps "+
 			"the waiting entities, and the next plan deletes them again.")
 	default:
+		recorded = res.State
 		doc := entity.EncodeLike(res.State, desired, []byte(plan.EntitiesJSON.ValueString()))
 		plan.EntitiesJSON = types.StringValue(string(doc))
 		addSyncDiagnostics(&resp.Diagnostics, diag.SeverityError, bp, res, fmt.Sprintf("The state records the %d owned "+
 			"entities Port now holds; the next apply writes only the rest.", len(res.State)))
 	}
+	resp.Diagnostics.Append(recordOwnership(ctx, resp.Private, waitingDeletes(actual, blocked, recorded), nil)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -271,8 +280,7 @@ func (r *entitiesResource) Delete(ctx context.Context, req resource.DeleteReques
 	var state entitiesModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	ctx, client := r.client(ctx, &resp.Diagnostics)
-	managed := parseEntities(state.EntitiesJSON, &resp.Diagnostics)
-	owned := withPendingDeletes(ctx, managed, req.Private, &resp.Diagnostics)
+	owned := ownedEntities(ctx, parseEntities(state.EntitiesJSON, &resp.Diagnostics), req.Private, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -285,6 +293,7 @@ func (r *entitiesResource) Delete(ctx context.Context, req resource.DeleteReques
 		delete(owned, id)
 	}
 	state.EntitiesJSON = types.StringValue(string(owned.Encode()))
+	resp.Diagnostics.Append(clearOwnership(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	res := reconcile.Result{State: owned, Deleted: len(out.Deleted), Err: err}
 	for _, f := range out.Refused {

@@ -145,8 +145,38 @@ func (r *syncRig) owned(address string) entity.Set {
 }
 
 // pending returns the entities a resource owns whose delete waits for
-// dependents: the private state Terraform keeps beside its attributes.
+// dependents.
 func (r *syncRig) pending(address string) entity.Set {
+	r.t.Helper()
+	doc := r.privateKey(address, pendingDeletesKey)
+	if len(doc) == 0 {
+		return entity.Set{}
+	}
+	set, err := entity.Parse(doc)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return set
+}
+
+// unwritten returns the identifiers a resource's state records that the
+// sync has not written, so does not own.
+func (r *syncRig) unwritten(address string) []string {
+	r.t.Helper()
+	doc := r.privateKey(address, unwrittenKey)
+	if len(doc) == 0 {
+		return nil
+	}
+	var ids []string
+	if err := json.Unmarshal(doc, &ids); err != nil {
+		r.t.Fatalf("the unwritten identifiers of %s: %v", address, err)
+	}
+	return ids
+}
+
+// privateKey returns one key of the private state Terraform keeps beside a
+// resource's attributes.
+func (r *syncRig) privateKey(address, key string) []byte {
 	r.t.Helper()
 	raw, err := os.ReadFile(filepath.Join(r.tf.dir, "terraform.tfstate"))
 	if err != nil {
@@ -171,15 +201,9 @@ func (r *syncRig) pending(address string) entity.Set {
 		if err := json.Unmarshal(res.Instances[0].Private, &private); err != nil {
 			r.t.Fatalf("the private state of %s: %v", address, err)
 		}
-		if doc := private[pendingDeletesKey]; len(doc) > 0 {
-			set, err := entity.Parse(doc)
-			if err != nil {
-				r.t.Fatal(err)
-			}
-			return set
-		}
+		return private[key]
 	}
-	return entity.Set{}
+	return nil
 }
 
 func encodeSet(t *testing.T, s entity.Set) string {

@@ -20,11 +20,14 @@
 //     the previous value of each write Port refused or never received, and
 //     each delete Port refused. So no entity can be left in Port that no
 //     state owns.
+//   - A write Port refused or never received is not owned, even when Port
+//     holds an entity of that identifier (another writer's): it is neither
+//     refreshed into the state nor deleted.
 //   - A refresh (Project) keeps only the owned entities Port still holds, so
 //     an owned entity deleted in Port, or a write that never landed, is
 //     planned again.
 //   - A delete Port refuses because other entities need it through a
 //     required relation stays owned and planned, never blocks other deletes
 //     (the client isolates it), and goes through once its dependents are
-//     gone.
+//     gone, whatever the applies in between (with or without a refresh).
 package reconcile
