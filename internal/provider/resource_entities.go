@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -128,7 +129,7 @@ func (r *entitiesResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		if managed, err = entity.Parse([]byte(state.EntitiesJSON.ValueString())); err != nil {
 			return
 		}
-		managed = ownedEntities(ctx, managed, req.Private, &resp.Diagnostics)
+		managed = readOwnership(ctx, req.Private, &resp.Diagnostics).owned(managed)
 	}
 	counts := reconcile.Count(desired, managed)
 	tflog.Info(ctx, "entities sync plan", map[string]any{"blueprint": bp, "managed": len(managed), "desired": len(desired),
@@ -171,28 +172,26 @@ func (r *entitiesResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	bp := plan.Blueprint.ValueString()
 	res := reconcile.Apply(ctx, client, bp, desired, entity.Set{}, syncOptions(plan))
-	settled := true
-	if res.Failed() && len(res.Uncertain) > 0 {
-		res.State, settled = r.readBack(ctx, client, bp, res.State)
-	}
-	if res.Failed() && len(res.State) == 0 {
+	owned, unconfirmed, settled := r.settle(ctx, client, bp, res, entity.Set{}, nil)
+	res.State = owned
+	if res.Failed() && len(owned) == 0 && len(unconfirmed) == 0 {
 		addSyncDiagnostics(&resp.Diagnostics, diag.SeverityError, bp, res,
 			"Nothing landed and nothing was recorded in state: the next apply writes every entity again.")
 		return
 	}
 	if res.Failed() {
-		owned := fmt.Sprintf("%d of %d entities landed and the state owns them.", landed(res, desired), len(desired))
+		ownedNote := fmt.Sprintf("%d of %d entities landed and the state owns them.", landed(res, desired), len(desired))
 		if !settled {
-			owned = fmt.Sprintf("Port could not be read back, so the state owns the %d entities that may have landed; the "+
-				"next refresh drops those Port does not hold.", landed(res, desired))
+			ownedNote = fmt.Sprintf("%d of %d entities landed and the state owns them. Port could not be read back, so %d "+
+				"more may have landed: the next refresh owns those Port holds as written.", landed(res, desired), len(desired), len(unconfirmed))
 		}
-		addSyncDiagnostics(&resp.Diagnostics, diag.SeverityWarning, bp, res, owned+" The first sync of a resource reports "+
+		addSyncDiagnostics(&resp.Diagnostics, diag.SeverityWarning, bp, res, ownedNote+" The first sync of a resource reports "+
 			"what did not land as a warning, because Terraform would replace (delete and recreate) a resource whose create "+
 			"fails; the next plan shows the missing entities as still to create, and an apply that Port still refuses fails.")
 	}
 	tflog.Info(ctx, "entities synced", map[string]any{"blueprint": bp, "upserted": res.Upserted})
 	plan.ID = plan.Blueprint
-	resp.Diagnostics.Append(recordOwnership(ctx, resp.Private, nil, notWritten(desired, res.State))...)
+	resp.Diagnostics.Append(recordOwnership(ctx, resp.Private, desired, owned, unconfirmed)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -205,12 +204,12 @@ func (r *entitiesResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if adoption == "" {
 		managed = parseEntities(state.EntitiesJSON, &resp.Diagnostics)
 	}
-	owned := ownedEntities(ctx, managed, req.Private, &resp.Diagnostics)
+	o := readOwnership(ctx, req.Private, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	bp := state.Blueprint.ValueString()
-	doc, err := refreshedEntities(ctx, client, bp, adoption, owned, managed, state.EntitiesJSON.ValueString())
+	doc, err := refreshedEntities(ctx, client, bp, adoption, o.owned(managed), o.unconfirmed, managed, state.EntitiesJSON.ValueString())
 	if httpbase.IsNotFound(err) {
 		tflog.Info(ctx, "blueprint gone from Port; planning to create the entities again", map[string]any{"blueprint": bp})
 		resp.State.RemoveResource(ctx)
@@ -243,17 +242,17 @@ func (r *entitiesResource) Update(ctx context.Context, req resource.UpdateReques
 	ctx, client := r.client(ctx, &resp.Diagnostics)
 	desired := parseEntities(plan.EntitiesJSON, &resp.Diagnostics)
 	inState := parseEntities(state.EntitiesJSON, &resp.Diagnostics)
-	// Without a refresh (-refresh=false) the state still names what the sync
-	// never wrote and leaves out the deletes waiting for dependents.
-	actual := ownedEntities(ctx, inState, req.Private, &resp.Diagnostics)
+	// Without a refresh (-refresh=false) the state may still name what the
+	// sync does not own and leave out deletes waiting for dependents.
+	o := readOwnership(ctx, req.Private, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	actual := o.owned(inState)
 	bp := plan.Blueprint.ValueString()
 	res := reconcile.Apply(ctx, client, bp, desired, actual, syncOptions(plan))
-	if res.Failed() && len(res.Uncertain) > 0 {
-		res.State, _ = r.readBack(ctx, client, bp, res.State)
-	}
+	owned, unconfirmed, _ := r.settle(ctx, client, bp, res, actual, o.unconfirmed)
+	res.State = owned
 	plan.ID = plan.Blueprint
 	tflog.Info(ctx, "entities synced", map[string]any{"blueprint": bp, "upserted": res.Upserted, "deleted": res.Deleted})
 	blocked := res.BlockedDeletes()
@@ -266,13 +265,13 @@ func (r *entitiesResource) Update(ctx context.Context, req resource.UpdateReques
 		addSyncDiagnostics(&resp.Diagnostics, diag.SeverityWarning, bp, res, "Everything else landed. The state keeps "+
 			"the waiting entities, and the next plan deletes them again.")
 	default:
-		recorded = res.State
-		doc := entity.EncodeLike(res.State, desired, []byte(plan.EntitiesJSON.ValueString()))
+		recorded = owned
+		doc := entity.EncodeLike(owned, desired, []byte(plan.EntitiesJSON.ValueString()))
 		plan.EntitiesJSON = types.StringValue(string(doc))
 		addSyncDiagnostics(&resp.Diagnostics, diag.SeverityError, bp, res, fmt.Sprintf("The state records the %d owned "+
-			"entities Port now holds; the next apply writes only the rest.", len(res.State)))
+			"entities Port now holds; the next apply writes only the rest.", len(owned)))
 	}
-	resp.Diagnostics.Append(recordOwnership(ctx, resp.Private, waitingDeletes(actual, blocked, recorded), nil)...)
+	resp.Diagnostics.Append(recordOwnership(ctx, resp.Private, recorded, owned, unconfirmed)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -280,11 +279,25 @@ func (r *entitiesResource) Delete(ctx context.Context, req resource.DeleteReques
 	var state entitiesModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	ctx, client := r.client(ctx, &resp.Diagnostics)
-	owned := ownedEntities(ctx, parseEntities(state.EntitiesJSON, &resp.Diagnostics), req.Private, &resp.Diagnostics)
+	inState := parseEntities(state.EntitiesJSON, &resp.Diagnostics)
+	o := readOwnership(ctx, req.Private, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	bp := state.Blueprint.ValueString()
+	owned := o.owned(inState)
+	if len(o.unconfirmed) > 0 {
+		held, ok := r.readBack(ctx, client, bp, o.unconfirmed)
+		if !ok {
+			resp.Diagnostics.AddError("Port Is Failing Or Unreachable", fmt.Sprintf("Port could not be read to confirm %d "+
+				"writes of blueprint %s whose answers were lost, so nothing was deleted and the state is unchanged. Destroy "+
+				"again once Port answers.", len(o.unconfirmed), bp))
+			return
+		}
+		for id, e := range reconcile.Confirm(held, o.unconfirmed) {
+			owned[id] = e
+		}
+	}
 	out, err := client.BulkDelete(ctx, bp, owned.Identifiers(), state.DeleteDependents.ValueBool())
 	if httpbase.IsNotFound(err) || (err == nil && len(out.Refused) == 0) {
 		return
@@ -330,7 +343,7 @@ func (r *entitiesResource) ImportState(ctx context.Context, req resource.ImportS
 // itself when nothing drifted), or, just after an import, the adopted
 // entities. Port's pages are projected as they arrive, so the refresh never
 // holds every entity of the blueprint.
-func refreshedEntities(ctx context.Context, client *port.Client, bp, adoption string, owned, managed entity.Set, stateDoc string) ([]byte, error) {
+func refreshedEntities(ctx context.Context, client *port.Client, bp, adoption string, owned, unconfirmed, managed entity.Set, stateDoc string) ([]byte, error) {
 	if adoption == adoptAll {
 		held, err := client.SearchEntities(ctx, bp, port.Search{})
 		if err != nil {
@@ -338,7 +351,12 @@ func refreshedEntities(ctx context.Context, client *port.Client, bp, adoption st
 		}
 		return reconcile.Adopt(held).Encode(), nil
 	}
-	projection := reconcile.NewProjection(owned)
+	candidates := owned
+	if len(unconfirmed) > 0 {
+		candidates = owned.Clone()
+		maps.Copy(candidates, unconfirmed)
+	}
+	projection := reconcile.NewProjection(candidates)
 	err := client.SearchEntityPages(ctx, bp, port.Search{}, func(page []entity.Entity) error {
 		projection.Add(page)
 		return nil
@@ -349,7 +367,42 @@ func refreshedEntities(ctx context.Context, client *port.Client, bp, adoption st
 	case adoption == adoptNamed:
 		return []byte("{}"), nil
 	}
-	return entity.EncodeLike(projection.Set(), managed, []byte(stateDoc)), nil
+	return entity.EncodeLike(reconcile.Confirm(projection.Set(), unconfirmed), managed, []byte(stateDoc)), nil
+}
+
+// settle works out what the sync owns after its writes. When writes failed
+// in a way that may have reached Port, it reads Port back: a write to an
+// identifier the sync did not own before (or one carried unconfirmed from an
+// earlier apply) makes it the sync's only if Port holds exactly what was
+// written, since another writer may hold that identifier. When Port cannot
+// be read, those writes stay unconfirmed for the next read, and settled is
+// false.
+func (r *entitiesResource) settle(ctx context.Context, client *port.Client, bp string, res reconcile.Result, before, carried entity.Set) (owned, unconfirmed entity.Set, settled bool) {
+	written := entity.Set{}
+	for id, e := range carried {
+		if _, ok := res.State[id]; !ok {
+			written[id] = e
+		}
+	}
+	for _, id := range res.Uncertain {
+		if _, ok := before[id]; !ok {
+			written[id] = res.State[id]
+		}
+	}
+	if len(written) == 0 && len(res.Uncertain) == 0 {
+		return res.State, nil, true
+	}
+	candidates := res.State.Clone()
+	maps.Copy(candidates, written)
+	held, ok := r.readBack(ctx, client, bp, candidates)
+	if !ok {
+		owned = res.State.Clone()
+		for id := range written {
+			delete(owned, id)
+		}
+		return owned, written, false
+	}
+	return reconcile.Confirm(held, written), nil, true
 }
 
 // readBackTimeout bounds the read back after a failed apply, which runs even

@@ -16,18 +16,23 @@ import (
 )
 
 // TestAccSyncProperty checks the ownership rule of the sync over seeded
-// random sequences of source changes, Port faults and interrupted applies,
-// through the real Terraform CLI. After every step:
+// random sequences through the real Terraform CLI. Each step changes the
+// source (set directly, or through a fake JSM that moves and fails while it
+// is read) or Port (UI edits, other writers, entities that need the sync's
+// through a required relation), arms a fault, and runs an apply (with or
+// without a refresh, sometimes interrupted) or a refresh-only apply. After
+// every step:
 //
-//   - the state records no entity Port does not hold (after the refresh
-//     every plan starts with);
+//   - the state records no entity Port does not hold (after a refresh);
 //   - Port holds no entity this sync was asked to write that no state owns;
-//   - nothing another writer made is changed or deleted;
-//   - no entity still in the source is deleted.
+//   - nothing another writer made is changed, deleted or owned, even where
+//     the source produces its identifier and Port refuses the sync's version;
+//   - no entity still in the source (or still in JSM) is deleted.
 //
-// Once faults stop, at most two applies converge and the next plan is empty.
-// SYNC_PROPERTY_SEQUENCES, SYNC_PROPERTY_STEPS and SYNC_PROPERTY_SEED
-// (make chaos sets them) size the run; a failure prints the seed to replay.
+// Once faults stop and other writers let go, at most two applies converge
+// and the next plan is empty. SYNC_PROPERTY_SEQUENCES, SYNC_PROPERTY_STEPS
+// and SYNC_PROPERTY_SEED (make chaos sets them) size the run; a failure
+// prints the seed to replay.
 func TestAccSyncProperty(t *testing.T) {
 	sequences := envInt(t, "SYNC_PROPERTY_SEQUENCES", 1)
 	steps := envInt(t, "SYNC_PROPERTY_STEPS", 5)
@@ -54,20 +59,28 @@ func envInt(t *testing.T, name string, def int) int {
 	return n
 }
 
-// syncModel is the source of both syncs and what other writers made.
+// syncModel is the source of the syncs and what other writers made.
 type syncModel struct {
 	rng      *rand.Rand
 	desks    entity.Set
 	requests entity.Set
-	next     int
-	asked    map[string]bool // every identifier the syncs were ever asked to write
-	others   map[string]map[string]any
+	// collide are the sync's versions of other writers' requests, which
+	// Port refuses: the source produces their identifiers, the sync never
+	// owns them.
+	collide entity.Set
+	next    int
+	asked   map[string]bool // every identifier the syncs were ever asked to write
+	others  map[string]map[string]any
+	// blockers are other writers' requests that need a desk of the sync
+	// through a required relation, so its delete waits for them.
+	blockers map[string]bool
 }
 
 func runSyncSequence(t *testing.T, seed uint64, steps int) int {
 	r := newSyncRig(t)
+	r.withJSM(seed)
 	m := &syncModel{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), desks: entity.Set{}, requests: entity.Set{},
-		asked: map[string]bool{}, others: map[string]map[string]any{}}
+		collide: entity.Set{}, asked: map[string]bool{}, others: map[string]map[string]any{}, blockers: map[string]bool{}}
 	for range 2 {
 		m.addDesk()
 	}
@@ -75,29 +88,30 @@ func runSyncSequence(t *testing.T, seed uint64, steps int) int {
 		m.addRequest()
 	}
 	m.addOther(r)
+	if m.rng.IntN(2) == 0 {
+		m.addCollision(r) // only a first sync records entities it did not write
+	}
 	for step := range steps {
 		before := m.heldInSource(r)
+		jsmBefore := r.jsmHeld()
 		what := m.change(r)
 		fault := m.injectFault(r)
-		r.setSource(m.desks, m.requests, nil)
-		var out string
-		var code int
-		if fault == "interrupt" {
-			r.port.SetLatency(time.Duration(20+m.rng.IntN(30)) * time.Millisecond)
-			r.port.ResetCounters()
-			out, code = r.tf.interruptedWhen(r.bulkWritesSeen(1+m.rng.IntN(3)), "apply", "-auto-approve", "-input=false", "-no-color")
-		} else {
-			out, code = r.apply()
-		}
+		jsmEvent := m.jsmEvent(r)
+		r.setSource(m.desks, m.sourceRequests(), r.jsmVars())
+		out, code, how := m.run(r, fault)
 		clearFaults(r)
-		t.Logf("step %d: %s; fault %s; apply exited %d", step, what, fault, code)
+		t.Logf("step %d: %s; fault %s; JSM %s; %s exited %d", step, what, fault, jsmEvent, how, code)
 		if strings.Contains(out, "Provider produced inconsistent") || strings.Contains(out, "panic:") || strings.Contains(out, "tainted") {
-			t.Fatalf("step %d: the apply broke Terraform's contract:\n%s", step, out)
+			t.Fatalf("step %d: the %s broke Terraform's contract:\n%s", step, how, out)
 		}
-		m.checkInvariants(t, r, step, before)
+		m.checkInvariants(t, r, step, before, jsmBefore, out)
 	}
+	m.letGo(r)
+	r.setSource(m.desks, m.sourceRequests(), r.jsmVars())
+	var out string
 	for attempt := 1; ; attempt++ {
-		out, code := r.apply()
+		var code int
+		out, code = r.apply()
 		if code == 0 && !strings.Contains(out, "Warning: Deletes Waiting") {
 			break
 		}
@@ -106,7 +120,7 @@ func runSyncSequence(t *testing.T, seed uint64, steps int) int {
 		}
 	}
 	mustPlanEmpty(t, r)
-	m.checkInvariants(t, r, steps, m.heldInSource(r))
+	m.checkInvariants(t, r, steps, m.heldInSource(r), r.jsmHeld(), out)
 	for _, bp := range []string{"desk", "request"} {
 		want := slices.Sorted(maps.Keys(m.sourceOf(bp)))
 		for id := range m.others {
@@ -119,14 +133,49 @@ func runSyncSequence(t *testing.T, seed uint64, steps int) int {
 			t.Fatalf("after converging Port holds %s %v, want %v", bp, got, want)
 		}
 	}
+	if got, want := portIDs(r, rigJSMBlueprint), r.jsmServed(); !slices.Equal(got, want) {
+		t.Fatalf("after converging Port holds JSM requests %v, want the %d JSM serves %v", got, len(want), want)
+	}
 	return steps
+}
+
+// run carries out one step: an apply (with or without a refresh, or
+// interrupted when the fault says so) or a refresh-only apply.
+func (m *syncModel) run(r *syncRig, fault string) (string, int, string) {
+	args := []string{"apply", "-auto-approve", "-input=false", "-no-color"}
+	if fault == "interrupt" {
+		r.port.SetLatency(time.Duration(20+m.rng.IntN(30)) * time.Millisecond)
+		r.port.ResetCounters()
+		out, code := r.tf.interruptedWhen(r.bulkWritesSeen(1+m.rng.IntN(3)), args...)
+		return out, code, "interrupted apply"
+	}
+	switch m.rng.IntN(10) {
+	case 0, 1, 2:
+		out, code := r.tf.exec(append(args, "-refresh=false")...)
+		return out, code, "apply -refresh=false"
+	case 3:
+		out, code := r.tf.exec(append(args, "-refresh-only")...)
+		return out, code, "apply -refresh-only"
+	}
+	out, code := r.tf.exec(args...)
+	return out, code, "apply"
+}
+
+// sourceRequests is what the requests sync is given: the model's requests
+// and the refused versions of other writers' identifiers.
+func (m *syncModel) sourceRequests() entity.Set {
+	out := m.requests.Clone()
+	for id, e := range m.collide {
+		out[id] = e
+	}
+	return out
 }
 
 func (m *syncModel) sourceOf(bp string) entity.Set {
 	if bp == "desk" {
 		return m.desks
 	}
-	return m.requests
+	return m.sourceRequests()
 }
 
 func (m *syncModel) addDesk() string {
@@ -146,8 +195,9 @@ func (m *syncModel) addRequest() string {
 	return id
 }
 
-// addOther makes an entity of another writer in each blueprint.
-func (m *syncModel) addOther(r *syncRig) {
+// addOther makes an entity of another writer in each blueprint and returns
+// the request's identifier.
+func (m *syncModel) addOther(r *syncRig) string {
 	m.next++
 	deskID, reqID := fmt.Sprint("X", m.next), fmt.Sprint("XR", m.next)
 	desk := map[string]any{"identifier": deskID, "title": "Another writer's desk", "properties": map[string]any{"name": "x"}}
@@ -157,12 +207,70 @@ func (m *syncModel) addOther(r *syncRig) {
 	mustEdit(r.t, r.port.PutEntity("request", req))
 	m.others["desk/"+deskID] = desk
 	m.others["request/"+reqID] = req
+	return reqID
+}
+
+// addCollision makes another writer's request and puts the identifier into
+// the source with a version Port refuses.
+func (m *syncModel) addCollision(r *syncRig) string {
+	id := m.addOther(r)
+	desks := slices.Sorted(maps.Keys(m.desks))
+	m.collide[id] = refusedVersionOf(id, desks[m.rng.IntN(len(desks))])
+	return id
+}
+
+// addBlocker makes another writer's request that needs a desk of the sync
+// that Port holds, so that deleting the desk waits for it.
+func (m *syncModel) addBlocker(r *syncRig) string {
+	var held []string
+	for _, id := range portIDs(r, "desk") {
+		if m.asked["desk/"+id] {
+			held = append(held, id)
+		}
+	}
+	if len(held) == 0 {
+		return "no desk of the sync in Port to block"
+	}
+	m.next++
+	id, desk := fmt.Sprint("XB", m.next), held[m.rng.IntN(len(held))]
+	req := map[string]any{"identifier": id, "title": "Another writer's request on a synced desk",
+		"properties": map[string]any{"status": "open"}, "relations": map[string]any{"desk": desk}}
+	mustEdit(r.t, r.port.PutEntity("request", req))
+	m.others["request/"+id] = req
+	m.blockers[id] = true
+	return "another writer's " + id + " needs desk " + desk
+}
+
+// removeBlocker is the other writer deleting one of its blocking requests.
+func (m *syncModel) removeBlocker(r *syncRig) string {
+	ids := slices.Sorted(maps.Keys(m.blockers))
+	if len(ids) == 0 {
+		return "no change"
+	}
+	id := ids[m.rng.IntN(len(ids))]
+	m.dropOther(r, id)
+	return "another writer deleted " + id
+}
+
+func (m *syncModel) dropOther(r *syncRig, id string) {
+	r.port.DeleteEntity("request", id)
+	delete(m.others, "request/"+id)
+	delete(m.blockers, id)
+}
+
+// letGo ends what keeps a sync from converging: other writers delete their
+// blocking requests and the source stops producing refused versions.
+func (m *syncModel) letGo(r *syncRig) {
+	for id := range m.blockers {
+		m.dropOther(r, id)
+	}
+	m.collide = entity.Set{}
 }
 
 // change applies one random change to the source or to Port.
 func (m *syncModel) change(r *syncRig) string {
 	requests := slices.Sorted(maps.Keys(m.requests))
-	switch k := m.rng.IntN(9); {
+	switch k := m.rng.IntN(14); {
 	case k == 0:
 		return "added request " + m.addRequest()
 	case k == 1 && len(requests) > 0:
@@ -191,6 +299,11 @@ func (m *syncModel) change(r *syncRig) string {
 				delete(m.requests, rid)
 			}
 		}
+		for rid, e := range m.collide {
+			if desk, _ := e.Relations.Get("desk"); desk == entity.String(id) {
+				delete(m.collide, rid)
+			}
+		}
 		return "removed desk " + id + " with its requests"
 	case k == 5:
 		id := m.addDesk()
@@ -209,12 +322,30 @@ func (m *syncModel) change(r *syncRig) string {
 	case k == 7:
 		m.addOther(r)
 		return "another writer added entities"
+	case k == 8:
+		return "the source produces another writer's " + m.addCollision(r) + ", in a version Port refuses"
+	case k == 9 && len(m.collide) > 0:
+		ids := slices.Sorted(maps.Keys(m.collide))
+		id := ids[m.rng.IntN(len(ids))]
+		delete(m.collide, id)
+		return "the source stopped producing another writer's " + id
+	case k == 10:
+		return m.addBlocker(r)
+	case k == 11:
+		return m.removeBlocker(r)
+	case k == 12 && len(requests) > 0:
+		id := requests[m.rng.IntN(len(requests))]
+		value := []entity.JSON{"9007199254740993", "0.1000000000000000055511151231257827", "-18014398509481985", "123456789.123456789123"}[m.rng.IntN(4)]
+		e := m.requests[id]
+		e.Properties = entity.Fields{{Key: "size", Value: value}, {Key: "status", Value: `"open"`}}
+		m.requests[id] = e
+		return fmt.Sprintf("request %s got size %s, which Port holds as a double", id, value)
 	default:
 		return "no change"
 	}
 }
 
-// injectFault arms one random fault for the next apply.
+// injectFault arms one random Port fault for the next apply.
 func (m *syncModel) injectFault(r *syncRig) string {
 	requests := slices.Sorted(maps.Keys(m.requests))
 	switch m.rng.IntN(8) {
@@ -247,10 +378,11 @@ func clearFaults(r *syncRig) {
 	r.port.LoseAnswers("POST", "/v1/blueprints/", 0, 0)
 	r.port.FailBulkEntities()
 	r.port.SetLatency(0)
+	r.clearJSMFaults()
 }
 
-// heldInSource returns the source entities Port holds now: none of them may
-// be deleted by the next apply.
+// heldInSource returns the entities of the two syncs' blueprints that Port
+// holds now: none that is still in the source may be deleted.
 func (m *syncModel) heldInSource(r *syncRig) map[string]bool {
 	held := map[string]bool{}
 	for _, bp := range []string{"desk", "request"} {
@@ -261,13 +393,10 @@ func (m *syncModel) heldInSource(r *syncRig) map[string]bool {
 	return held
 }
 
-func (m *syncModel) checkInvariants(t *testing.T, r *syncRig, step int, heldBefore map[string]bool) {
+func (m *syncModel) checkInvariants(t *testing.T, r *syncRig, step int, heldBefore map[string]bool, jsmBefore []string, out string) {
 	t.Helper()
 	port := m.heldInSource(r)
-	owned := map[string]entity.Set{"desk": r.owned(rigDesks), "request": r.owned(rigRequests)}
-	for bp, address := range map[string]string{"desk": rigDesks, "request": rigRequests} {
-		maps.Copy(owned[bp], r.pending(address))
-	}
+	owned := map[string]entity.Set{"desk": r.ownedNow(rigDesks), "request": r.ownedNow(rigRequests)}
 	for key := range port {
 		bp, id, _ := strings.Cut(key, "/")
 		if _, ok := owned[bp][id]; m.asked[key] && !ok {
@@ -290,12 +419,19 @@ func (m *syncModel) checkInvariants(t *testing.T, r *syncRig, step int, heldBefo
 			t.Fatalf("step %d: the state owns another writer's %s", step, key)
 		}
 	}
+	r.checkJSMInvariants(t, step, jsmBefore, out)
 	if out, code := r.tf.exec("apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"); code != 0 {
 		t.Fatalf("step %d: refresh failed:\n%s", step, out)
 	}
-	for bp, set := range map[string]entity.Set{"desk": r.owned(rigDesks), "request": r.owned(rigRequests)} {
-		for id := range set {
-			if !port[bp+"/"+id] {
+	held := map[string]bool{}
+	for _, bp := range []string{"desk", "request", rigJSMBlueprint} {
+		for _, id := range portIDs(r, bp) {
+			held[bp+"/"+id] = true
+		}
+	}
+	for bp, address := range map[string]string{"desk": rigDesks, "request": rigRequests, rigJSMBlueprint: rigJSM} {
+		for id := range r.owned(address) {
+			if !held[bp+"/"+id] {
 				t.Fatalf("step %d: after a refresh the state records %s/%s, which Port does not hold", step, bp, id)
 			}
 		}

@@ -3,6 +3,8 @@ package provider
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
+	"github.com/portjsm/terraform-provider-portjsm/internal/fakejsm"
 	"github.com/portjsm/terraform-provider-portjsm/internal/fakeport"
 )
 
@@ -22,6 +25,7 @@ type syncRig struct {
 	t    *testing.T
 	port *fakeport.Server
 	tf   *terraformCLI
+	jsm  *fakejsm.Server // nil unless withJSM started it
 }
 
 const (
@@ -179,6 +183,9 @@ func (r *syncRig) unwritten(address string) []string {
 func (r *syncRig) privateKey(address, key string) []byte {
 	r.t.Helper()
 	raw, err := os.ReadFile(filepath.Join(r.tf.dir, "terraform.tfstate"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // no apply has written a state yet
+	}
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -193,6 +200,7 @@ func (r *syncRig) privateKey(address, key string) []byte {
 	if err := json.Unmarshal(raw, &state); err != nil {
 		r.t.Fatal(err)
 	}
+	address = strings.TrimSuffix(address, "[0]")
 	for _, res := range state.Resources {
 		if res.Type+"."+res.Name != address || len(res.Instances) == 0 || len(res.Instances[0].Private) == 0 {
 			continue

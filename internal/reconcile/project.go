@@ -118,3 +118,19 @@ func nonNull(fields entity.Fields) entity.Fields {
 	}
 	return out
 }
+
+// Confirm settles writes whose outcome is unknown to an identifier the sync
+// did not own: projected is the read back of what Port holds, written the
+// values those writes sent. Port holding an entity of such an identifier
+// proves nothing, as another writer may have made it; only Port holding
+// exactly what was written makes it the sync's. Confirm returns projected
+// without the written identifiers Port holds otherwise, or not at all.
+func Confirm(projected, written entity.Set) entity.Set {
+	out := projected.Clone()
+	for id, w := range written {
+		if held, ok := out[id]; ok && !held.Equal(&w) {
+			delete(out, id)
+		}
+	}
+	return out
+}

@@ -190,3 +190,15 @@ func TestProjectionPageByPage(t *testing.T) {
 		}
 	}
 }
+
+func TestConfirmOwnsOnlyWhatPortHoldsAsWritten(t *testing.T) {
+	projected := mustParse(t, `{"landed":{"title":"ours"},"other":{"title":"theirs"},"kept":{"title":"ours"}}`)
+	written := mustParse(t, `{"landed":{"title":"ours"},"other":{"title":"ours"},"lost":{"title":"ours"}}`)
+	got := Confirm(projected, written)
+	if want := []string{"kept", "landed"}; !reflect.DeepEqual(got.Identifiers(), want) {
+		t.Fatalf("Confirm kept %v, want %v: an entity Port holds with another writer's values is not the sync's", got.Identifiers(), want)
+	}
+	if len(projected) != 3 {
+		t.Fatal("Confirm changed its argument")
+	}
+}

@@ -9,6 +9,16 @@ variable "delete_dependents" {
   type    = bool
   default = false
 }
+# A fake JSM feeds a third sync when its URL is set (the property test).
+variable "jsm_base_url" {
+  type    = string
+  default = ""
+}
+variable "jsm_api_token" {
+  type      = string
+  default   = ""
+  sensitive = true
+}
 
 provider "portjsm" {
   port = {
@@ -17,6 +27,15 @@ provider "portjsm" {
     client_secret = "test-secret"
     max_retries   = 1
     timeout       = var.port_timeout
+  }
+  jsm = var.jsm_base_url == "" ? null : {
+    base_url       = var.jsm_base_url
+    username       = "agent@example.com"
+    api_token      = var.jsm_api_token
+    page_size      = 4
+    concurrency    = 2
+    max_retries    = 1
+    max_list_reads = 4
   }
 }
 
@@ -32,4 +51,20 @@ resource "portjsm_entities" "requests" {
   entities_json      = var.requests
   deletion_threshold = 1
   depends_on         = [portjsm_entities.desks]
+}
+
+data "portjsm_customer_requests" "jsm" {
+  count = var.jsm_base_url == "" ? 0 : 1
+  mapping = {
+    identifier = ".issueId | tostring"
+    title      = ".issueKey"
+    properties = { status = ".currentStatus.status" }
+  }
+}
+
+resource "portjsm_entities" "jsm" {
+  count              = var.jsm_base_url == "" ? 0 : 1
+  blueprint          = "jsmRequest"
+  entities_json      = data.portjsm_customer_requests.jsm[0].entities_json
+  deletion_threshold = 1
 }
