@@ -96,3 +96,37 @@ func TestAccSyncWaitingDeleteSurvivesAnApplyWithoutRefresh(t *testing.T) {
 	}
 	mustPlanEmpty(t, r)
 }
+
+// TestAccSyncLostAnswerOwnsOnlyWhatPortHoldsAsWritten: when the answer to
+// a bulk upsert is lost, the read back that settles it must not take
+// another writer's entity of a written identifier for the sync's own.
+func TestAccSyncLostAnswerOwnsOnlyWhatPortHoldsAsWritten(t *testing.T) {
+	r := newSyncRig(t)
+	theirs := anotherWritersRequest(r, "X")
+	desks := setOf(deskEntity("D1"))
+	r.setSource(desks, setOf(requestEntity("R1", "D1")), nil)
+	mustApply(t, r, 0)
+
+	r.port.LoseAnswers("POST", "/v1/blueprints/request/entities/bulk", 502, -1)
+	r.setSource(desks, setOf(requestEntity("R1", "D1"), requestEntity("R2", "D1"), refusedVersionOf("X", "D1")), nil)
+	mustApply(t, r, 1, "Error: Port Is Failing Or Unreachable")
+	r.port.LoseAnswers("POST", "/v1/blueprints/request/entities/bulk", 0, 0)
+	if _, owned := r.ownedNow(rigRequests)["X"]; owned {
+		t.Fatal("the read back after a lost answer made another writer's X the sync's")
+	}
+	if _, owned := r.ownedNow(rigRequests)["R2"]; !owned {
+		t.Fatal("the read back after a lost answer did not own R2, which Port holds as written")
+	}
+
+	r.setSource(desks, setOf(requestEntity("R1", "D1")), nil)
+	if out, code := r.tf.exec("apply", "-auto-approve", "-input=false", "-no-color", "-refresh=false"); code != 0 {
+		t.Fatalf("the apply that drops X and R2 exited %d:\n%s", code, out)
+	}
+	if got, ok := r.port.Entity("request", "X"); !ok || !sameWrite(got, theirs) {
+		t.Fatalf("the sync deleted or changed another writer's X: %v", got)
+	}
+	if got := portIDs(r, "request"); !slices.Equal(got, []string{"R1", "X"}) {
+		t.Fatalf("Port holds requests %v, want R1 and another writer's X", got)
+	}
+	mustPlanEmpty(t, r)
+}
