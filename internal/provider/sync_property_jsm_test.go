@@ -120,7 +120,7 @@ func (r *syncRig) checkJSMInvariants(t *testing.T, step int, before []string, ou
 	served := r.jsmServed()
 	for _, id := range before {
 		if slices.Contains(served, id) && !slices.Contains(held, id) && !strings.Contains(out, "Warning: JSM List Changed While Read") {
-			t.Fatalf("step %d: JSM request %s is still in JSM but was deleted from Port, and no warning said the read may be incomplete", step, id)
+			t.Fatalf("step %d: JSM request %s is still in JSM but was deleted from Port, and no warning said the read may be incomplete:\n%s", step, id, out)
 		}
 	}
 }
