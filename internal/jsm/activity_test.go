@@ -40,34 +40,58 @@ func issueIDSet(t *testing.T, items []json.RawMessage) map[string]int {
 	return set
 }
 
-// TestDrainUnderActivityMissesNothing drains a 20,000-request desk again and
+// TestDrainUnderActivityMissesNothingItCallsSettled drains a desk again and
 // again while agents update requests and customers raise new ones, in both
-// activity orders, and checks that no request that existed for the whole
-// drain is ever missing from the result, nor listed twice. Replay a failure
-// with PORTJSM_ACTIVITY_SEED=<the logged seed>.
-func TestDrainUnderActivityMissesNothing(t *testing.T) {
+// activity orders, and checks that no request is listed twice and that a
+// listing that says it settled holds every request that existed for the
+// whole drain. A listing that did not settle may lack a request that moved at
+// the wrong moment in every read (the provider then warns): that is counted,
+// not failed. A busy desk of 20,000 requests never reads cleanly; a quiet
+// one of 2,000 often settles after a second read, which is the claim under
+// test. Replay a failure with PORTJSM_ACTIVITY_SEED=<the logged seed>.
+func TestDrainUnderActivityMissesNothingItCallsSettled(t *testing.T) {
 	seed := activitySeed(t)
 	t.Logf("seed %d (replay with PORTJSM_ACTIVITY_SEED=%d)", seed, seed)
-	tenant := fakejsm.GenerateTenant(fakejsm.TenantOptions{Seed: 20, ServiceDesks: 8, Requests: 20_000, Organizations: 20})
+	busy := drainUnderActivity(t, seed, 20_000, 4, fakejsm.Activity{UpdatesPerPage: 0.3, CreationsPerPage: 0.05})
+	quiet := drainUnderActivity(t, seed, 2_000, 10, fakejsm.Activity{UpdatesPerPage: 0.015, CreationsPerPage: 0.003})
+	if busy.reads == busy.drains {
+		t.Error("no busy drain was ever read twice: the activity did not move the list, the test proves nothing")
+	}
+	if quiet.settledAfterReread == 0 {
+		t.Error("no quiet drain settled after a second read: the claim of a settled listing was never tested")
+	}
+}
+
+type drainStats struct {
+	drains, reads, settledAfterReread int
+}
+
+// drainUnderActivity drains a desk of n requests drains times in each
+// activity order with the given rates and checks every listing.
+func drainUnderActivity(t *testing.T, seed uint64, n, drains int, rates fakejsm.Activity) drainStats {
+	t.Helper()
+	tenant := fakejsm.GenerateTenant(fakejsm.TenantOptions{Seed: 20, ServiceDesks: 8, Requests: n, Organizations: 20})
 	srv := fakejsm.New(tenant)
 	t.Cleanup(srv.Close)
 	client, err := jsm.New(jsm.Config{BaseURL: srv.URL(), Username: fakejsm.DefaultEmail, APIToken: fakejsm.DefaultAPIToken})
 	if err != nil {
 		t.Fatal(err)
 	}
-	const drainsPerOrder = 4
+	var total drainStats
 	for _, order := range []fakejsm.ActivityOrder{fakejsm.OldestActivityFirst, fakejsm.LatestActivityFirst} {
 		tenant.SetActivityOrder(order)
-		reads, settled, moved := 0, 0, 0
-		for run := range drainsPerOrder {
-			activity := fakejsm.Activity{Seed: seed + uint64(run), UpdatesPerPage: 0.3, CreationsPerPage: 0.05}
+		var stats drainStats
+		moved, missedUnsettled := 0, 0
+		for run := range drains {
+			activity := rates
+			activity.Seed = seed + uint64(run)
 			before := tenant.RequestIDs()
 			srv.SetActivity(activity)
 			listing, err := client.List(context.Background(), "/request", jsm.ListOptions{})
 			log := srv.ActivityLog()
 			srv.SetActivity(fakejsm.Activity{})
 			if err != nil {
-				t.Fatalf("order %d run %d: %v", order, run, err)
+				t.Fatalf("%d requests, order %d run %d: %v", n, order, run, err)
 			}
 			got := issueIDSet(t, listing.Items)
 			for id, n := range got {
@@ -80,22 +104,29 @@ func TestDrainUnderActivityMissesNothing(t *testing.T) {
 				after[id] = true
 			}
 			for _, id := range before {
-				if after[id] && got[id] == 0 {
-					t.Errorf("order %d run %d (%+v): request %s existed throughout the drain and is missing (reads %d, settled %v)",
-						order, run, activity, id, listing.Reads, listing.Settled)
+				switch {
+				case !after[id] || got[id] > 0:
+				case listing.Settled:
+					t.Errorf("%d requests, order %d run %d (%+v): request %s existed throughout the drain and is missing from a listing that settled after %d reads",
+						n, order, run, activity, id, listing.Reads)
+				default:
+					missedUnsettled++
 				}
 			}
-			reads += listing.Reads
+			stats.drains++
+			stats.reads += listing.Reads
 			moved += log.Updates + log.Creations
-			if listing.Settled {
-				settled++
+			if listing.Settled && listing.Reads > 1 {
+				stats.settledAfterReread++
 			}
 		}
-		t.Logf("%s: %d drains, %d changes during them, %d reads, %d settled", orderName(order), drainsPerOrder, moved, reads, settled)
-		if reads == drainsPerOrder {
-			t.Errorf("%s: no drain was ever read twice: the activity did not move the list, the test proves nothing", orderName(order))
-		}
+		t.Logf("%d requests, %s: %d drains, %d changes during them, %d reads, %d settled after a reread, %d requests missed by unsettled listings",
+			n, orderName(order), stats.drains, moved, stats.reads, stats.settledAfterReread, missedUnsettled)
+		total.drains += stats.drains
+		total.reads += stats.reads
+		total.settledAfterReread += stats.settledAfterReread
 	}
+	return total
 }
 
 func orderName(o fakejsm.ActivityOrder) string {

@@ -33,10 +33,10 @@ type Listing[T any] struct {
 	// Reads is how many times the list was drained, a discarded broken read
 	// included.
 	Reads int
-	// Settled says the items hold every item that existed throughout the
-	// reads (deletions aside): the last read repeated nothing, or the earlier
-	// reads hold as many items it missed as it repeated. When it is false,
-	// the union may lack an item that moved at the wrong moment in every read.
+	// Settled says the last read repeated nothing, so the items hold every
+	// item that existed throughout the reads (deletions during a read aside,
+	// see List). When it is false, the union may lack an item that moved at
+	// the wrong moment in every read.
 	Settled bool
 	// Repeated names a few ids the last read saw twice.
 	Repeated []string
@@ -60,12 +60,14 @@ type Listing[T any] struct {
 // union of the reads (an item any read saw exists or existed during this
 // run). A read of a list whose items only move or are added misses at most
 // as many items as it repeats, so the reads stop once the last one repeats
-// nothing, or the earlier reads hold at least as many items the last one did
-// not see as it repeated: then the union holds every item that existed
-// throughout. After MaxReads reads the union is returned and the Listing says
-// it did not settle. An item deleted during a read can hide a neighbour
-// without any repeat; offset paging cannot see that, and the next run reads
-// the neighbour again.
+// nothing: then the union holds every item that existed throughout. Earlier
+// reads holding items the last one did not see prove nothing: an item
+// deleted between the reads looks exactly like one the last read missed, so
+// counting such items could settle while an item that existed throughout is
+// missing. After MaxReads reads the union is returned and the Listing says it
+// did not settle. An item deleted during a read can hide a neighbour without
+// any repeat; offset paging cannot see that, and the next run reads the
+// neighbour again.
 //
 // Repeats that no move explains, an id twice within one page or a page that
 // repeats an earlier run of items, mean a broken server or proxy: such a
@@ -122,17 +124,11 @@ func list[V, T any](ctx context.Context, c *Client, path string, opts ListOption
 		if merged == nil && len(d.repeated) == 0 {
 			return &Listing[T]{Items: d.items, Reads: made, Settled: true}, nil
 		}
-		recovered := 0
 		if merged == nil {
 			merged = newUnion[T](len(d.items))
-		} else {
-			recovered = merged.notIn(d)
 		}
 		merged.add(d)
-		// A read of a list that only moves misses at most as many items as
-		// it repeats. So once earlier reads hold at least that many items
-		// this read missed, they hold every one of them: the union is whole.
-		settled := recovered >= len(d.repeated)
+		settled := len(d.repeated) == 0
 		if settled || used >= c.cfg.MaxReads {
 			return merged.listing(made, settled, d, opts.MaxItems), nil
 		}
@@ -302,17 +298,6 @@ func (u *union[T]) add(d *drainResult[T]) {
 		u.at[key] = len(u.items)
 		u.items = append(u.items, item)
 	}
-}
-
-// notIn counts the items of the union that the read d did not see.
-func (u *union[T]) notIn(d *drainResult[T]) int {
-	n := 0
-	for key := range u.at {
-		if _, ok := d.firstAt[key]; !ok {
-			n++
-		}
-	}
-	return n
 }
 
 const maxNamedIDs = 10

@@ -101,10 +101,10 @@ func TestListRereadsWhenAnItemMovesAndReturnsTheUnion(t *testing.T) {
 	}
 }
 
-// An item moved during every read is recovered from the other reads: the
-// second read misses another item than the first, so the reads settle as
-// soon as the earlier ones hold as many items the last missed as it repeated.
-func TestListSettlesWhenEarlierReadsCoverTheRepeats(t *testing.T) {
+// An item moved during every read is recovered from the other reads: each
+// read misses another neighbour, and the union holds them all. No read is
+// clean, so after MaxReads reads the listing says it did not settle.
+func TestListKeepsTheUnionWhenAnItemMovesInEveryRead(t *testing.T) {
 	l := newMovingList(200)
 	l.beforePage = func(l *movingList, start int) {
 		if start == 50 {
@@ -113,8 +113,57 @@ func TestListSettlesWhenEarlierReadsCoverTheRepeats(t *testing.T) {
 	}
 	listing := readRequests(t, l)
 	assertHolds(t, ids(t, listing.Items), 200)
-	if listing.Reads != 2 || !listing.Settled {
-		t.Fatalf("reads=%d settled=%v, want 2 settled reads", listing.Reads, listing.Settled)
+	if listing.Reads != DefaultMaxReads || listing.Settled {
+		t.Fatalf("reads=%d settled=%v, want %d unsettled reads", listing.Reads, listing.Settled, DefaultMaxReads)
+	}
+}
+
+// The case the union was built for, with a deletion between the reads
+// (page size 2, one page at a time): the first read misses 4 after one move,
+// the second misses 3 and 4 after two moves, and 9 is deleted in between.
+// The earlier read holds two items the second did not see (3 and 9), as many
+// as it repeated, yet 4 existed throughout and no read saw it. Absent items
+// cannot tell a miss from a deletion, so only a read that repeats nothing
+// settles: after two reads the listing must say it did not settle, and a
+// third, clean read finds 4.
+func TestListSettlesOnlyOnAReadThatRepeatsNothing(t *testing.T) {
+	script := func(l *movingList) {
+		reads := 0
+		l.beforePage = func(l *movingList, start int) {
+			if start == 0 {
+				reads++
+			}
+			switch {
+			case reads == 1 && start == 4:
+				l.moveToEnd(slices.Index(l.ids, "0"))
+			case reads == 2 && start == 0:
+				l.ids = slices.DeleteFunc(l.ids, func(id string) bool { return id == "9" })
+			case reads == 2 && start == 2:
+				l.moveToEnd(slices.Index(l.ids, "1"))
+				l.moveToEnd(slices.Index(l.ids, "2"))
+			}
+		}
+	}
+	pageOfTwo := func(c *Config) { c.PageSize = 2 }
+	read := func(maxReads int) *Listing[json.RawMessage] {
+		l := newMovingList(12)
+		script(l)
+		listing, err := newTestClient(t, l, sequential, pageOfTwo, func(c *Config) { c.MaxReads = maxReads }).List(context.Background(), "/request", ListOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return listing
+	}
+	twoReads := read(2)
+	if got := ids(t, twoReads.Items); !slices.Contains(got, "4") && twoReads.Settled {
+		t.Fatalf("two reads settled without request 4, which existed throughout: %v", got)
+	}
+	if twoReads.Settled || twoReads.Reads != 2 {
+		t.Fatalf("reads=%d settled=%v, want 2 unsettled reads", twoReads.Reads, twoReads.Settled)
+	}
+	threeReads := read(3)
+	if !threeReads.Settled || threeReads.Reads != 3 || !slices.Contains(ids(t, threeReads.Items), "4") {
+		t.Fatalf("reads=%d settled=%v items=%v, want a third, clean read that finds 4", threeReads.Reads, threeReads.Settled, ids(t, threeReads.Items))
 	}
 }
 
