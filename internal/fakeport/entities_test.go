@@ -1,6 +1,7 @@
 package fakeport
 
 import (
+	"io"
 	"net/http"
 	"reflect"
 	"strings"
@@ -292,5 +293,39 @@ func TestListCountAndSelection(t *testing.T) {
 	full := c.must(http.StatusOK, "GET", deskPath+"/1", nil)["entity"]
 	if get(full, "properties", "projectKey") != "K1" {
 		t.Fatalf("exclude changed the stored entity: %v", full)
+	}
+}
+
+// Port's backend is JavaScript: a number is held as the nearest double and
+// written back as JavaScript writes it, so a number with more digits than a
+// double holds reads back with fewer.
+func TestNumbersAreHeldAsDoubles(t *testing.T) {
+	srv, c := newFake(t)
+	c.must(http.StatusCreated, "POST", "/v1/blueprints", map[string]any{
+		"identifier": "m", "title": "M",
+		"schema": map[string]any{"properties": map[string]any{"n": map[string]any{"type": "number"}, "list": map[string]any{"type": "array"}}},
+	})
+	body := []byte(`{"identifier":"x","properties":{"n":9007199254740993,"list":[0.1000000000000000055511151231257827,1e21,-18014398509481985,123456789.123456789123]}}`)
+	if status, out, _ := c.raw("POST", "/v1/blueprints/m/entities?upsert=true", body, c.token); status != http.StatusCreated {
+		t.Fatalf("create: %d %v", status, out)
+	}
+	req, err := http.NewRequest(http.MethodGet, srv.URL()+"/v1/blueprints/m/entities/x", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	text, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"n":9007199254740992`, `"list":[0.1,1e+21,-18014398509481984,123456789.12345679]`} {
+		if !strings.Contains(string(text), want) {
+			t.Errorf("Port's answer %s does not hold %s", text, want)
+		}
 	}
 }

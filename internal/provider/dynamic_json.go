@@ -218,7 +218,7 @@ func inPriorShape(prior attr.Value, port any) attr.Value {
 		}
 	case basetypes.NumberValue:
 		if n, ok := fromJSON(port).(basetypes.NumberValue); ok {
-			if n.ValueBigFloat().Cmp(p.ValueBigFloat()) == 0 {
+			if sameDouble(n.ValueBigFloat(), p.ValueBigFloat()) {
 				return p
 			}
 			return n
@@ -276,4 +276,16 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// sameDouble compares numbers as Port holds them: its backend keeps the
+// nearest double, so a number it cannot hold exactly reads back rounded,
+// which is not drift.
+func sameDouble(a, b *big.Float) bool {
+	if a.Cmp(b) == 0 {
+		return true
+	}
+	fa, _ := a.Float64()
+	fb, _ := b.Float64()
+	return fa == fb
 }

@@ -139,6 +139,7 @@ func (r *entitiesResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 			bp, counts.Create, counts.Update, counts.Delete, len(desired)),
 			"The diff of entities_json lists each entity that changes; the apply writes only those.")
 	}
+	warnRoundedNumbers(bp, reconcile.Roundings(desired, managed), &resp.Diagnostics)
 	if len(managed) == 0 {
 		return
 	}

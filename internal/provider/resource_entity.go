@@ -20,11 +20,13 @@ import (
 	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 	"github.com/portjsm/terraform-provider-portjsm/internal/port"
+	"github.com/portjsm/terraform-provider-portjsm/internal/reconcile"
 )
 
 var (
 	_ resource.ResourceWithConfigure   = (*entityResource)(nil)
 	_ resource.ResourceWithImportState = (*entityResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*entityResource)(nil)
 )
 
 func newEntityResource() resource.Resource { return &entityResource{} }
@@ -101,6 +103,23 @@ func (r *entityResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				MarkdownDescription: "Create bare related entities that do not exist yet, instead of failing.",
 			},
 		},
+	}
+}
+
+// ModifyPlan warns when the entity it writes holds a number Port will keep
+// with fewer digits.
+func (r *entityResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || !req.Plan.Raw.IsFullyKnown() || req.Plan.Raw.Equal(req.State.Raw) {
+		return
+	}
+	var plan entityModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var ignored diag.Diagnostics // the apply reports values Port cannot take
+	if r, ok := reconcile.EntityRounding(entityFromModel(plan, &ignored)); ok {
+		warnRoundedNumbers(plan.Blueprint.ValueString(), []reconcile.Rounding{r}, &resp.Diagnostics)
 	}
 }
 

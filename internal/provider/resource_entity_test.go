@@ -144,3 +144,24 @@ func TestAccEntityKeepsWhatTheUISet(t *testing.T) {
 	}
 	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{version(1), uiEdit}})
 }
+
+// A number Port cannot hold exactly (its backend keeps doubles) reads back
+// rounded: that is no drift, so the plan after the apply is empty (the test
+// framework checks it) and Port holds the nearest double.
+func TestAccEntityNumberPortRoundsIsNoDrift(t *testing.T) {
+	srv := startPortWithService(t)
+	big := config.Variables{"properties": config.ObjectVariable(map[string]config.Variable{"version": config.IntegerVariable(9007199254740993)})}
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{
+		entityStep(srv, big, nil),
+		{
+			PreConfig: func() {
+				if e, _ := srv.Entity("service", "api"); at(e, "properties", "version") != 9007199254740992.0 {
+					t.Fatalf("Port holds %v", e["properties"])
+				}
+			},
+			ConfigFile:      config.StaticFile("testdata/entity_single.tf"),
+			ConfigVariables: mergeVariables(portVariables(srv), big),
+			PlanOnly:        true,
+		},
+	}})
+}

@@ -1,6 +1,9 @@
 package reconcile
 
-import "github.com/portjsm/terraform-provider-portjsm/internal/entity"
+import (
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
+	"github.com/portjsm/terraform-provider-portjsm/internal/jsonvalue"
+)
 
 // Project returns the managed view of what Port holds: for every managed
 // entity Port still has, Port's values of exactly the fields it manages.
@@ -57,7 +60,7 @@ func project(m, pe entity.Entity) entity.Entity {
 	if m.Team != nil {
 		e.Team = append([]string{}, pe.Team...)
 	}
-	e.Properties = pick(m.Properties, pe.Properties)
+	e.Properties = pickAsDoubles(m.Properties, pick(m.Properties, pe.Properties))
 	e.Relations = pickRelations(m.Relations, pe.Relations)
 	if e.Equal(&m) {
 		return m // no drift: share the managed value
@@ -95,6 +98,18 @@ func pick(managed, from entity.Fields) entity.Fields {
 		out[i] = entity.Field{Key: f.Key, Value: v}
 	}
 	return out
+}
+
+// pickAsDoubles keeps the managed value of a property Port holds as the
+// nearest doubles of its numbers (Port's backend is JavaScript): a number
+// Port cannot hold exactly is no drift, or every plan would write it again.
+func pickAsDoubles(managed, held entity.Fields) entity.Fields {
+	for i := range held {
+		if m := managed[i].Value; held[i].Value != m && jsonvalue.SameAsDoubles(string(m), string(held[i].Value)) {
+			held[i].Value = m
+		}
+	}
+	return held
 }
 
 // pickRelations is pick for relations, where an empty many relation and no

@@ -202,3 +202,47 @@ func TestConfirmOwnsOnlyWhatPortHoldsAsWritten(t *testing.T) {
 		t.Fatal("Confirm changed its argument")
 	}
 }
+
+// Port's backend keeps numbers as doubles: what it reads back of a number
+// with more digits than a double holds is that number as Port can hold it,
+// not drift, so a second sync writes nothing.
+func TestProjectTakesNumbersAsPortHoldsThem(t *testing.T) {
+	srv, c := newPort(t)
+	ctx := context.Background()
+	desired := mustParse(t, `{"big":{"properties":{"n":9007199254740993}},"fine":{"properties":{"n":0.1000000000000000055511151231257827}},`+
+		`"neg":{"properties":{"n":-18014398509481985}},"frac":{"properties":{"n":123456789.123456789123}}}`)
+	res := Apply(ctx, c, "req", desired, entity.Set{}, Options{})
+	if res.Failed() {
+		t.Fatalf("first sync: %+v", res)
+	}
+	if e, _ := srv.Entity("req", "big"); fmt.Sprint(e["properties"]) != "map[n:9.007199254740992e+15]" {
+		t.Fatalf("the fake Port holds %v, not the double Port holds", e["properties"])
+	}
+	held, err := c.SearchEntities(ctx, "req", port.Search{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	actual := Project(res.State, held)
+	if counts := Count(desired, actual); counts.Changes() != 0 {
+		t.Fatalf("numbers read back as Port holds them plan %+v", counts)
+	}
+	changed := mustParse(t, `{"big":{"properties":{"n":9007199254740994}},"fine":{"properties":{"n":0.1000000000000000055511151231257827}},`+
+		`"neg":{"properties":{"n":-18014398509481985}},"frac":{"properties":{"n":123456789.123456789123}}}`)
+	if counts := Count(changed, actual); counts.Update != 1 {
+		t.Fatalf("a number Port holds differently plans %+v, want one update", counts)
+	}
+}
+
+func TestRoundingsNameTheNumbersAWriteLosesDigitsOf(t *testing.T) {
+	desired := mustParse(t, `{"a":{"properties":{"id":"9007199254740993","n":9007199254740993}},"b":{"properties":{"n":1.5}},`+
+		`"c":{"properties":{"n":0.1000000000000000055511151231257827}},"d":{"properties":{"n":9007199254740993}}}`)
+	actual := mustParse(t, `{"d":{"properties":{"n":9007199254740993}}}`)
+	got := Roundings(desired, actual)
+	want := []Rounding{
+		{Identifier: "a", Property: "n", Written: "9007199254740993", Held: "9007199254740992"},
+		{Identifier: "c", Property: "n", Written: "0.1000000000000000055511151231257827", Held: "0.1"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("Roundings = %+v, want %+v (d is not written, a string keeps its digits)", got, want)
+	}
+}
