@@ -99,12 +99,13 @@ func runSyncSequence(t *testing.T, seed uint64, steps int) int {
 		jsmEvent := m.jsmEvent(r)
 		r.setSource(m.desks, m.sourceRequests(), r.jsmVars())
 		out, code, how := m.run(r, fault)
+		jsmDeleted := r.jsmDeletionsDuringReads()
 		clearFaults(r)
 		t.Logf("step %d: %s; fault %s; JSM %s; %s exited %d", step, what, fault, jsmEvent, how, code)
 		if strings.Contains(out, "Provider produced inconsistent") || strings.Contains(out, "panic:") || strings.Contains(out, "tainted") {
 			t.Fatalf("step %d: the %s broke Terraform's contract:\n%s", step, how, out)
 		}
-		m.checkInvariants(t, r, step, before, jsmBefore, out)
+		m.checkInvariants(t, r, step, before, jsmBefore, jsmDeleted, out)
 	}
 	m.letGo(r)
 	r.setSource(m.desks, m.sourceRequests(), r.jsmVars())
@@ -120,7 +121,7 @@ func runSyncSequence(t *testing.T, seed uint64, steps int) int {
 		}
 	}
 	mustPlanEmpty(t, r)
-	m.checkInvariants(t, r, steps, m.heldInSource(r), r.jsmHeld(), out)
+	m.checkInvariants(t, r, steps, m.heldInSource(r), r.jsmHeld(), 0, out)
 	for _, bp := range []string{"desk", "request"} {
 		want := slices.Sorted(maps.Keys(m.sourceOf(bp)))
 		for id := range m.others {
@@ -393,7 +394,7 @@ func (m *syncModel) heldInSource(r *syncRig) map[string]bool {
 	return held
 }
 
-func (m *syncModel) checkInvariants(t *testing.T, r *syncRig, step int, heldBefore map[string]bool, jsmBefore []string, out string) {
+func (m *syncModel) checkInvariants(t *testing.T, r *syncRig, step int, heldBefore map[string]bool, jsmBefore []string, jsmDeleted int, out string) {
 	t.Helper()
 	port := m.heldInSource(r)
 	owned := map[string]entity.Set{"desk": r.ownedNow(rigDesks), "request": r.ownedNow(rigRequests)}
@@ -419,7 +420,7 @@ func (m *syncModel) checkInvariants(t *testing.T, r *syncRig, step int, heldBefo
 			t.Fatalf("step %d: the state owns another writer's %s", step, key)
 		}
 	}
-	r.checkJSMInvariants(t, step, jsmBefore, out)
+	r.checkJSMInvariants(t, step, jsmBefore, jsmDeleted, out)
 	if out, code := r.tf.exec("apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"); code != 0 {
 		t.Fatalf("step %d: refresh failed:\n%s", step, out)
 	}
