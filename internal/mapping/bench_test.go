@@ -193,6 +193,30 @@ func BenchmarkRunawayRange(b *testing.B) {
 	}
 }
 
+// BenchmarkLargeProperties maps 100,000 items with an 11 KB property
+// under the default limits, which the memory limit must not stop: the
+// entities kept are over 1 GiB, but no one evaluation grows the heap by
+// more than a few kilobytes. It reports the peak heap growth.
+func BenchmarkLargeProperties(b *testing.B) {
+	m := organizationMapping
+	m.Properties = map[string]string{"description": ".description"}
+	p := mustCompile(b, m)
+	items := largeItems(100000)
+	var peak uint64
+	for b.Loop() {
+		peak = max(peak, peakHeapGrowth(func() {
+			set, err := p.Map(b.Context(), items, DefaultLimits)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(set) != len(items) {
+				b.Fatalf("%d entities from %d items", len(set), len(items))
+			}
+		}))
+	}
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-growth-MiB")
+}
+
 // BenchmarkDecodeRequest compares the decoder with encoding/json on one
 // realistic request.
 func BenchmarkDecodeRequest(b *testing.B) {

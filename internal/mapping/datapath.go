@@ -14,8 +14,8 @@ import (
 // it selects: every output of the expression, with an array output standing
 // for its elements. The items are re-encoded by encoding/json (object keys
 // sorted); numbers keep the literal text of the document. The evaluation
-// is one evaluation within limits (ItemTimeout and MaxMemory); reaching one
-// gives an error wrapping a *LimitError.
+// is one evaluation within limits (ItemTimeout and MaxMemory, see watch);
+// reaching one twice gives an error wrapping a *LimitError.
 func ExtractItems(ctx context.Context, body []byte, expr string, limits Limits) ([]json.RawMessage, error) {
 	code, err := CompileExpr("data_path", expr)
 	if err != nil {
@@ -26,10 +26,13 @@ func ExtractItems(ctx context.Context, body []byte, expr string, limits Limits) 
 	if err != nil {
 		return nil, fmt.Errorf("the response is not JSON: %w", err)
 	}
-	one := startOne(ctx, limits)
-	items, runErr := collectOutputs(code.RunWithContext(one.ctx, doc))
-	if limit := one.stop(); runErr != nil {
-		return nil, fmt.Errorf("data_path %q %w", expr, runError(ctx, runErr, limit))
+	var items []json.RawMessage
+	limit := withinConfirmed(ctx, limits, func(ctx context.Context) error {
+		items, err = collectOutputs(code.RunWithContext(ctx, doc))
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("data_path %q %w", expr, runError(ctx, err, limit))
 	}
 	return items, nil
 }
@@ -59,13 +62,16 @@ func collectOutputs(iter gojq.Iter) ([]json.RawMessage, error) {
 }
 
 // First runs a compiled expression over input within limits (ItemTimeout
-// and MaxMemory) and returns its first output, or nil when it has none.
-// A limit reached gives a *LimitError, a cancelled ctx an error wrapping
-// ctx.Err().
+// and MaxMemory, see watch) and returns its first output, or nil when it
+// has none. A limit reached twice gives a *LimitError, a cancelled ctx an
+// error wrapping ctx.Err().
 func First(ctx context.Context, code *gojq.Code, input any, limits Limits) (any, error) {
-	one := startOne(ctx, limits)
-	v, _ := code.RunWithContext(one.ctx, input).Next()
-	limit := one.stop()
+	var v any
+	limit := withinConfirmed(ctx, limits, func(ctx context.Context) error {
+		v, _ = code.RunWithContext(ctx, input).Next()
+		err, _ := v.(error)
+		return err
+	})
 	if err, isErr := v.(error); isErr {
 		return nil, runError(ctx, err, limit)
 	}

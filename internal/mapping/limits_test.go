@@ -1,15 +1,21 @@
 package mapping
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/itchyny/gojq"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
+	"github.com/portjsm/terraform-provider-portjsm/internal/jsonvalue"
 )
 
 // requireLimit fails the test unless err wraps a LimitError of kind.
@@ -132,22 +138,126 @@ func TestFirstReturnsTheFirstOutput(t *testing.T) {
 	}
 }
 
-// TestMapSurvivesAStall has the watchdog cancel an item's evaluation, as
-// it does when a loaded machine stalls an item past the per-item limit
-// though no field is slow: the item is evaluated again field by field and
-// mapped, with no error.
-func TestMapSurvivesAStall(t *testing.T) {
-	p := mustCompile(t, organizationMapping)
-	dog := startWatchdog(t.Context(), Limits{ItemTimeout: time.Hour}, 1)
-	defer dog.stop()
-	w := &worker{p: p, ctx: dog.slotContext(0)}
-	dog.expire(0, &LimitError{Kind: LimitItemTimeout, Limits: dog.limits, Items: []int{0}})
-	e, keep, err := w.mapWatched(dog, 0, 0, rawItems(numbered(1)))
-	if err != nil || !keep || e.Identifier != "0" || !e.Properties.Has("name") || e.Properties[0] != (entity.Field{Key: "name", Value: `"org 0"`}) {
-		t.Fatalf("got %+v, %v, %v", e, keep, err)
+// hookedItems are raw items that call a hook whenever item at is decoded,
+// with how many times it was decoded before: a way to act while that item
+// is being mapped, its slot published.
+type hookedItems struct {
+	rawItems
+	at    int
+	calls atomic.Int32
+	hook  func(call int)
+}
+
+func (h *hookedItems) doc(index int, dec *jsonvalue.Decoder) (any, *Error) {
+	if index == h.at {
+		h.hook(int(h.calls.Add(1)) - 1)
 	}
-	// The slot has a fresh context for the next item.
-	if _, _, err := w.mapWatched(dog, 0, 1, rawItems(numbered(2))); err != nil {
-		t.Fatalf("the next item: %v", err)
+	return h.rawItems.doc(index, dec)
+}
+
+// mapHooked maps items as Map does, with a hook at one item.
+func mapHooked(t *testing.T, p *Program, items *hookedItems, limits Limits) (entity.Set, error) {
+	t.Helper()
+	outcomes, err := p.mapAll(t.Context(), items, limits, newJQClock(limits.TotalTimeout))
+	if err != nil {
+		return nil, err
+	}
+	return Collect(outcomes)
+}
+
+// TestMapSurvivesAStall stalls one item past the per-item limit the first
+// time it is mapped, as a loaded machine can though no field is slow: the
+// watch cancels it, it is evaluated again alone, and it maps with no error.
+func TestMapSurvivesAStall(t *testing.T) {
+	limits := Limits{ItemTimeout: 10 * time.Millisecond}
+	items := &hookedItems{rawItems: rawItems(numbered(200)), at: 42, hook: func(call int) {
+		if call == 0 {
+			time.Sleep(20 * limits.ItemTimeout)
+		}
+	}}
+	set, err := mapHooked(t, mustCompile(t, organizationMapping), items, limits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if items.calls.Load() != 2 {
+		t.Fatalf("item 42 was decoded %d times; the stall should have had it evaluated again", items.calls.Load())
+	}
+	if name, _ := set["42"].Properties.Get("name"); len(set) != 200 || name != entity.String("org 42") {
+		t.Fatalf("got %d entities, item 42's name %s", len(set), name)
+	}
+}
+
+// largeItems are n items with an 11 KB string property.
+func largeItems(n int) []json.RawMessage {
+	text := strings.Repeat("lorem ipsum ", 11<<10/12)
+	items := make([]json.RawMessage, n)
+	for i := range items {
+		items[i] = json.RawMessage(fmt.Sprintf(`{"id":%d,"name":"org %d","description":%q}`, i, i, text))
+	}
+	return items
+}
+
+// The memory limit bounds what one evaluation grows, not the results a
+// mapping keeps: 4,000 items with an 11 KB property keep about 45 MiB of
+// entities, well past a 16 MiB limit, and map. (So do 100,000 such items
+// under the default 1 GiB: BenchmarkLargeProperties.)
+func TestMapKeepsResultsLargerThanTheMemoryLimit(t *testing.T) {
+	m := organizationMapping
+	m.Properties = map[string]string{"description": ".description"}
+	items := largeItems(4000)
+	set, err := mustCompile(t, m).Map(t.Context(), items, Limits{ItemTimeout: DefaultLimits.ItemTimeout, MaxMemory: 16 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set) != len(items) {
+		t.Fatalf("%d entities from %d items", len(set), len(items))
+	}
+}
+
+// Another goroutine's allocation while a mapping runs (a second data
+// source reading at the same time) is not the mapping's: a trivial
+// mapping under a 32 MiB limit maps while 100 MiB are allocated and held
+// in the middle of it.
+func TestMapIgnoresAnotherGoroutinesMemory(t *testing.T) {
+	var held [][]byte
+	allocated := make(chan struct{})
+	release := make(chan struct{})
+	defer close(release)
+	items := &hookedItems{rawItems: rawItems(numbered(100000)), at: 1000, hook: func(call int) {
+		if call > 0 {
+			return
+		}
+		go func() {
+			for range 100 {
+				held = append(held, bytes.Repeat([]byte{1}, 1<<20))
+			}
+			close(allocated)
+			<-release
+			runtime.KeepAlive(held)
+		}()
+		<-allocated
+	}}
+	set, err := mapHooked(t, mustCompile(t, organizationMapping), items, Limits{ItemTimeout: DefaultLimits.ItemTimeout, MaxMemory: 32 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set) != 100000 {
+		t.Fatalf("%d entities from 100,000 items", len(set))
+	}
+}
+
+// An evaluation that grows without bound still reaches the memory limit,
+// among many items that do not, and the error names its item and field.
+func TestMapNamesTheItemThatReachesTheMemoryLimit(t *testing.T) {
+	for _, runaway := range []string{"[range(1e9)] | length", "def f: [., f]; f"} {
+		m := organizationMapping
+		expr := "if .id == 137 then " + runaway + " else .name end"
+		m.Properties = map[string]string{"name": ".name", "huge": expr}
+		_, err := mustCompile(t, m).Map(t.Context(), numbered(1000), Limits{ItemTimeout: 10 * time.Minute, MaxMemory: 8 << 20})
+		requireLimit(t, err, LimitMemory)
+		var me *Error
+		if !errors.As(err, &me) || me.Index != 137 || me.Field != "properties.huge" || me.Expr != expr {
+			t.Fatalf("%s: got %v, want item 137, properties.huge and its expression", runaway, err)
+		}
 	}
 }

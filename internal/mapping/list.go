@@ -4,54 +4,45 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 )
 
 // ListRun maps a list page by page as it is read (see jsm.ListDecoded),
 // so that the raw items of a whole list are never held at once. The pages
-// share the total time limit, and the positions errors name count from the
+// share the total time limit, which counts only the time they spend
+// mapping, not the time between them; positions in errors count from the
 // start of the list.
 type ListRun struct {
-	p        *Program
-	limits   Limits
-	deadline time.Time // zero: no total limit
+	p      *Program
+	limits Limits
+	clock  *jqClock
 }
 
 // StartList starts mapping a list within limits.
 func (p *Program) StartList(limits Limits) *ListRun {
-	r := &ListRun{p: p, limits: limits}
-	if limits.TotalTimeout > 0 {
-		r.deadline = time.Now().Add(limits.TotalTimeout)
-	}
-	return r
+	return &ListRun{p: p, limits: limits, clock: newJQClock(limits.TotalTimeout)}
 }
 
-// MapPage maps the decoded items of one page as MapDocs does; first is the
-// position of the page's first item in the list. Pages may be mapped at
-// the same time.
+// MapPage maps the decoded items of one page (values as jsm.DecodePage
+// gives) as Map does, without checking that identifiers are unique:
+// Collect does that once every page is mapped. first is the position of
+// the page's first item in the list. Pages may be mapped at the same time.
 func (r *ListRun) MapPage(ctx context.Context, first int, items []any) ([]Mapped, error) {
-	limits := r.limits
-	if !r.deadline.IsZero() {
-		left := time.Until(r.deadline)
-		if left <= 0 {
-			limit := &LimitError{Kind: LimitTotalTimeout, Limits: r.limits, Items: []int{first}}
-			return nil, &Error{Index: first, Err: fmt.Errorf("the mapping %w", limit)}
-		}
-		limits.TotalTimeout = left
+	if r.clock.exhausted() {
+		limit := &LimitError{Kind: LimitTotalTimeout, Limits: r.limits, Items: []int{first}}
+		return nil, &Error{Index: first, Err: fmt.Errorf("the mapping %w", limit)}
 	}
-	out, err := r.p.MapDocs(ctx, items, limits)
+	out, err := r.p.mapAll(ctx, decodedItems(items), r.limits, r.clock)
 	if err != nil {
-		return nil, r.inList(err, first)
+		return nil, inList(err, first)
 	}
 	return out, nil
 }
 
 // inList restates an error of one page for the whole list: positions count
-// from the list's start and limits are the run's.
-func (r *ListRun) inList(err error, first int) error {
+// from the list's start.
+func inList(err error, first int) error {
 	var limit *LimitError
 	if errors.As(err, &limit) {
-		limit.Limits = r.limits
 		for i := range limit.Items {
 			limit.Items[i] += first
 		}

@@ -3,9 +3,12 @@ package mapping
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/portjsm/terraform-provider-portjsm/internal/fakejsm"
+	"github.com/portjsm/terraform-provider-portjsm/internal/jsm"
 	"github.com/portjsm/terraform-provider-portjsm/internal/jsonvalue"
 )
 
@@ -45,12 +48,65 @@ func TestListRunMapsPagesAsOneList(t *testing.T) {
 	}
 }
 
-// The pages of a list share its total time limit, and the error states the
-// limit as configured.
+// listRequests reads the requests of a fake JSM page by page, one page at
+// a time, and maps them with a ListRun of m within limits.
+func listRequests(t *testing.T, srv *fakejsm.Server, m Mapping, limits Limits) (*jsm.Listing[Mapped], error) {
+	t.Helper()
+	client, err := jsm.New(jsm.Config{BaseURL: srv.URL(), Username: fakejsm.DefaultEmail, APIToken: fakejsm.DefaultAPIToken,
+		PageSize: 50, Concurrency: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := mustCompile(t, m).StartList(limits)
+	return jsm.ListDecoded(t.Context(), client, jsm.CustomerRequestsPath, jsm.ListOptions{}, run.MapPage)
+}
+
+// The total limit counts JQ's time, not JSM's: reading six pages with
+// 60 ms of latency each takes longer than the 150 ms limit, while mapping
+// the 300 requests takes a few milliseconds, and the list maps.
+func TestListRunCountsOnlyTheTimeJQRuns(t *testing.T) {
+	srv := fakejsm.New(fakejsm.GenerateTenant(fakejsm.TenantOptions{Seed: 3, ServiceDesks: 2, Requests: 300}))
+	t.Cleanup(srv.Close)
+	srv.SetLatency(60 * time.Millisecond)
+	limits := Limits{ItemTimeout: time.Second, TotalTimeout: 150 * time.Millisecond}
+	listing, err := listRequests(t, srv, customerRequestMapping, limits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Collect(listing.Items); err != nil || len(listing.Items) != 300 {
+		t.Fatalf("%d requests mapped (%v), want 300", len(listing.Items), err)
+	}
+}
+
+// A list whose mapping runs longer than the total limit stops with the
+// limit as configured, naming an item by its position in the list.
+func TestListRunStopsAtTheTotalLimit(t *testing.T) {
+	srv := fakejsm.New(fakejsm.GenerateTenant(fakejsm.TenantOptions{Seed: 3, ServiceDesks: 2, Requests: 300}))
+	t.Cleanup(srv.Close)
+	m := customerRequestMapping
+	m.Properties = map[string]string{"slow": "[range(200000)] | length"}
+	limits := Limits{ItemTimeout: time.Minute, TotalTimeout: 150 * time.Millisecond}
+	_, err := listRequests(t, srv, m, limits)
+	var limit *LimitError
+	if !errors.As(err, &limit) || limit.Kind != LimitTotalTimeout || limit.Limits != limits {
+		t.Fatalf("err = %v, want the total limit of 150ms", err)
+	}
+	var itemErr *Error
+	if !errors.As(err, &itemErr) || !strings.Contains(err.Error(), "ran past the time limit of 150ms for all items together") {
+		t.Fatalf("err = %v, want an item named and the limit", err)
+	}
+}
+
+// Once the pages have used up the total limit, the next page stops at its
+// first item.
 func TestListRunSharesTheTotalTimeLimit(t *testing.T) {
-	limits := Limits{ItemTimeout: time.Second, TotalTimeout: 50 * time.Millisecond}
-	run := mustCompile(t, organizationMapping).StartList(limits)
-	time.Sleep(60 * time.Millisecond)
+	m := organizationMapping
+	m.Properties = map[string]string{"slow": "[range(200000)] | length"}
+	limits := Limits{ItemTimeout: time.Minute, TotalTimeout: 50 * time.Millisecond}
+	run := mustCompile(t, m).StartList(limits)
+	if _, err := run.MapPage(t.Context(), 0, decoded(t, numbered(100000))); err == nil {
+		t.Fatal("100,000 slow items mapped within 50ms")
+	}
 	_, err := run.MapPage(t.Context(), 300, decoded(t, numbered(10)))
 	var limit *LimitError
 	if !errors.As(err, &limit) || limit.Kind != LimitTotalTimeout || limit.Limits != limits {

@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
-	"github.com/portjsm/terraform-provider-portjsm/internal/jsonvalue"
 )
 
 // Map maps items (raw JSON values, for example from ExtractItems) to
@@ -23,12 +23,14 @@ import (
 // *DuplicateError naming both. When ctx ends, Map stops, also inside a
 // long-running JQ expression, and returns an error wrapping ctx.Err().
 //
-// The evaluation runs within limits; when one is reached Map stops and
-// returns an *Error wrapping a *LimitError that names the item and, when
-// running the item's fields one by one within the limits again shows it,
-// the field and its expression.
+// The evaluation runs within limits (see watch). An item that reaches a
+// per-item limit is evaluated again alone, field by field, once the other
+// items are done, and fails only if one of its fields reaches a limit
+// again: an *Error wrapping a *LimitError that names the item, the field
+// and its expression. Reaching the total limit stops Map with an *Error
+// wrapping a *LimitError that names an item in progress.
 func (p *Program) Map(ctx context.Context, items []json.RawMessage, limits Limits) (entity.Set, error) {
-	outcomes, err := p.MapItems(ctx, items, limits)
+	outcomes, err := p.mapAll(ctx, rawItems(items), limits, newJQClock(limits.TotalTimeout))
 	if err != nil {
 		return nil, err
 	}
@@ -42,20 +44,11 @@ type Mapped struct {
 	Kept   bool
 }
 
-// MapItems maps items as Map does and returns one outcome per item, in
-// input order, without checking that identifiers are unique: Collect does
-// that once every part of a list is mapped.
-func (p *Program) MapItems(ctx context.Context, items []json.RawMessage, limits Limits) ([]Mapped, error) {
-	return p.mapAll(ctx, rawItems(items), limits)
-}
-
-// MapDocs is MapItems for items already decoded into the values gojq
-// computes with (jsonvalue.NumbersForJQ), such as jsm.DecodePage gives.
-func (p *Program) MapDocs(ctx context.Context, docs []any, limits Limits) ([]Mapped, error) {
-	return p.mapAll(ctx, decodedItems(docs), limits)
-}
-
-func (p *Program) mapAll(ctx context.Context, items itemSource, limits Limits) ([]Mapped, error) {
+// mapAll maps items with one worker per core, each item within limits;
+// clock counts the time JQ runs for the run that items are part of.
+func (p *Program) mapAll(ctx context.Context, items itemSource, limits Limits, clock *jqClock) ([]Mapped, error) {
+	clock.enter()
+	defer clock.leave()
 	n := items.len()
 	results := make([]Mapped, n)
 
@@ -68,6 +61,7 @@ func (p *Program) mapAll(ctx context.Context, items itemSource, limits Limits) (
 		firstBad atomic.Int64 // the lowest failed item index so far, or n
 		mu       sync.Mutex
 		failures = map[int]error{}
+		suspects []int // items a per-item limit stopped, to recheck
 		wg       sync.WaitGroup
 	)
 	firstBad.Store(int64(n))
@@ -82,11 +76,17 @@ func (p *Program) mapAll(ctx context.Context, items itemSource, limits Limits) (
 			}
 		}
 	}
-	dog := startWatchdog(ctx, limits, workers)
-	done := dog.ctx.Done()
+	suspect := func(index int) {
+		mu.Lock()
+		suspects = append(suspects, index)
+		mu.Unlock()
+	}
+	watch := newWatch(ctx, limits, clock, workers)
+	watch.start()
+	done := watch.ctx.Done()
 	for slot := range workers {
 		wg.Go(func() {
-			w := &worker{p: p, ctx: dog.slotContext(slot)}
+			w := &worker{p: p}
 			index := -1
 			defer func() {
 				if r := recover(); r != nil {
@@ -107,7 +107,12 @@ func (p *Program) mapAll(ctx context.Context, items itemSource, limits Limits) (
 						return
 					default:
 					}
-					e, keep, err := w.mapWatched(dog, slot, index, items)
+					w.ctx = watch.begin(slot, index)
+					e, keep, err := w.mapItem(index, items)
+					if limit := watch.end(slot); err != nil && limit != nil {
+						suspect(index)
+						continue
+					}
 					if err != nil {
 						fail(index, err)
 						return
@@ -118,19 +123,54 @@ func (p *Program) mapAll(ctx context.Context, items itemSource, limits Limits) (
 		})
 	}
 	wg.Wait()
-	dog.stop()
-	limit := dog.reached()
+	totalLimit := watch.finish()
 
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("mapping %d items stopped: %w", n, err)
 	}
-	if limit != nil {
-		return nil, p.explainLimit(ctx, items, limit, dog.heap.baseline)
+	if totalLimit != nil {
+		return nil, pastTotal(n, totalLimit)
+	}
+	if err := p.recheck(ctx, items, suspects, int(firstBad.Load()), limits, clock, results); err != nil {
+		return nil, err
 	}
 	if bad := int(firstBad.Load()); bad < n {
 		return nil, failures[bad]
 	}
 	return results, nil
+}
+
+// recheck maps again, alone, each item a per-item limit stopped (see
+// watch), in order, stopping at the first failure and at firstBad, the
+// lowest item that failed otherwise; an item that maps fills its place in
+// results.
+func (p *Program) recheck(ctx context.Context, items itemSource, suspects []int, firstBad int, limits Limits, clock *jqClock, results []Mapped) error {
+	slices.Sort(suspects)
+	w := &worker{p: p, ctx: ctx}
+	for _, index := range suspects {
+		if index >= firstBad {
+			return nil
+		}
+		beforeRecheck(limits)
+		e, keep, err := w.mapAlone(index, items, limits, clock)
+		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return fmt.Errorf("mapping %d items stopped: %w", items.len(), ctxErr)
+			}
+			return err
+		}
+		results[index] = Mapped{Entity: e, Kept: keep}
+	}
+	return nil
+}
+
+// pastTotal is the error of a run the total limit stopped: it names the
+// first item in progress.
+func pastTotal(n int, limit *LimitError) error {
+	if len(limit.Items) == 0 {
+		return fmt.Errorf("mapping %d items %w", n, limit)
+	}
+	return &Error{Index: limit.Items[0], Err: fmt.Errorf("the mapping %w", limit)}
 }
 
 // Collect keeps the entities of the kept items and checks that their
@@ -159,51 +199,4 @@ func firstIndex(outcomes []Mapped, id string) int {
 		}
 	}
 	return -1
-}
-
-// explainLimit turns the memory or total limit reached while mapping into
-// an *Error. For the memory limit it runs each item that was in progress
-// again, field by field, each within the limits, to name the field. Memory
-// growth is measured from the heap before the mapping (baseline): the last
-// collection may have counted the runaway's own data as live.
-func (p *Program) explainLimit(ctx context.Context, items itemSource, limit *LimitError, baseline uint64) error {
-	if len(limit.Items) == 0 {
-		return fmt.Errorf("mapping %d items %w", items.len(), limit)
-	}
-	if limit.Kind != LimitTotalTimeout {
-		for _, index := range limit.Items {
-			if e := p.diagnose(ctx, index, items, limit.Limits, baseline); e != nil {
-				return e
-			}
-		}
-	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("mapping %d items stopped: %w", items.len(), err)
-	}
-	return &Error{Index: limit.Items[0], Err: fmt.Errorf("the mapping %w", limit)}
-}
-
-// diagnose evaluates one item field by field, each field within the
-// per-item and memory limits, and returns the *Error of the first field
-// that reaches one (nil if none does alone).
-func (p *Program) diagnose(ctx context.Context, index int, items itemSource, limits Limits, baseline uint64) *Error {
-	var dec jsonvalue.Decoder
-	doc, err := items.doc(index, &dec)
-	if err != nil {
-		return err
-	}
-	limits.TotalTimeout = 0
-	for i := range p.fields {
-		f := &p.fields[i]
-		one := startOneFrom(ctx, limits, baseline)
-		v, _ := f.code.RunWithContext(one.ctx, doc).Next()
-		limit := one.stop()
-		if _, isErr := v.(error); isErr && limit != nil {
-			return &Error{Index: index, Field: f.name, Expr: f.expr, Err: limit}
-		}
-		if i == 0 && v != true {
-			return nil
-		}
-	}
-	return nil
 }

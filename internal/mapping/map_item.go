@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/itchyny/gojq"
 
@@ -17,7 +16,7 @@ import (
 // worker maps items on one goroutine; it owns its decoder.
 type worker struct {
 	p   *Program
-	ctx context.Context
+	ctx context.Context // the current item's evaluation context
 	dec jsonvalue.Decoder
 }
 
@@ -63,25 +62,11 @@ func (w *worker) mapItem(index int, items itemSource) (e entity.Entity, keep boo
 	return w.p.entity(index, vals)
 }
 
-// mapWatched maps one item as the worker of dog's slot: it publishes the
-// item in the slot, and when the per-item limit cancels the evaluation it
-// gives the item its second chance, mapItemWithin.
-func (w *worker) mapWatched(dog *watchdog, slot, index int, items itemSource) (entity.Entity, bool, error) {
-	busy := &dog.slots[slot].item
-	busy.Store(int64(index) + 1)
-	defer busy.Store(0)
-	e, keep, err := w.mapItem(index, items)
-	if err != nil && dog.itemExpired(w.ctx) {
-		w.ctx = dog.slotContext(slot)
-		return w.mapItemWithin(index, items, dog.limits.ItemTimeout)
-	}
-	return e, keep, err
-}
-
-// mapItemWithin maps one item field by field, each field within timeout:
-// the second chance of an item whose evaluation ran past the per-item
-// limit. A field that reaches it on its own fails the item, named.
-func (w *worker) mapItemWithin(index int, items itemSource, timeout time.Duration) (e entity.Entity, keep bool, err error) {
+// mapAlone maps one item field by field, each field within limits: the
+// recheck of an item that reached a per-item limit while mapped with the
+// others (see watch). A field that reaches a limit on its own fails the
+// item, named.
+func (w *worker) mapAlone(index int, items itemSource, limits Limits, clock *jqClock) (e entity.Entity, keep bool, err error) {
 	doc, docErr := items.doc(index, &w.dec)
 	if docErr != nil {
 		return entity.Entity{}, false, docErr
@@ -89,18 +74,23 @@ func (w *worker) mapItemWithin(index int, items itemSource, timeout time.Duratio
 	vals := make([]any, 0, len(w.p.fields))
 	for i := range w.p.fields {
 		f := &w.p.fields[i]
-		one := startOneFrom(w.ctx, Limits{ItemTimeout: timeout}, 0)
-		v, ok := f.code.RunWithContext(one.ctx, doc).Next()
-		limit := one.stop()
-		if !ok {
-			v = nil
-		}
-		if runErr, isErr := v.(error); isErr {
-			if limit != nil && limit.Kind == LimitItemTimeout {
-				return entity.Entity{}, false, &Error{Index: index, Field: f.name, Expr: f.expr, Err: limit}
+		var v any
+		limit := within(w.ctx, limits, clock, index, func(ctx context.Context) error {
+			var ok bool
+			if v, ok = f.code.RunWithContext(ctx, doc).Next(); !ok {
+				v = nil // no output reads as null
 			}
-			if ctxErr := w.ctx.Err(); ctxErr != nil {
-				return entity.Entity{}, false, ctxErr
+			runErr, _ := v.(error)
+			return runErr
+		})
+		if runErr, isErr := v.(error); isErr {
+			switch {
+			case limit != nil && limit.Kind == LimitTotalTimeout:
+				return entity.Entity{}, false, &Error{Index: index, Err: fmt.Errorf("the mapping %w", limit)}
+			case limit != nil:
+				return entity.Entity{}, false, &Error{Index: index, Field: f.name, Expr: f.expr, Err: limit}
+			case w.ctx.Err() != nil:
+				return entity.Entity{}, false, w.ctx.Err()
 			}
 			return entity.Entity{}, false, &Error{Index: index, Field: f.name, Expr: f.expr, Err: describeRunError(runErr)}
 		}

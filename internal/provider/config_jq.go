@@ -51,10 +51,12 @@ func jqSchema() schema.SingleNestedAttribute {
 		Attributes: map[string]schema.Attribute{
 			"item_timeout": s.itemTimeout.attribute("How long one evaluation may run: all the fields of one item of a " +
 				"mapping, a `data_path` over one response, one call of `provider::portjsm::jq`."),
-			"total_timeout": s.totalTimeout.attribute("How long mapping all the items of one data source may take."),
-			"max_memory_mib": s.maxMemoryMiB.attribute("How many MiB the provider's memory may grow while JQ runs. " +
-				"It bounds what an expression may build, such as `[range(1e9)]`. The provider's heap is measured, so " +
-				"other reads running at the same time count too. The process's resident memory can reach about twice the " +
+			"total_timeout": s.totalTimeout.attribute("How long JQ may run for all the items of one data source together. " +
+				"Only the time JQ runs counts: the time spent reading JSM, however slow, is bounded by the JSM settings instead."),
+			"max_memory_mib": s.maxMemoryMiB.attribute("How many MiB the provider's memory may grow during one evaluation " +
+				"(one item of a mapping, one `data_path`). It bounds what an expression may build, such as `[range(1e9)]`; " +
+				"the results a mapping keeps, and other reads running at the same time, do not count. An item that reaches " +
+				"it is evaluated again alone before the plan fails. The process's resident memory can reach about twice the " +
 				"limit before it stops, since the Go garbage collector keeps headroom beside the heap; size a runner for that."),
 		},
 	}
