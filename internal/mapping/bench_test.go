@@ -40,8 +40,8 @@ func (c *lineCounter) Write(p []byte) (int, error) {
 // seed's customer-request mapping, JSON decoding included, and runs jq 1.6
 // with the equivalent program over the same requests as NDJSON, in the same
 // iteration. The engine runs twice per iteration, with the default JQ
-// limits (DefaultLimits: the watchdog on) and with none (Limits{}: no
-// watchdog), so the cost of the limits is measured side by side. It reports
+// limits (DefaultLimits: the watch on) and with none (Limits{}: no
+// watch), so the cost of the limits is measured side by side. It reports
 // items per second for the engine with limits (Map alone, and Map plus
 // entity.Set.Encode, which writes JSON like jq does), for the engine without
 // limits, and for jq; the ratios engine (with JSON output) / jq with and

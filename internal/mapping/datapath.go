@@ -14,8 +14,8 @@ import (
 // it selects: every output of the expression, with an array output standing
 // for its elements. The items are re-encoded by encoding/json (object keys
 // sorted); numbers keep the literal text of the document. The evaluation
-// is one evaluation within limits (ItemTimeout and MaxMemory, see watch);
-// reaching one twice gives an error wrapping a *LimitError.
+// is one evaluation within limits (ItemTimeout and MaxMemory, see
+// withinConfirmed); reaching one gives an error wrapping a *LimitError.
 func ExtractItems(ctx context.Context, body []byte, expr string, limits Limits) ([]json.RawMessage, error) {
 	code, err := CompileExpr("data_path", expr)
 	if err != nil {
@@ -62,8 +62,8 @@ func collectOutputs(iter gojq.Iter) ([]json.RawMessage, error) {
 }
 
 // First runs a compiled expression over input within limits (ItemTimeout
-// and MaxMemory, see watch) and returns its first output, or nil when it
-// has none. A limit reached twice gives a *LimitError, a cancelled ctx an
+// and MaxMemory, see withinConfirmed) and returns its first output, or nil
+// when it has none. A limit reached gives a *LimitError, a cancelled ctx an
 // error wrapping ctx.Err().
 func First(ctx context.Context, code *gojq.Code, input any, limits Limits) (any, error) {
 	var v any

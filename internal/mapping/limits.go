@@ -122,10 +122,11 @@ func limitCause(ctx context.Context) *LimitError {
 // once the run's other items are done the suspect is evaluated again
 // alone, after a garbage collection (recheck), field by field, each field
 // within the limits; only a field that reaches a limit again fails the
-// item, named. A single evaluation gets the same second chance
-// (withinConfirmed). One instruction that allocates a large value at once
-// (gojq caps a repeated string at 2 GiB) can overshoot before the next
-// sample, and so can an item that started while the heap held garbage.
+// item, named. A single evaluation gets the same second chance for the
+// memory limit (withinConfirmed). One instruction that allocates a large
+// value at once (gojq caps a repeated string at 2 GiB) can overshoot
+// before the next sample, and so can an item that started while the heap
+// held garbage.
 type watch struct {
 	limits   Limits
 	clock    *jqClock // nil: no total limit
@@ -424,11 +425,13 @@ func within(ctx context.Context, limits Limits, clock *jqClock, index int, eval 
 }
 
 // withinConfirmed is within for an evaluation that is not part of a
-// mapping run: when a limit stops it, it is evaluated again, after a
-// garbage collection, and the limit is reported only if that reaches one
-// too.
+// mapping run: when the memory limit stops it, it is evaluated again,
+// after a garbage collection, and the limit is reported only if that
+// reaches one too. Its time limit gets no second chance: one evaluation
+// on its own is not stalled by a run's other workers.
 func withinConfirmed(ctx context.Context, limits Limits, eval func(context.Context) error) *LimitError {
-	if limit := within(ctx, limits, nil, 0, eval); limit == nil || ctx.Err() != nil {
+	limit := within(ctx, limits, nil, 0, eval)
+	if limit == nil || limit.Kind != LimitMemory || ctx.Err() != nil {
 		return limit
 	}
 	beforeRecheck(limits)

@@ -84,7 +84,7 @@ func (p *Program) mapAll(ctx context.Context, items itemSource, limits Limits, c
 	watch := newWatch(ctx, limits, clock, workers)
 	watch.start()
 	done := watch.ctx.Done()
-	for slot := range workers {
+	for i := range workers {
 		wg.Go(func() {
 			w := &worker{p: p}
 			index := -1
@@ -107,9 +107,9 @@ func (p *Program) mapAll(ctx context.Context, items itemSource, limits Limits, c
 						return
 					default:
 					}
-					w.ctx = watch.begin(slot, index)
+					w.ctx = watch.begin(i, index)
 					e, keep, err := w.mapItem(index, items)
-					if limit := watch.end(slot); err != nil && limit != nil {
+					if limit := watch.end(i); err != nil && limit != nil {
 						suspect(index)
 						continue
 					}

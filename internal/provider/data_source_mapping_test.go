@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -81,15 +82,45 @@ func TestAccDataSourceMappingStopsAtTheTimeLimit(t *testing.T) {
 
 // TestAccDataSourceMappingStopsAtTheMemoryLimit runs `[range(1e9)]`, which
 // would build tens of GiB, with the time limit raised so that only the
-// memory limit can stop it. It is not parallel: the limit watches the
-// heap of the whole process, which the in-process provider shares with
-// the other tests.
+// memory limit can stop it. It runs beside the other tests: the limit
+// counts what one evaluation grows, and an item that other work in the
+// process pushed over it is evaluated again alone before it fails.
 func TestAccDataSourceMappingStopsAtTheMemoryLimit(t *testing.T) {
 	srv := startJSM(t, fakejsm.TenantOptions{Seed: 15})
 	huge := jqLimitsStep(srv, "[range(1e9)] | length", "1h", 64)
 	huge.ExpectError = errorMatching("JQ Limit Reached", "item 0", `properties.runaway: the JQ expression "[range(1e9)] | length"`,
 		"grew the provider's memory by more than the limit of 64 MiB", "raise jq.max_memory_mib", "PORTJSM_JQ_MAX_MEMORY_MIB")
-	accTest(t, resource.TestCase{Steps: []resource.TestStep{huge}})
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{huge}})
+}
+
+// jqTotalTimeoutStep reads the fake's customer requests one page at a
+// time and maps them with a property expression, under a total JQ limit.
+func jqTotalTimeoutStep(srv *fakejsm.Server, expression, totalTimeout string) resource.TestStep {
+	vars := jsmVariables(srv)
+	vars["expression"] = config.StringVariable(expression)
+	vars["total_timeout"] = config.StringVariable(totalTimeout)
+	return resource.TestStep{
+		ConfigFile:      config.StaticFile("testdata/mapping_jq_total_timeout.tf"),
+		ConfigVariables: vars,
+	}
+}
+
+// jq.total_timeout bounds JQ's time, not JSM's: 300 requests read a page
+// at a time with 100 ms of latency take over 600 ms, past a limit of
+// 400 ms that their mapping is far within; a mapping that is slow itself
+// still stops at the limit.
+func TestAccDataSourceMappingTotalTimeoutCountsOnlyJQ(t *testing.T) {
+	srv := startJSM(t, fakejsm.TenantOptions{Seed: 17, Requests: 300})
+	srv.SetLatency(100 * time.Millisecond)
+	slowJSM := jqTotalTimeoutStep(srv, ".issueKey", "400ms")
+	slowJSM.ConfigStateChecks = []statecheck.StateCheck{
+		statecheck.ExpectKnownValue("data.portjsm_customer_requests.all", tfjsonpath.New("item_count"), knownvalue.Int64Exact(300)),
+	}
+	slowJQ := jqTotalTimeoutStep(srv, "[range(300000)] | length", "400ms")
+	slowJQ.PreConfig = func() { srv.SetLatency(0) }
+	slowJQ.ExpectError = errorMatching("JQ Limit Reached", "the mapping ran past the time limit of 400ms for all items together",
+		"raise jq.total_timeout", "PORTJSM_JQ_TOTAL_TIMEOUT")
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{slowJSM, slowJQ}})
 }
 
 func TestAccDataSourceMappingJQSyntaxFailsValidate(t *testing.T) {
