@@ -118,11 +118,12 @@ func limitCause(ctx context.Context) *LimitError {
 // The heap and the clock are the process's: another goroutine's
 // allocations while an item runs count as the item's growth, and a
 // loaded machine stretches its time. So reaching a per-item limit only
-// makes the item a suspect: the worker goes on with the next item, and
-// once the run's other items are done the suspect is evaluated again
-// alone, after a garbage collection (recheck), field by field, each field
-// within the limits; only a field that reaches a limit again fails the
-// item, named. A single evaluation gets the same second chance for the
+// makes the item a suspect: its worker waits until no other item of the
+// run is being evaluated (the others pause at the end of their chunk) and
+// evaluates it again alone, after a garbage collection, field by field,
+// each field within the limits; only a field that reaches a limit again
+// fails the item, named, and the run with it. So a typo that makes every
+// item run away fails at the first one, not at the total limit. A single evaluation gets the same second chance for the
 // memory limit (withinConfirmed). One instruction that allocates a large
 // value at once (gojq caps a repeated string at 2 GiB) can overshoot
 // before the next sample, and so can an item that started while the heap

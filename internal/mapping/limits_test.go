@@ -45,6 +45,21 @@ func TestMapStopsARunawayItemAtTheItemLimit(t *testing.T) {
 	}
 }
 
+// A typo that makes every item run away fails at the first item it names,
+// after its second chance, not once the run's total limit is reached: the
+// suspect is evaluated again alone before the run goes on.
+func TestMapFailsAtTheFirstRunawayWhenEveryItemRunsAway(t *testing.T) {
+	m := organizationMapping
+	m.Properties = map[string]string{"loop": "def f: f; f"}
+	limits := Limits{ItemTimeout: 50 * time.Millisecond, TotalTimeout: 3 * time.Second}
+	_, err := mustCompile(t, m).Map(t.Context(), numbered(1000), limits)
+	requireLimit(t, err, LimitItemTimeout)
+	var me *Error
+	if !errors.As(err, &me) || me.Field != "properties.loop" {
+		t.Fatalf("got %v, want the item limit reached in properties.loop", err)
+	}
+}
+
 func TestMapStopsAtTheTotalLimit(t *testing.T) {
 	m := organizationMapping
 	m.Properties = map[string]string{"slow": "[range(200000)] | length"}

@@ -3,9 +3,9 @@ package mapping
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime"
-	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -61,8 +61,11 @@ func (p *Program) mapAll(ctx context.Context, items itemSource, limits Limits, c
 		firstBad atomic.Int64 // the lowest failed item index so far, or n
 		mu       sync.Mutex
 		failures = map[int]error{}
-		suspects []int // items a per-item limit stopped, to recheck
-		wg       sync.WaitGroup
+		// alone lets an item a per-item limit stopped be evaluated again
+		// with no other item running (see watch): workers hold it shared
+		// while they map a chunk, a recheck exclusively.
+		alone sync.RWMutex
+		wg    sync.WaitGroup
 	)
 	firstBad.Store(int64(n))
 	fail := func(index int, err error) {
@@ -76,14 +79,59 @@ func (p *Program) mapAll(ctx context.Context, items itemSource, limits Limits, c
 			}
 		}
 	}
-	suspect := func(index int) {
-		mu.Lock()
-		suspects = append(suspects, index)
-		mu.Unlock()
-	}
 	watch := newWatch(ctx, limits, clock, workers)
 	watch.start()
 	done := watch.ctx.Done()
+	recheck := func(w *worker, index int) (entity.Entity, bool, error) {
+		alone.Lock()
+		defer alone.Unlock()
+		if int64(index) >= firstBad.Load() {
+			return entity.Entity{}, false, errSkipped
+		}
+		beforeRecheck(limits)
+		w.ctx = ctx
+		return w.mapAlone(index, items, limits, clock)
+	}
+	// mapChunk maps items [start, end), keeping *index at the item it maps,
+	// and says whether the worker goes on.
+	mapChunk := func(i int, w *worker, index *int, start, end int) bool {
+		alone.RLock()
+		shared := true
+		defer func() {
+			if shared {
+				alone.RUnlock()
+			}
+		}()
+		for *index = start; *index < end; *index++ {
+			index := *index
+			if int64(index) >= firstBad.Load() {
+				return false
+			}
+			select {
+			case <-done:
+				return false
+			default:
+			}
+			w.ctx = watch.begin(i, index)
+			e, keep, err := w.mapItem(index, items)
+			if limit := watch.end(i); err != nil && limit != nil {
+				alone.RUnlock()
+				shared = false
+				e, keep, err = recheck(w, index)
+				alone.RLock()
+				shared = true
+			}
+			if errors.Is(err, errSkipped) {
+				return false
+			}
+			if err != nil {
+				fail(index, err)
+				return false
+			}
+			results[index] = Mapped{Entity: e, Kept: keep}
+		}
+		return true
+	}
 	for i := range workers {
 		wg.Go(func() {
 			w := &worker{p: p}
@@ -98,26 +146,8 @@ func (p *Program) mapAll(ctx context.Context, items itemSource, limits Limits, c
 				if start >= n {
 					return
 				}
-				for index = start; index < min(start+chunk, n); index++ {
-					if int64(index) >= firstBad.Load() {
-						return
-					}
-					select {
-					case <-done:
-						return
-					default:
-					}
-					w.ctx = watch.begin(i, index)
-					e, keep, err := w.mapItem(index, items)
-					if limit := watch.end(i); err != nil && limit != nil {
-						suspect(index)
-						continue
-					}
-					if err != nil {
-						fail(index, err)
-						return
-					}
-					results[index] = Mapped{Entity: e, Kept: keep}
+				if !mapChunk(i, w, &index, start, min(start+chunk, n)) {
+					return
 				}
 			}
 		})
@@ -131,38 +161,14 @@ func (p *Program) mapAll(ctx context.Context, items itemSource, limits Limits, c
 	if totalLimit != nil {
 		return nil, pastTotal(n, totalLimit)
 	}
-	if err := p.recheck(ctx, items, suspects, int(firstBad.Load()), limits, clock, results); err != nil {
-		return nil, err
-	}
 	if bad := int(firstBad.Load()); bad < n {
 		return nil, failures[bad]
 	}
 	return results, nil
 }
 
-// recheck maps again, alone, each item a per-item limit stopped (see
-// watch), in order, stopping at the first failure and at firstBad, the
-// lowest item that failed otherwise; an item that maps fills its place in
-// results.
-func (p *Program) recheck(ctx context.Context, items itemSource, suspects []int, firstBad int, limits Limits, clock *jqClock, results []Mapped) error {
-	slices.Sort(suspects)
-	w := &worker{p: p, ctx: ctx}
-	for _, index := range suspects {
-		if index >= firstBad {
-			return nil
-		}
-		beforeRecheck(limits)
-		e, keep, err := w.mapAlone(index, items, limits, clock)
-		if err != nil {
-			if ctxErr := ctx.Err(); ctxErr != nil {
-				return fmt.Errorf("mapping %d items stopped: %w", items.len(), ctxErr)
-			}
-			return err
-		}
-		results[index] = Mapped{Entity: e, Kept: keep}
-	}
-	return nil
-}
+// errSkipped ends a recheck that an earlier item's failure made moot.
+var errSkipped = errors.New("skipped: an earlier item failed")
 
 // pastTotal is the error of a run the total limit stopped: it names the
 // first item in progress.
