@@ -14,7 +14,10 @@ const (
 	DefaultMaxRetries   = 5
 	DefaultRetryWaitMin = 500 * time.Millisecond
 	DefaultRetryWaitMax = 30 * time.Second
-	DefaultUserAgent    = "terraform-provider-portjsm"
+	// DefaultMaxServerWait is above Port's 5-minute rate-limit windows, with
+	// room for a clock that is a little behind the server's.
+	DefaultMaxServerWait = 10 * time.Minute
+	DefaultUserAgent     = "terraform-provider-portjsm"
 )
 
 // NoRetries is the MaxRetries that disables retries; zero means
@@ -29,11 +32,16 @@ type Options struct {
 	// MaxRetries is how often a failed request is retried: zero means
 	// DefaultMaxRetries, NoRetries (or any negative number) none.
 	MaxRetries int
-	// RetryWaitMin is the first backoff wait; it doubles up to RetryWaitMax,
-	// which also caps the waits the server asks for (Retry-After, and Port's
-	// x-ratelimit-reset).
+	// RetryWaitMin is the first backoff wait; it doubles up to RetryWaitMax.
+	// Neither bounds a wait the server asks for: see MaxServerWait.
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
+	// MaxServerWait is the longest wait the client sits through when the
+	// server asks for one: Retry-After on a 429 or 503, Port's
+	// x-ratelimit-reset, and the hold of a pacer lane until a spent budget
+	// resets. A longer wait fails the request at once with a
+	// *WaitTooLongError instead of sleeping.
+	MaxServerWait time.Duration
 	// RequestsPerSecond limits the request rate of the client; 0 means no
 	// limit of its own.
 	RequestsPerSecond float64
@@ -64,11 +72,12 @@ type Settings struct {
 	// Redact removes secrets the server might echo from error texts; nil
 	// leaves them as they are.
 	Redact func(string) string
-	// RetryAfter reads how long a 429 or 503 answer asks the client to wait;
-	// nil reads Retry-After (ParseRetryAfter).
-	RetryAfter func(h http.Header, now time.Time) time.Duration
+	// RetryAfter reads how long a 429 or 503 answer asks the client to wait,
+	// and the header that asks it; nil reads Retry-After (RetryAfterWait).
+	RetryAfter func(h http.Header, now time.Time) ServerWait
 	// RateBudget reads the budget of a rate limit an answer states, for the
-	// pacer's lanes; nil when the API states none.
+	// pacer's lanes, with the header that stated its reset; nil when the API
+	// states none.
 	RateBudget func(h http.Header, now time.Time) *Budget
 }
 
@@ -109,6 +118,9 @@ func (o Options) WithDefaults(defaultTimeout time.Duration) (Options, error) {
 	if o.RetryWaitMax < o.RetryWaitMin {
 		o.RetryWaitMax = o.RetryWaitMin
 	}
+	if o.MaxServerWait <= 0 {
+		o.MaxServerWait = DefaultMaxServerWait
+	}
 	if o.UserAgent == "" {
 		o.UserAgent = DefaultUserAgent
 	}
@@ -121,7 +133,7 @@ func (o Options) WithDefaults(defaultTimeout time.Duration) (Options, error) {
 // New returns a Client; s.Options must have their defaults (WithDefaults).
 func New(s Settings) *Client {
 	if s.RetryAfter == nil {
-		s.RetryAfter = func(h http.Header, now time.Time) time.Duration { return ParseRetryAfter(h.Get("Retry-After"), now) }
+		s.RetryAfter = RetryAfterWait
 	}
 	if s.ErrorBody == nil {
 		s.ErrorBody = func([]byte) (string, string) { return "", "" }
@@ -129,7 +141,11 @@ func New(s Settings) *Client {
 	if s.Redact == nil {
 		s.Redact = func(s string) string { return s }
 	}
-	return &Client{s: s, http: s.HTTPClient, pacer: NewPacer(s.RequestsPerSecond)}
+	return &Client{s: s, http: s.HTTPClient, pacer: NewPacer(s.RequestsPerSecond, s.waitCap())}
+}
+
+func (s Settings) waitCap() WaitCap {
+	return WaitCap{Service: s.Service, Max: s.MaxServerWait}
 }
 
 // ParseBaseURL checks the base URL of service and returns it without a

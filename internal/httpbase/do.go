@@ -47,7 +47,8 @@ type Authorizer interface {
 // Do runs the request with retries and returns the body of a 2xx answer.
 // 429 and 503 wait for what the server asks (Settings.RetryAfter) and pause
 // every request of the client; other retryable failures (see Retryable) back
-// off exponentially with jitter.
+// off exponentially with jitter. A wait the server asks for that is longer
+// than MaxServerWait is a *WaitTooLongError at once, with no further retry.
 func (c *Client) Do(ctx context.Context, r Request) ([]byte, error) {
 	refreshed := false
 	for retries := 0; ; {
@@ -58,7 +59,7 @@ func (c *Client) Do(ctx context.Context, r Request) ([]byte, error) {
 				return nil, &notSentError{err}
 			}
 		}
-		body, wait, err := c.attempt(ctx, r, auth)
+		body, asked, err := c.attempt(ctx, r, auth)
 		if err == nil {
 			return body, nil
 		}
@@ -78,10 +79,9 @@ func (c *Client) Do(ctx context.Context, r Request) ([]byte, error) {
 			}
 			return nil, err
 		}
-		if wait > 0 {
-			c.pacer.Pause(wait)
-		} else {
-			wait = Backoff(retries, c.s.RetryWaitMin, c.s.RetryWaitMax)
+		wait, tooLong := c.retryWait(asked, retries, err)
+		if tooLong != nil {
+			return nil, tooLong
 		}
 		retries++
 		c.s.Logger.Debug(ctx, "retrying "+c.s.Service+" request", map[string]any{
@@ -91,6 +91,21 @@ func (c *Client) Do(ctx context.Context, r Request) ([]byte, error) {
 			return nil, c.abandoned(r, err)
 		}
 	}
+}
+
+// retryWait is how long to wait before retry number retries+1 after err: what
+// the server asked, which pauses every request of the client, or else a
+// backoff. A wait asked for past the cap is an error wrapping err.
+func (c *Client) retryWait(asked ServerWait, retries int, err error) (time.Duration, error) {
+	if asked.Wait <= 0 {
+		return Backoff(retries, c.s.RetryWaitMin, c.s.RetryWaitMax), nil
+	}
+	if tooLong := c.s.waitCap().tooLong(asked, time.Now()); tooLong != nil {
+		tooLong.Err = err
+		return 0, tooLong
+	}
+	c.pacer.Pause(asked.Wait)
+	return asked.Wait, nil
 }
 
 func (c *Client) abandoned(r Request, err error) error {
@@ -115,12 +130,17 @@ func Retryable(err error, idempotent bool) bool {
 	return false
 }
 
-// attempt sends the request once. wait is how long the server asked the
-// client to wait before trying again (429 and 503), capped at RetryWaitMax.
-func (c *Client) attempt(ctx context.Context, r Request, auth string) (body []byte, wait time.Duration, err error) {
+// attempt sends the request once. asked is how long the server asked the
+// client to wait before trying again (429 and 503). A lane held past the cap
+// fails the request before it is sent.
+func (c *Client) attempt(ctx context.Context, r Request, auth string) (body []byte, asked ServerWait, err error) {
 	lane := c.pacer.Lane(r.Lane)
 	if err := lane.Admit(ctx); err != nil {
-		return nil, 0, err
+		var tooLong *WaitTooLongError
+		if errors.As(err, &tooLong) {
+			err = &notSentError{err}
+		}
+		return nil, asked, err
 	}
 	var budget *Budget
 	defer func() { c.release(ctx, lane, budget) }()
@@ -132,7 +152,7 @@ func (c *Client) attempt(ctx context.Context, r Request, auth string) (body []by
 	}
 	req, err := http.NewRequestWithContext(ctx, r.Method, r.URL, rd)
 	if err != nil {
-		return nil, 0, err
+		return nil, asked, err
 	}
 	for k, v := range r.Header {
 		req.Header[k] = v
@@ -148,7 +168,7 @@ func (c *Client) attempt(ctx context.Context, r Request, auth string) (body []by
 	started := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, 0, c.transportError(ctx, r, err)
+		return nil, asked, c.transportError(ctx, r, err)
 	}
 	defer resp.Body.Close()
 	if c.s.RateBudget != nil {
@@ -160,18 +180,18 @@ func (c *Client) attempt(ctx context.Context, r Request, auth string) (body []by
 		"duration_ms": time.Since(started).Milliseconds(), "bytes_sent": len(r.Body), "bytes_received": len(body),
 	})
 	if err != nil {
-		return nil, 0, c.transportError(ctx, r, fmt.Errorf("the response body was cut off after %d bytes: %w", len(body), err))
+		return nil, asked, c.transportError(ctx, r, fmt.Errorf("the response body was cut off after %d bytes: %w", len(body), err))
 	}
 	if len(body) > c.s.MaxBodyBytes {
-		return nil, 0, fmt.Errorf("the answer of %s to %s %s is larger than %d MiB", c.s.Service, r.Method, r.Endpoint, c.s.MaxBodyBytes>>20)
+		return nil, asked, fmt.Errorf("the answer of %s to %s %s is larger than %d MiB", c.s.Service, r.Method, r.Endpoint, c.s.MaxBodyBytes>>20)
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return body, 0, nil
+		return body, asked, nil
 	}
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
-		wait = min(c.s.RetryAfter(resp.Header, time.Now()), c.s.RetryWaitMax)
+		asked = c.s.RetryAfter(resp.Header, time.Now())
 	}
-	return nil, wait, c.newAPIError(resp.StatusCode, r.Method, r.Endpoint, body)
+	return nil, asked, c.newAPIError(resp.StatusCode, r.Method, r.Endpoint, body)
 }
 
 // release hands the budget the server stated on an answer to the pacer,
@@ -189,14 +209,16 @@ func (c *Client) transportError(attemptCtx context.Context, r Request, err error
 }
 
 // notSentError is a failure before the request left the client: no
-// credentials could be had. Nothing was written.
+// credentials could be had, or its rate-limit lane is held past the cap.
+// Nothing was written.
 type notSentError struct{ err error }
 
 func (e *notSentError) Error() string { return e.err.Error() }
 func (e *notSentError) Unwrap() error { return e.err }
 
 // NeverSent reports whether err says the request never reached the server
-// (no credentials, a host that does not resolve or refuses connections), so
+// (no credentials, a lane held past the cap, a host that does not resolve or
+// refuses connections), so
 // that it cannot have written anything.
 func NeverSent(err error) bool {
 	var ns *notSentError

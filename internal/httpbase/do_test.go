@@ -76,7 +76,6 @@ func TestDoWaitsForRetryAfterOn429EvenWhenNotIdempotent(t *testing.T) {
 	srv, calls := serve(t, 1, http.StatusTooManyRequests, http.Header{"Retry-After": {"0.2"}})
 	start := time.Now()
 	c := testClient(t, 3)
-	c.s.RetryWaitMax = time.Second
 	if _, err := c.Do(context.Background(), Request{Method: "POST", URL: srv.URL}); err != nil || calls.Load() != 2 {
 		t.Fatalf("%v after %d calls", err, calls.Load())
 	}
@@ -146,7 +145,6 @@ func TestDoNeverSends(t *testing.T) {
 func TestDoNamesAnAbandonedRequest(t *testing.T) {
 	srv, _ := serve(t, 100, http.StatusServiceUnavailable, http.Header{"Retry-After": {"10"}})
 	c := testClient(t, 3)
-	c.s.RetryWaitMax = time.Minute
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	_, err := c.Do(ctx, Request{Method: "GET", URL: srv.URL, Endpoint: "/x", Idempotent: true})

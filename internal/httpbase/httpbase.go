@@ -1,9 +1,10 @@
 // Package httpbase is the HTTP core the JSM and Port clients share: their
 // common Options and defaults, base-URL checks, the request loop (Client.Do:
 // pacing, retries with full-jitter backoff and Retry-After, one repetition
-// with fresh credentials after a 401), and the errors it returns (APIError,
-// TransportError) with their classification (IsStatus, Retryable,
-// NeverSent). The clients plug in what differs through Settings: how an
+// with fresh credentials after a 401), the cap on every wait a server asks
+// for (Options.MaxServerWait), and the errors it returns (APIError,
+// TransportError, WaitTooLongError) with their classification (IsStatus,
+// Retryable, NeverSent). The clients plug in what differs through Settings: how an
 // error body reads, redaction, and the rate-limit headers of their API.
 package httpbase
 

@@ -33,7 +33,7 @@ func TestBackoffStaysWithinItsCeiling(t *testing.T) {
 }
 
 func TestPacerPauseHoldsEveryone(t *testing.T) {
-	p := NewPacer(0)
+	p := NewPacer(0, WaitCap{})
 	p.Pause(150 * time.Millisecond)
 	start := time.Now()
 	if err := p.Wait(context.Background()); err != nil {

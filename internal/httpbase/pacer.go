@@ -11,22 +11,28 @@ import (
 // Pacer spaces the requests of one client. What holds a request back: the
 // client's own requests-per-second limit; a pause that a refused request sets
 // for every worker, not only the one that was refused; and, for requests sent
-// through a Lane, the budget the server states on its answers.
+// through a Lane, the budget the server states on its answers. A lane held
+// for longer than the WaitCap fails its requests instead of holding them.
 type Pacer struct {
 	limiter *rate.Limiter // the client's own limit
+	waitCap WaitCap
 
 	mu    sync.Mutex
 	until time.Time
 	lanes map[string]*Lane
 }
 
-// NewPacer returns a pacer; perSecond <= 0 means no limit of its own.
-func NewPacer(perSecond float64) *Pacer {
+// NewPacer returns a pacer; perSecond <= 0 means no limit of its own, and a
+// cap without Max is DefaultMaxServerWait.
+func NewPacer(perSecond float64, waitCap WaitCap) *Pacer {
 	limiter := rate.NewLimiter(rate.Inf, 1)
 	if perSecond > 0 {
 		limiter = rate.NewLimiter(rate.Limit(perSecond), max(1, int(perSecond)))
 	}
-	return &Pacer{limiter: limiter, lanes: map[string]*Lane{}}
+	if waitCap.Max <= 0 {
+		waitCap.Max = DefaultMaxServerWait
+	}
+	return &Pacer{limiter: limiter, waitCap: waitCap, lanes: map[string]*Lane{}}
 }
 
 // Wait blocks until the client's limit allows a request and no pause is on.
@@ -59,12 +65,16 @@ func (p *Pacer) Lane(name string) *Lane {
 // waitPause waits out the client's pause and the lane's (when l is not nil),
 // and counts the request as under way in the lane when it may go. The pauses
 // are checked after the paces, so that a pause set while a request waited for
-// its turn holds it back too.
+// its turn holds it back too. A lane held past the cap fails the request.
 func (p *Pacer) waitPause(ctx context.Context, l *Lane) error {
 	for {
 		p.mu.Lock()
 		until := p.until
 		if l != nil {
+			if err := l.holdTooLong(time.Now()); err != nil {
+				p.mu.Unlock()
+				return err
+			}
 			until = later(until, l.until)
 		}
 		if now := time.Now(); !now.Before(until) {
@@ -88,6 +98,9 @@ type Budget struct {
 	Reset     time.Time
 	// Period is the length of a window; zero when the server does not say.
 	Period time.Duration
+	// ResetFrom is the header that stated Reset, quoted when the wait for
+	// the reset is too long.
+	ResetFrom HeaderField
 }
 
 // Lane paces the requests that one rate limit of the server counts (Port,
@@ -101,6 +114,7 @@ type Lane struct {
 	pace *rate.Limiter
 	// Guarded by p.mu.
 	until     time.Time
+	heldBy    Budget // the budget whose reset until waits for
 	last      Budget
 	underWay  int
 	allowance int // what may still be admitted until last.Reset
@@ -150,7 +164,15 @@ func (l *Lane) plan(now time.Time) {
 		l.hold()
 		return
 	}
-	l.pace.SetLimit(rate.Limit(float64(l.allowance) / l.last.Reset.Sub(now).Seconds()))
+	untilReset := l.last.Reset.Sub(now)
+	if untilReset > l.p.waitCap.Max {
+		// Spread over the time to the reset, the allowance would space
+		// requests by more than the cap. The count alone keeps the lane
+		// within the budget; once it is spent, the next request fails.
+		l.pace.SetLimit(rate.Inf)
+		return
+	}
+	l.pace.SetLimit(rate.Limit(float64(l.allowance) / untilReset.Seconds()))
 }
 
 // admit counts a request as under way and takes it from the allowance of a
@@ -171,8 +193,19 @@ func (l *Lane) admit(now time.Time) {
 // hold stops the lane until the window resets, after which the requests go
 // at full speed until an answer states the new window's budget.
 func (l *Lane) hold() {
-	l.until = later(l.until, l.last.Reset.Add(resumeMargin(l.last.Period)))
+	if until := l.last.Reset.Add(resumeMargin(l.last.Period)); until.After(l.until) {
+		l.until, l.heldBy = until, l.last
+	}
 	l.pace.SetLimit(rate.Inf)
+}
+
+// holdTooLong returns the error for a hold whose reset is further away than
+// the cap, else nil.
+func (l *Lane) holdTooLong(now time.Time) error {
+	if !now.Before(l.until) {
+		return nil
+	}
+	return l.p.waitCap.Check(ServerWait{Wait: l.heldBy.Reset.Sub(now), From: l.heldBy.ResetFrom}, now)
 }
 
 // overtakes says whether old is later news of a budget than b: a later

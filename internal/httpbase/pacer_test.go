@@ -33,7 +33,7 @@ func underWay(t *testing.T, l *Lane, n int) {
 }
 
 func TestLaneSpreadsTheBudgetOverTheWindow(t *testing.T) {
-	l := NewPacer(0).Lane("entities")
+	l := NewPacer(0, WaitCap{}).Lane("entities")
 	if d := admitAll(t, l, 20); d > 50*time.Millisecond {
 		t.Fatalf("20 requests without a budget took %v", d)
 	}
@@ -49,7 +49,7 @@ func TestLaneSpreadsTheBudgetOverTheWindow(t *testing.T) {
 }
 
 func TestLaneHoldsEveryRequestWhenTheBudgetIsSpent(t *testing.T) {
-	p := NewPacer(0)
+	p := NewPacer(0, WaitCap{})
 	l := p.Lane("entities")
 	reset := time.Now().Add(300 * time.Millisecond)
 	// 3 left, 3 others under way: spent.
@@ -69,7 +69,7 @@ func TestLaneHoldsEveryRequestWhenTheBudgetIsSpent(t *testing.T) {
 }
 
 func TestLaneIgnoresOvertakenAnswers(t *testing.T) {
-	l := NewPacer(0).Lane("entities")
+	l := NewPacer(0, WaitCap{}).Lane("entities")
 	reset := time.Now().Add(time.Hour)
 	underWay(t, l, 2)
 	// 5 left, 1 of them for the other request under way.
@@ -99,7 +99,7 @@ func TestLaneIgnoresOvertakenAnswers(t *testing.T) {
 // lane within the budget: once as many requests went as the budget allowed,
 // the next waits for the reset however fast the pace is.
 func TestLaneCountsEveryAdmission(t *testing.T) {
-	l := NewPacer(0).Lane("entities")
+	l := NewPacer(0, WaitCap{}).Lane("entities")
 	reset := time.Now().Add(300 * time.Millisecond)
 	underWay(t, l, 1)
 	l.Release(&Budget{Remaining: 3, Reset: reset, Period: 2 * time.Second})
@@ -114,7 +114,7 @@ func TestLaneCountsEveryAdmission(t *testing.T) {
 }
 
 func TestPacerPauseHoldsEveryLane(t *testing.T) {
-	p := NewPacer(0)
+	p := NewPacer(0, WaitCap{})
 	p.Pause(150 * time.Millisecond)
 	if d := admitAll(t, p.Lane("entities"), 1); d < 100*time.Millisecond {
 		t.Fatalf("a lane waited %v during a 150ms pause", d)

@@ -134,7 +134,6 @@ func TestFirstSyncWithoutTheBudgetIsRefused(t *testing.T) {
 func blind(c *Config) {
 	c.HTTPClient = &http.Client{Transport: blindTransport{keepAlive()}}
 	c.MaxRetries = 100
-	c.RetryWaitMax = 2 * time.Second
 }
 
 func TestRateBudgetReadsBothDocumentedResetForms(t *testing.T) {

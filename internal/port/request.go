@@ -85,12 +85,12 @@ func rateLimitOf(r request) string {
 // budget.
 func rateBudget(h http.Header, now time.Time) *httpbase.Budget {
 	remaining, err := strconv.Atoi(strings.TrimSpace(h.Get("x-ratelimit-remaining")))
-	untilReset := parseRateLimitReset(h.Get("x-ratelimit-reset"), now)
-	if err != nil || untilReset <= 0 {
+	reset := rateLimitReset(h, now)
+	if err != nil || reset.Wait <= 0 {
 		return nil
 	}
 	period, _ := strconv.Atoi(strings.TrimSpace(h.Get("x-ratelimit-period")))
-	return &httpbase.Budget{Remaining: remaining, Reset: now.Add(untilReset), Period: time.Duration(period) * time.Second}
+	return &httpbase.Budget{Remaining: remaining, Reset: now.Add(reset.Wait), Period: time.Duration(period) * time.Second, ResetFrom: reset.From}
 }
 
 // retryWait reads Retry-After (seconds or an HTTP date) and, failing that,
@@ -98,11 +98,17 @@ func rateBudget(h http.Header, now time.Time) *httpbase.Budget {
 // both as the reset time in UTC epoch seconds and as seconds until the reset;
 // a value that can only be a Unix time (seconds or milliseconds) is read as
 // one, a smaller one as seconds. Zero when neither says anything usable.
-func retryWait(h http.Header, now time.Time) time.Duration {
-	if d := httpbase.ParseRetryAfter(h.Get("Retry-After"), now); d > 0 {
-		return d
+func retryWait(h http.Header, now time.Time) httpbase.ServerWait {
+	if w := httpbase.RetryAfterWait(h, now); w.Wait > 0 {
+		return w
 	}
-	return parseRateLimitReset(h.Get("x-ratelimit-reset"), now)
+	return rateLimitReset(h, now)
+}
+
+// rateLimitReset is the wait until the reset x-ratelimit-reset states.
+func rateLimitReset(h http.Header, now time.Time) httpbase.ServerWait {
+	v := h.Get("x-ratelimit-reset")
+	return httpbase.ServerWait{Wait: parseRateLimitReset(v, now), From: httpbase.HeaderField{Name: "x-ratelimit-reset", Value: v}}
 }
 
 // Values above these are Unix times, not durations: 1e9 seconds is 31 years.

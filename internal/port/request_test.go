@@ -14,7 +14,8 @@ import (
 )
 
 func TestRateLimitHonoursRetryAfter(t *testing.T) {
-	h := newHarness(t, nil, func(c *Config) { c.RetryWaitMax = 5 * time.Second })
+	// The harness's RetryWaitMax of 10 ms bounds backoffs, not Retry-After.
+	h := newHarness(t, nil)
 	// The token request is the first request, the GET the second: refused
 	// with Retry-After: 1.
 	h.srv.RateLimitEvery(2, time.Second)
@@ -202,11 +203,11 @@ func TestRetryWaitPrefersRetryAfter(t *testing.T) {
 	now := time.Now()
 	h := http.Header{}
 	h.Set("x-ratelimit-reset", "20")
-	if got := retryWait(h, now); got != 20*time.Second {
-		t.Errorf("reset only: %v", got)
+	if got := retryWait(h, now); got.Wait != 20*time.Second || got.From.String() != "x-ratelimit-reset: 20" {
+		t.Errorf("reset only: %+v", got)
 	}
 	h.Set("Retry-After", "2")
-	if got := retryWait(h, now); got != 2*time.Second {
-		t.Errorf("with Retry-After: %v", got)
+	if got := retryWait(h, now); got.Wait != 2*time.Second || got.From.String() != "Retry-After: 2" {
+		t.Errorf("with Retry-After: %+v", got)
 	}
 }

@@ -25,6 +25,7 @@ type jsmModel struct {
 	MaxRetries        types.Int64   `tfsdk:"max_retries"`
 	MaxListReads      types.Int64   `tfsdk:"max_list_reads"`
 	CACertificatesPEM types.String  `tfsdk:"ca_certificates_pem"`
+	MaxServerWait     types.String  `tfsdk:"max_server_wait"`
 }
 
 // jsmSetting holds every setting of the jsm block.
@@ -32,7 +33,7 @@ var jsmSetting = struct {
 	baseURL, authType, username, apiToken, caCertificatesPEM textSetting
 	pageSize, concurrency, maxRetries, maxListReads          intSetting
 	requestsPerSecond                                        floatSetting
-	timeout                                                  durationSetting
+	timeout, maxServerWait                                   durationSetting
 }{
 	baseURL:           textSetting{name: "jsm.base_url", env: "JSM_BASE_URL"},
 	authType:          textSetting{name: "jsm.auth_type", env: "JSM_AUTH_TYPE", def: jsm.AuthBasic},
@@ -45,6 +46,8 @@ var jsmSetting = struct {
 	maxListReads:      intSetting{env: "JSM_MAX_LIST_READS", lo: 1, hi: 10, def: jsm.DefaultMaxReads},
 	requestsPerSecond: floatSetting{env: "JSM_REQUESTS_PER_SECOND", lo: 0.1, none: "no bound beyond `concurrency`"},
 	timeout:           durationSetting{name: "jsm.timeout", env: "JSM_TIMEOUT", def: jsm.DefaultTimeout, invalid: "Invalid JSM Timeout"},
+	maxServerWait: durationSetting{name: "jsm.max_server_wait", env: "JSM_MAX_SERVER_WAIT", def: httpbase.DefaultMaxServerWait,
+		invalid: "Invalid JSM Max Server Wait"},
 }
 
 func jsmSchema() schema.SingleNestedAttribute {
@@ -75,6 +78,9 @@ func jsmSchema() schema.SingleNestedAttribute {
 			"ca_certificates_pem": s.caCertificatesPEM.attribute("Extra PEM-encoded CA certificates to trust, for a TLS-inspecting " +
 				"proxy or a self-signed Data Center certificate; the system roots stay trusted. Use `file(\"ca.pem\")`. " +
 				"Proxies are read from `HTTPS_PROXY` and `NO_PROXY`."),
+			"max_server_wait": s.maxServerWait.attribute("The longest wait the provider sits through when JSM asks for one " +
+				"(`Retry-After` on a 429 or 503 answer). A longer wait, such as the rest of an hourly quota, fails the read at once " +
+				"with an error that quotes the header, instead of leaving Terraform silent: run again after it, or raise this."),
 		},
 	}
 }
@@ -108,7 +114,8 @@ func resolveJSM(m *jsmModel, version string, diags *diag.Diagnostics) jsmSetting
 		MaxReads:    int(s.maxListReads.resolve(m.MaxListReads, diags)),
 		Options: clientOptions(version, s.maxRetries.resolve(m.MaxRetries, diags),
 			s.requestsPerSecond.resolve(m.RequestsPerSecond, diags),
-			s.timeout.resolve(m.Timeout, path.Root("jsm").AtName("timeout"), diags), caPEM),
+			s.timeout.resolve(m.Timeout, path.Root("jsm").AtName("timeout"), diags),
+			s.maxServerWait.resolve(m.MaxServerWait, path.Root("jsm").AtName("max_server_wait"), diags), caPEM),
 	}
 	if diags.HasError() {
 		return jsmSettings{}

@@ -21,6 +21,7 @@ type portModel struct {
 	Concurrency       types.Int64   `tfsdk:"concurrency"`
 	RequestsPerSecond types.Float64 `tfsdk:"requests_per_second"`
 	CACertificatesPEM types.String  `tfsdk:"ca_certificates_pem"`
+	MaxServerWait     types.String  `tfsdk:"max_server_wait"`
 }
 
 // portSetting holds every setting of the port block.
@@ -28,7 +29,7 @@ var portSetting = struct {
 	baseURL, clientID, clientSecret, caCertificatesPEM textSetting
 	maxRetries, concurrency                            intSetting
 	requestsPerSecond                                  floatSetting
-	timeout                                            durationSetting
+	timeout, maxServerWait                             durationSetting
 }{
 	baseURL:           textSetting{name: "port.base_url", env: "PORT_BASE_URL", def: port.DefaultBaseURL},
 	clientID:          textSetting{name: "port.client_id", env: "PORT_CLIENT_ID"},
@@ -38,6 +39,8 @@ var portSetting = struct {
 	concurrency:       intSetting{env: "PORT_CONCURRENCY", lo: 1, hi: 32, def: port.DefaultConcurrency},
 	requestsPerSecond: floatSetting{env: "PORT_REQUESTS_PER_SECOND", lo: 0.1, none: "no bound beyond `concurrency`"},
 	timeout:           durationSetting{name: "port.timeout", env: "PORT_TIMEOUT", def: port.DefaultTimeout, invalid: "Invalid Port Timeout"},
+	maxServerWait: durationSetting{name: "port.max_server_wait", env: "PORT_MAX_SERVER_WAIT", def: httpbase.DefaultMaxServerWait,
+		invalid: "Invalid Port Max Server Wait"},
 }
 
 func portSchema() schema.SingleNestedAttribute {
@@ -60,6 +63,10 @@ func portSchema() schema.SingleNestedAttribute {
 				"`x-ratelimit-reset`) and slows down before Port refuses it; 429 answers are always honoured."),
 			"ca_certificates_pem": s.caCertificatesPEM.attribute("Extra PEM-encoded CA certificates to trust, for a " +
 				"TLS-inspecting proxy; the system roots stay trusted."),
+			"max_server_wait": s.maxServerWait.attribute("The longest wait the provider sits through when Port asks for one: " +
+				"`Retry-After` (or `x-ratelimit-reset`) on a 429 or 503 answer, and the wait for `x-ratelimit-reset` once the " +
+				"budget Port states is spent. Port's rate-limit windows last 5 minutes. A longer wait fails the request at once " +
+				"with an error that quotes the header, instead of leaving Terraform silent: run again after the reset, or raise this."),
 		},
 	}
 }
@@ -86,7 +93,8 @@ func resolvePort(m *portModel, version string, diags *diag.Diagnostics) portSett
 		Concurrency: int(s.concurrency.resolve(m.Concurrency, diags)),
 		Options: clientOptions(version, s.maxRetries.resolve(m.MaxRetries, diags),
 			s.requestsPerSecond.resolve(m.RequestsPerSecond, diags),
-			s.timeout.resolve(m.Timeout, path.Root("port").AtName("timeout"), diags), caPEM),
+			s.timeout.resolve(m.Timeout, path.Root("port").AtName("timeout"), diags),
+			s.maxServerWait.resolve(m.MaxServerWait, path.Root("port").AtName("max_server_wait"), diags), caPEM),
 	}
 	if diags.HasError() {
 		return portSettings{}

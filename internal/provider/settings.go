@@ -177,11 +177,12 @@ func (s durationSetting) parse(text string) (time.Duration, error) {
 }
 
 // clientOptions are the HTTP options of a client from its resolved settings.
-func clientOptions(version string, retries int64, perSecond float64, timeout time.Duration, caPEM string) httpbase.Options {
+func clientOptions(version string, retries int64, perSecond float64, timeout, maxServerWait time.Duration, caPEM string) httpbase.Options {
 	o := httpbase.Options{
 		MaxRetries:        int(retries),
 		RequestsPerSecond: perSecond,
 		Timeout:           timeout,
+		MaxServerWait:     maxServerWait,
 		CACertificatesPEM: []byte(caPEM),
 		UserAgent:         "terraform-provider-portjsm/" + version,
 		Logger:            newTFLogLogger(),
