@@ -67,7 +67,7 @@ func jsmSchema() schema.SingleNestedAttribute {
 				"follows such pages."),
 			"concurrency": s.concurrency.attribute("How many pages of one list may be in flight at once."),
 			"requests_per_second": s.requestsPerSecond.attribute("An upper bound on requests per second to JSM; " +
-				"429 answers are always honoured."),
+				"the wait a 429 answer asks for is honoured up to `max_server_wait`."),
 			"timeout": s.timeout.attribute("Timeout of each HTTP request."),
 			"max_retries": s.maxRetries.attribute("How often a request that failed with 429, 5xx, a timeout or a transport error " +
 				"is retried; 0 disables retries. A host that does not resolve or refuses the connection fails at once."),

@@ -60,7 +60,8 @@ func portSchema() schema.SingleNestedAttribute {
 			"concurrency": s.concurrency.attribute("How many bulk requests may run at once."),
 			"requests_per_second": s.requestsPerSecond.attribute("An upper bound on requests per second to Port. " +
 				"Independently of it, the client follows the budget Port states on every answer (`x-ratelimit-remaining`, " +
-				"`x-ratelimit-reset`) and slows down before Port refuses it; 429 answers are always honoured."),
+				"`x-ratelimit-reset`) and slows down before Port refuses it; the wait a 429 answer asks for is honoured up to " +
+				"`max_server_wait`."),
 			"ca_certificates_pem": s.caCertificatesPEM.attribute("Extra PEM-encoded CA certificates to trust, for a " +
 				"TLS-inspecting proxy; the system roots stay trusted."),
 			"max_server_wait": s.maxServerWait.attribute("The longest wait the provider sits through when Port asks for one: " +
