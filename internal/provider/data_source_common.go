@@ -184,7 +184,14 @@ func addJSMError(diags *diag.Diagnostics, what string, err error) {
 	if errors.As(err, &apiErr) {
 		status = apiErr.StatusCode
 	}
+	var tooLong *httpbase.WaitTooLongError
 	switch {
+	case errors.As(err, &tooLong):
+		var sub diag.Diagnostics
+		addWaitTooLong(&sub, "reading "+what, tooLong, "jsm.max_server_wait (JSM_MAX_SERVER_WAIT)")
+		for _, d := range sub {
+			diags.AddError(d.Summary(), d.Detail()+noPartial)
+		}
 	case status == http.StatusUnauthorized:
 		diags.AddError("JSM Authentication Failed", fmt.Sprintf("Reading %s failed: %s. JSM did not accept the credentials: check "+
 			"jsm.username (JSM_USERNAME, the account's email address) and jsm.api_token (JSM_API_TOKEN), or the access token "+

@@ -60,7 +60,10 @@ func addPortError(diags *diag.Diagnostics, what string, err error) {
 		status = apiErr.StatusCode
 	}
 	transportErr, isTransport := httpbase.AsTransportError(err)
+	var tooLong *httpbase.WaitTooLongError
 	switch {
+	case errors.As(err, &tooLong):
+		addWaitTooLong(diags, what, tooLong, "port.max_server_wait (PORT_MAX_SERVER_WAIT)")
 	case isTransport && transportErr.Cause == httpbase.CauseUnreachable:
 		diags.AddError("Port Unreachable", fmt.Sprintf("%s failed: %s. Check port.base_url (PORT_BASE_URL): its host must "+
 			"resolve and accept connections (https://api.port.io for EU, https://api.us.port.io for US); a proxy is taken "+
@@ -92,6 +95,14 @@ func addPortError(diags *diag.Diagnostics, what string, err error) {
 	default:
 		diags.AddError("Port Request Failed", fmt.Sprintf("%s failed: %s. Run again; the state records only what Port confirmed.", capitalize(what), msg))
 	}
+}
+
+// addWaitTooLong reports a wait the server asked for that is longer than the
+// provider sits through; setting names the max_server_wait of its client.
+func addWaitTooLong(diags *diag.Diagnostics, what string, err *httpbase.WaitTooLongError, setting string) {
+	diags.AddError(err.Service+" Asked For A Long Wait", fmt.Sprintf("%s stopped: %s. Nothing more was sent. A wait this "+
+		"long is a spent quota or rate limit, or a header the provider cannot read as the service meant it; run again "+
+		"after the reset, or raise %s if such waits are expected.", capitalize(what), strings.TrimSuffix(err.Error(), "."), setting))
 }
 
 func capitalize(s string) string {

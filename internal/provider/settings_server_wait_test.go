@@ -6,6 +6,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/fakejsm"
 )
 
 // TestAccPortWaitPastMaxServerWaitFails: port.max_server_wait reaches the
@@ -18,7 +20,21 @@ func TestAccPortWaitPastMaxServerWaitFails(t *testing.T) {
 	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
 		ConfigFile:      config.StaticFile("testdata/port_max_server_wait.tf"),
 		ConfigVariables: portVariables(srv),
-		ExpectError: errorMatching("Port Rate Limit Exceeded",
-			"Port asked to wait 27,777 h (Retry-After: 100000000), longer than max_server_wait (5m0s)", "run again after"),
+		ExpectError: errorMatching("Port Asked For A Long Wait",
+			"Port asked to wait 27,777 h (Retry-After: 100000000), longer than max_server_wait (5m0s)", "run again after", "raise port.max_server_wait (PORT_MAX_SERVER_WAIT)"),
+	}}})
+}
+
+// TestAccJSMWaitPastMaxServerWaitFails: a JSM answer that asks for a wait
+// of years fails the read at once, naming jsm.max_server_wait, with the
+// default cap of 10 minutes.
+func TestAccJSMWaitPastMaxServerWaitFails(t *testing.T) {
+	srv := startJSM(t, fakejsm.TenantOptions{Seed: 1, ServiceDesks: 3})
+	srv.RateLimitEvery(1, 100000000*time.Second)
+	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
+		ConfigFile:      config.StaticFile("testdata/service_desks.tf"),
+		ConfigVariables: jsmVariables(srv),
+		ExpectError: errorMatching("JSM Asked For A Long Wait", "JSM asked to wait 27,777 h (Retry-After: 100000000)",
+			"longer than max_server_wait (10m0s)", "raise jsm.max_server_wait (JSM_MAX_SERVER_WAIT)", "a partial read is never used"),
 	}}})
 }

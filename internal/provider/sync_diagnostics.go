@@ -77,7 +77,14 @@ func addRequestFailure(diags *diag.Diagnostics, blueprint string, err error, sta
 	}
 	what := "syncing blueprint " + blueprint
 	transportErr, isTransport := httpbase.AsTransportError(err)
+	var tooLong *httpbase.WaitTooLongError
 	switch {
+	case errors.As(err, &tooLong):
+		var sub diag.Diagnostics
+		addWaitTooLong(&sub, what, tooLong, "port.max_server_wait (PORT_MAX_SERVER_WAIT)")
+		for _, d := range sub {
+			diags.AddError(d.Summary(), d.Detail()+" "+stateNote)
+		}
 	case isTransport && transportErr.Cause != httpbase.CauseTransport:
 		var sub diag.Diagnostics
 		addPortError(&sub, what, err)
