@@ -147,8 +147,8 @@ type contractCase struct {
 // check sends the request and validates request and response against the
 // document. A status the operation documents is validated against that
 // response; an error status it does not document must still carry the
-// document's ErrorResponse.
-func (c *contract) check(t *testing.T, s *Server, tc contractCase) {
+// document's ErrorResponse. It returns the answer's headers.
+func (c *contract) check(t *testing.T, s *Server, tc contractCase) http.Header {
 	t.Helper()
 	ctx := context.Background()
 	req, err := http.NewRequest(http.MethodGet, s.URL()+tc.path, nil)
@@ -202,7 +202,7 @@ func (c *contract) check(t *testing.T, s *Server, tc contractCase) {
 		if err != nil {
 			t.Errorf("GET %s: %d response breaks the contract: %v\nbody: %.2000s", tc.path, tc.status, err, body)
 		}
-		return
+		return resp.Header
 	}
 	if tc.status < 400 {
 		t.Fatalf("GET %s: status %d is not documented for %s", tc.path, tc.status, route.Path)
@@ -216,6 +216,7 @@ func (c *contract) check(t *testing.T, s *Server, tc contractCase) {
 	if err := c.errorSchema.VisitJSON(v, opts...); err != nil {
 		t.Errorf("GET %s: %d body is not an ErrorResponse: %v\nbody: %s", tc.path, tc.status, err, body)
 	}
+	return resp.Header
 }
 
 // endpoints are the served operations; each must be covered with a 200, a

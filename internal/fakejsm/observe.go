@@ -39,9 +39,10 @@ func (s *Server) RequestCounts() map[string]int {
 	return maps.Clone(s.counts)
 }
 
-// ResetCounters zeroes the request counters, the recorded queries and
-// MaxInFlight.
+// ResetCounters zeroes the request counters, the recorded queries,
+// MaxInFlight and Refusals.
 func (s *Server) ResetCounters() {
+	s.limits.resetRefusals()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.counts = map[string]int{}

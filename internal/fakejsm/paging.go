@@ -121,7 +121,7 @@ func (s *Server) page(c *call, p pageParams, total int, expands []string, item f
 		body = append(body, item(i)...)
 	}
 	body = append(body, "]}"...)
-	return response{status: http.StatusOK, body: body}
+	return response{status: http.StatusOK, body: body, objects: n}
 }
 
 func (s *Server) selfURL(c *call, p pageParams) string {

@@ -264,5 +264,5 @@ func (s *Server) request(c *call) response {
 	if r == nil {
 		return errResp(http.StatusNotFound, "Request "+ident+" does not exist.", "sd.request.error.not.found", ident)
 	}
-	return response{status: http.StatusOK, body: t.requestJSONExpanded(r, parseExpand(c.query["expand"]))}
+	return response{status: http.StatusOK, body: t.requestJSONExpanded(r, parseExpand(c.query["expand"])), objects: 1}
 }

@@ -45,6 +45,8 @@ type Server struct {
 
 	activityMu sync.Mutex // taken before the tenant's lock, never after it
 	activity   *activityState
+
+	limits limits // Atlassian's burst limit and quota, see limits.go
 }
 
 // Option configures a Server.
@@ -148,6 +150,9 @@ type response struct {
 	status int
 	body   []byte
 	header http.Header
+	// objects is how many objects a 200 answer returns, as the quota counts
+	// them: the values of a page, 1 for a single object.
+	objects int
 }
 
 // ServeHTTP implements http.Handler.
@@ -179,6 +184,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.write(w, resp)
 		return
 	}
+	if inAPI {
+		if resp, refused := s.limits.admitBurst(w.Header(), endpoint); refused {
+			s.write(w, resp)
+			return
+		}
+	}
 	if status := s.takeFailure(rel, inAPI); status != 0 {
 		s.write(w, injectedFailure(status))
 		return
@@ -186,6 +197,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.authorized(r) {
 		s.write(w, errResp(http.StatusUnauthorized, "Client must be authenticated to access this resource.", "sd.error.authentication.required"))
 		return
+	}
+	charged := s.oauthTraffic(r)
+	if charged {
+		if resp, refused := s.limits.admitQuota(w.Header()); refused {
+			s.write(w, resp)
+			return
+		}
 	}
 	if !inAPI || rt == nil {
 		s.write(w, errResp(http.StatusNotFound, "No resource found at "+r.URL.Path+".", "sd.error.resource.not.found"))
@@ -198,6 +216,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp := rt.handle(s, &call{rel: rel, pattern: rt.pattern, params: params, query: query, header: r.Header})
+	if charged && resp.status == http.StatusOK {
+		s.limits.chargeObjects(w.Header(), resp.objects)
+	}
 	if resp.status == http.StatusOK {
 		if mode, truncate := s.takeTruncation(rel); truncate {
 			s.writeTruncated(w, resp, mode)
@@ -263,4 +284,5 @@ func errResp(status int, msg, key string, params ...string) response {
 	return response{status: status, body: marshal(e)}
 }
 
-func okResp(v any) response { return response{status: http.StatusOK, body: marshal(v)} }
+// okResp is the answer of one object.
+func okResp(v any) response { return response{status: http.StatusOK, body: marshal(v), objects: 1} }
