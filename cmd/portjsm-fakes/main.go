@@ -32,8 +32,15 @@ const usageText = `Usage: portjsm-fakes [flags]
 Runs a fake Jira Service Management (JSM) and a fake Port API on loopback, the
 JSM one seeded with a generated tenant, prints the environment variables the
 provider reads (JSM_BASE_URL, JSM_USERNAME, JSM_API_TOKEN, PORT_BASE_URL,
-PORT_CLIENT_ID, PORT_CLIENT_SECRET) as export lines, and serves until
-interrupted (Ctrl-C or SIGTERM).
+PORT_CLIENT_ID, PORT_CLIENT_SECRET; with -jsm-oauth-token, JSM_AUTH_TYPE=bearer
+and JSM_API_TOKEN instead of the username and API token) as export lines, and
+serves until interrupted (Ctrl-C or SIGTERM).
+
+The fake JSM can enforce Atlassian's limits (its Jira Cloud rate-limiting
+page): a burst limit on every caller (-jsm-burst-rate, -jsm-burst) and an
+hourly points quota on OAuth 2.0 apps through the api.atlassian.com gateway
+(-jsm-quota-points with -jsm-cloud-id and -jsm-oauth-token). Both are off by
+default.
 
 The tenant is deterministic: the same -seed and sizes always give the same
 service desks, requests and organizations. The fake Port starts empty unless
@@ -85,12 +92,17 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) (err error) 
 	envFile := fs.String("env-file", "", "also write the export lines to this `file`, once both fakes listen")
 	stateFile := fs.String("port-state-file", "", "restore the fake Port's blueprints and entities from this JSON `file` at start\n"+
 		"if it exists, and save them to it on SIGINT/SIGTERM (written atomically)")
+	var lim jsmLimits
+	lim.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		fs.Usage()
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if err := lim.validate(); err != nil {
+		return err
 	}
 
 	tenant := fakejsm.GenerateTenant(fakejsm.TenantOptions{Seed: *seed, ServiceDesks: *desks, Requests: *requests, Organizations: *orgs})
@@ -100,8 +112,9 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) (err error) 
 			err = fmt.Errorf("%v", r)
 		}
 	}()
-	jsm := fakejsm.New(tenant, fakejsm.WithAddr(*jsmAddr))
+	jsm := fakejsm.New(tenant, append(lim.options(), fakejsm.WithAddr(*jsmAddr))...)
 	defer jsm.Close()
+	lim.apply(jsm)
 	port := fakeport.New(fakeport.WithAddr(*portAddr))
 	defer port.Close()
 	jsm.SetLatency(*latency)
@@ -119,11 +132,9 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) (err error) 
 		}
 	}
 
-	env := fmt.Sprintf("export JSM_BASE_URL=%s\nexport JSM_USERNAME=%s\nexport JSM_API_TOKEN=%s\n"+
-		"export PORT_BASE_URL=%s\nexport PORT_CLIENT_ID=test-client\nexport PORT_CLIENT_SECRET=test-secret\n",
-		jsm.URL(), fakejsm.DefaultEmail, fakejsm.DefaultAPIToken, port.URL())
-	fmt.Fprintf(out, "# fake JSM: %d service desks, %d customer requests, %d organizations (seed %d); latency %s%s\n%s",
-		len(tenant.ServiceDeskIDs()), len(tenant.RequestIDs()), len(tenant.OrganizationIDs()), *seed, *latency, restored, env)
+	env := lim.jsmEnv(jsm.URL()) + fmt.Sprintf("export PORT_BASE_URL=%s\nexport PORT_CLIENT_ID=test-client\nexport PORT_CLIENT_SECRET=test-secret\n", port.URL())
+	fmt.Fprintf(out, "# fake JSM: %d service desks, %d customer requests, %d organizations (seed %d); latency %s%s%s\n%s",
+		len(tenant.ServiceDeskIDs()), len(tenant.RequestIDs()), len(tenant.OrganizationIDs()), *seed, *latency, lim.summary(), restored, env)
 	if *envFile != "" {
 		if err := writeFileAtomic(*envFile, []byte(env)); err != nil {
 			return err

@@ -21,7 +21,8 @@ func TestHelpDocumentsEveryFlag(t *testing.T) {
 	if !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("run -h: %v", err)
 	}
-	for _, f := range []string{"-jsm-addr", "-port-addr", "-desks", "-requests", "-organizations", "-seed", "-latency", "-env-file", "-port-state-file"} {
+	for _, f := range []string{"-jsm-addr", "-port-addr", "-desks", "-requests", "-organizations", "-seed", "-latency", "-env-file", "-port-state-file",
+		"-jsm-burst-rate", "-jsm-burst", "-jsm-quota-points", "-jsm-quota-window", "-jsm-cloud-id", "-jsm-oauth-token"} {
 		if !strings.Contains(errOut.String(), "  "+f) {
 			t.Errorf("-h does not document %s:\n%s", f, errOut.String())
 		}
