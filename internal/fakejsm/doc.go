@@ -51,6 +51,30 @@
 //	X-RateLimit-Reset        the end of the window, ISO 8601 to the minute
 //	RateLimit-Reason         jira-quota-tenant-based
 //
+// Jira's login headers (Atlassian's "JIRA REST API Example - Cookie-based
+// Authentication": "check for the presence of an X-Seraph-LoginReason header
+// ... AUTHENTICATION_DENIED or AUTHENTICATED_FAILED"; Atlassian's knowledge
+// base "Connector CAPTCHA_CHALLENGE error on Jira Align Connector" for the
+// denied reason and its login-url):
+//
+//	X-Seraph-LoginReason             OK on every answer to accepted Basic credentials;
+//	                                 AUTHENTICATED_FAILED on the anonymous answer to a
+//	                                 wrong token ([Server.ServeBadTokensAsAnonymous]:
+//	                                 200, empty lists); AUTHENTICATION_DENIED once a
+//	                                 CAPTCHA is required ([Server.RequireCaptchaAfter])
+//	X-Authentication-Denied-Reason   CAPTCHA_CHALLENGE; login-url=<site>/login.jsp, on
+//	                                 the 403 HTML page that refuses a login needing a
+//	                                 CAPTCHA
+//
+// Other answers a misconfigured account gets: the customer's view of an
+// account without an agent licence ([Server.ServeAsCustomer], following the
+// document's "Response limitations" of GET /request), an HTML page from a
+// proxy or single sign-on in front of the site ([Server.ServeHTMLPage]), and
+// in gateway mode the gateway's 404 for a cloud id it does not know, in the
+// gateway's own envelope {"code": 404, "message": "Not Found"} (the envelope
+// of its documented 401 "Unauthorized; scope does not match"; the 404's
+// message is the fake's choice).
+//
 // Header names are case-insensitive; Go sends them canonicalised
 // (X-Ratelimit-Limit). Atlassian's page does not publish the rates, burst
 // sizes or point budgets of a site: they are the caller's choice.

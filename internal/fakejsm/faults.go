@@ -260,13 +260,14 @@ func (s *Server) repeatedSource(rel string, start, n, total int) func(i int) int
 }
 
 // ClearFaults removes latency, rate limiting, injected failures,
-// truncations, empty pages and repeated pages. Page caps and counters stay.
+// truncations, empty pages, repeated pages and HTML pages. Page caps and counters stay.
 func (s *Server) ClearFaults() {
 	s.SetLatency(0)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.rate = rateLimit{}
 	s.fails, s.truncs, s.empties, s.repeats = nil, nil, nil, nil
+	s.accounts.clearHTMLPages()
 }
 
 func deleteByPrefix[T any](list []T, prefix string, key func(T) string) []T {

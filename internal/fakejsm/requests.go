@@ -229,6 +229,9 @@ func (s *Server) requests(c *call) response {
 	if bad != nil {
 		return *bad
 	}
+	if c.customer {
+		f.ownership = customerOwnership(f.ownership)
+	}
 	s.stirBeforePage()
 	t := s.tenant
 	t.mu.RLock()

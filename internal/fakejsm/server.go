@@ -47,6 +47,8 @@ type Server struct {
 	activity   *activityState
 
 	limits limits // Atlassian's burst limit and quota, see limits.go
+
+	accounts accountState // failed logins, the customer's view, proxy pages: see accounts.go
 }
 
 // Option configures a Server.
@@ -143,6 +145,8 @@ type call struct {
 	params  []string
 	query   url.Values
 	header  http.Header
+	// customer is set when the account is no agent (ServeAsCustomer).
+	customer bool
 }
 
 // response is what a handler answers; ServeHTTP writes it.
@@ -175,6 +179,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	query := r.URL.Query()
 	s.record(endpoint, query)
 
+	if s.unknownCloudID(r.URL.Path) {
+		s.write(w, gatewayNotFound())
+		return
+	}
 	if d := time.Duration(s.latency.Load()); d > 0 {
 		if !sleep(r.Context(), d) {
 			return
@@ -194,8 +202,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.write(w, injectedFailure(status))
 		return
 	}
-	if !s.authorized(r) {
+	if page, ok := s.accounts.takeHTMLPage(rel); ok && inAPI {
+		s.write(w, htmlPage(page.status, page.title))
+		return
+	}
+	outcome := s.login(r, w.Header())
+	switch outcome {
+	case refusedLogin:
 		s.write(w, errResp(http.StatusUnauthorized, "Client must be authenticated to access this resource.", "sd.error.authentication.required"))
+		return
+	case captchaRequired:
+		s.write(w, s.captchaAnswer())
 		return
 	}
 	charged := s.oauthTraffic(r)
@@ -215,7 +232,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.write(w, resp)
 		return
 	}
-	resp := rt.handle(s, &call{rel: rel, pattern: rt.pattern, params: params, query: query, header: r.Header})
+	resp := s.handle(rt, outcome, &call{rel: rel, pattern: rt.pattern, params: params, query: query, header: r.Header, customer: s.accounts.isCustomer()})
 	if charged && resp.status == http.StatusOK {
 		s.limits.chargeObjects(w.Header(), resp.objects)
 	}
@@ -226,6 +243,39 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.write(w, resp)
+}
+
+// handle answers an API call as the account's login and role let it see.
+func (s *Server) handle(rt *route, outcome loginOutcome, c *call) response {
+	if outcome == anonymousCaller {
+		return s.anonymousAnswer(c)
+	}
+	if c.customer {
+		if resp, ok := s.customerAnswer(c); ok {
+			return resp
+		}
+	}
+	return rt.handle(s, c)
+}
+
+// unknownCloudID reports whether, in gateway mode, a path names another
+// cloud id than the server's: the gateway routes it to no site.
+func (s *Server) unknownCloudID(p string) bool {
+	if !s.gateway {
+		return false
+	}
+	rest, ok := strings.CutPrefix(p, "/ex/jira/")
+	if !ok {
+		return false
+	}
+	id, _, _ := strings.Cut(rest, "/")
+	return "/ex/jira/"+id != s.prefix
+}
+
+// gatewayNotFound is the gateway's own error envelope, {"code", "message"},
+// which differs from JSM's ErrorResponse.
+func gatewayNotFound() response {
+	return response{status: http.StatusNotFound, body: marshal(map[string]any{"code": http.StatusNotFound, "message": "Not Found"})}
 }
 
 // relPath strips the gateway prefix and /rest/servicedeskapi from p.
@@ -259,7 +309,9 @@ func (s *Server) write(w http.ResponseWriter, resp response) {
 	for k, v := range resp.header {
 		w.Header()[k] = v
 	}
-	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	if resp.header.Get("Content-Type") == "" {
+		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	}
 	w.WriteHeader(resp.status)
 	_, _ = w.Write(resp.body)
 }

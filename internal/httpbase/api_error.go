@@ -65,6 +65,12 @@ func (c *Client) newAPIError(status int, method, endpoint string, body []byte) *
 
 // excerpt is the start of a body that is not the API's error envelope.
 func excerpt(body []byte) string {
+	if isHTML(nil, body) {
+		if title := htmlTitle(body); title != "" {
+			return fmt.Sprintf("an HTML page titled %q", title)
+		}
+		return "an HTML page"
+	}
 	text := strings.TrimSpace(string(body))
 	const limit = 200
 	if len(text) > limit {

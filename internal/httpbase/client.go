@@ -69,6 +69,11 @@ type Settings struct {
 	// ErrorBody reads the API's error envelope into a code and a message;
 	// both empty when the body is not one (the error then quotes the body).
 	ErrorBody func(body []byte) (code, message string)
+	// Vet reads every answer before its status is looked at; an error it
+	// returns is the request's error, never retried, and the body is never
+	// used. JSM's client refuses here an answer that says the caller was not
+	// logged in, whatever its status. nil checks nothing.
+	Vet func(status int, h http.Header, body []byte) error
 	// Redact removes secrets the server might echo from error texts; nil
 	// leaves them as they are.
 	Redact func(string) string

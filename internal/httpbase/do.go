@@ -185,6 +185,9 @@ func (c *Client) attempt(ctx context.Context, r Request, auth string) (body []by
 	if len(body) > c.s.MaxBodyBytes {
 		return nil, asked, fmt.Errorf("the answer of %s to %s %s is larger than %d MiB", c.s.Service, r.Method, r.Endpoint, c.s.MaxBodyBytes>>20)
 	}
+	if err := c.vet(r, resp, body); err != nil {
+		return nil, asked, err
+	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return body, asked, nil
 	}
@@ -192,6 +195,17 @@ func (c *Client) attempt(ctx context.Context, r Request, auth string) (body []by
 		asked = c.s.RetryAfter(resp.Header, time.Now())
 	}
 	return nil, asked, c.newAPIError(resp.StatusCode, r.Method, r.Endpoint, body)
+}
+
+// vet is what an answer is before its status says anything: the client's
+// own check (Settings.Vet), then an HTML page where JSON was expected.
+func (c *Client) vet(r Request, resp *http.Response, body []byte) error {
+	if c.s.Vet != nil {
+		if err := c.s.Vet(resp.StatusCode, resp.Header, body); err != nil {
+			return err
+		}
+	}
+	return c.htmlAnswer(r, resp, body)
 }
 
 // release hands the budget the server stated on an answer to the pacer,

@@ -60,11 +60,13 @@ type Client struct {
 	core   *httpbase.Client
 	auth   staticAuth
 	logger httpbase.Logger
+	// cloudID is the site's id in a gateway base URL, "" for a site URL.
+	cloudID string
 }
 
 // New checks cfg and returns a Client.
 func New(cfg Config) (*Client, error) {
-	base, err := httpbase.ParseBaseURL("JSM", cfg.BaseURL, "https://your-domain.atlassian.net", APIPrefix)
+	base, err := ParseSiteURL(cfg.BaseURL)
 	if err != nil {
 		return nil, err
 	}
@@ -88,14 +90,16 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	applyDefaults(&cfg)
-	core := httpbase.New(httpbase.Settings{
+	c := &Client{base: base, cfg: cfg, auth: auth, logger: cfg.Logger, cloudID: cloudIDOf(base)}
+	c.core = httpbase.New(httpbase.Settings{
 		Options:      cfg.Options,
 		Service:      "JSM",
 		Host:         base.Host,
 		MaxBodyBytes: maxBodyBytes,
 		ErrorBody:    errorMessageFrom,
+		Vet:          c.vetAnswer,
 	})
-	return &Client{base: base, cfg: cfg, core: core, auth: auth, logger: cfg.Logger}, nil
+	return c, nil
 }
 
 // applyDefaults sets what only the pager uses.

@@ -182,11 +182,20 @@ func TestListRejectsBrokenChains(t *testing.T) {
 		"not an envelope": {
 			tamper: func(start int, _ map[string]any) (int, string) {
 				if start == 50 {
-					return http.StatusOK, `<html>maintenance</html>`
+					return http.StatusOK, `["maintenance"]`
 				}
 				return 0, ""
 			},
 			want: "not a Service Desk API page envelope",
+		},
+		"an HTML page": {
+			tamper: func(start int, _ map[string]any) (int, string) {
+				if start == 50 {
+					return http.StatusOK, "<!DOCTYPE html><html><head><title>Sign in &ndash; Okta</title></head></html>"
+				}
+				return 0, ""
+			},
+			want: `answered HTTP 200 with an HTML page titled "Sign in – Okta" instead of JSM's JSON`,
 		},
 		"values missing": {
 			tamper: func(start int, _ map[string]any) (int, string) {
