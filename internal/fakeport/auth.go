@@ -93,7 +93,7 @@ func (s *Server) handleAccessToken(c *call) (int, any, *apiError) {
 		return 0, nil, errInvalid("body must have string properties 'clientId' and 'clientSecret'")
 	}
 	idOK := subtle.ConstantTimeCompare([]byte(id), []byte(s.cfg.clientID)) == 1
-	secretOK := subtle.ConstantTimeCompare([]byte(secret), []byte(s.cfg.clientSecret)) == 1
+	secretOK := s.perms.secretMatches(secret)
 	if !idOK || !secretOK {
 		return 0, nil, errUnauthorized("Invalid client credentials")
 	}

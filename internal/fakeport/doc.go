@@ -32,6 +32,9 @@
 // The codes the fake uses:
 //
 //	401 unauthorized         missing, unknown, revoked or expired token; wrong client credentials
+//	403 forbidden            a write to the entities of a blueprint the credentials may only read
+//	                         ([Server.DenyEntityWrites]; the document gives 403 Port's envelope,
+//	                         the code and message are the fake's choice)
 //	404 not_found            unknown route, blueprint, entity, or relation target
 //	409 identifier_taken     plain create of an existing entity or blueprint (status not in the document)
 //	413 payload_too_large    request body over 1 MiB
@@ -72,6 +75,9 @@
 //     properties, scorecards, matchAny, propertySchema) answer 422.
 //   - Identifiers, teams and relation values given as search queries (instead
 //     of strings) answer 422 invalid_request.
+//   - [Server.RotateClientSecret] refuses the old secret at once, while the
+//     access tokens issued with it work until they expire. Credentials of an
+//     organization in another region are, to this server, unknown ones: 401.
 //   - Changes made through the direct store methods ([Server.PutEntity] and
 //     the like) stand for edits in Port's UI: they skip authentication, faults
 //     and counters, are validated like API writes, and record "fakeport-ui" as

@@ -19,6 +19,7 @@ type Server struct {
 	obs    *observer
 	st     *store
 	limits *orgLimits
+	perms  *permissions
 
 	migrations migrations
 	lost       lostAnswers
@@ -81,6 +82,7 @@ func New(opts ...Option) *Server {
 		obs:    newObserver(),
 		st:     newStore(),
 		limits: &orgLimits{now: time.Now},
+		perms:  newPermissions(cfg.clientSecret),
 	}
 	s.SetRateLimits(cfg.rateLimits)
 	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
@@ -142,6 +144,10 @@ func (s *Server) serve(rec, w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		c.actor = who
+		if err := s.perms.forbidden(rt, params); err != nil {
+			writeError(rec, err)
+			return
+		}
 	}
 	status, body, err := rt.handle(s, c)
 	if lostStatus, lost := s.lost.lose(r.Method, r.URL.Path); lost {
