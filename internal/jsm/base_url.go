@@ -17,8 +17,9 @@ const (
 )
 
 // uiPathMarkers begin the paths of pages in the browser, which are never
-// part of an API base URL.
-var uiPathMarkers = []string{"/jira/servicedesk/", "/jira/servicedesk", "/servicedesk/projects/", "/servicedesk/customer/", "/browse/", "/jira/software/", "/jira/core/"}
+// part of an API base URL. What precedes them may be a Data Center context
+// path, such as /jira.
+var uiPathMarkers = []string{"/servicedesk/projects/", "/servicedesk/customer/", "/browse/", "/secure/"}
 
 // ParseSiteURL checks a JSM base URL and returns it without a trailing slash
 // or /rest/servicedeskapi. Besides httpbase.ParseBaseURL's checks, it

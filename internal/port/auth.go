@@ -21,6 +21,8 @@ type tokenCache struct {
 	token     string
 	refreshAt time.Time
 	sem       chan struct{}
+	// issued is set once Port has issued a token with these credentials.
+	issued bool
 }
 
 // current returns the cached token, or "" when it is due for a refresh.
@@ -36,7 +38,13 @@ func (t *tokenCache) current(now time.Time) string {
 func (t *tokenCache) set(token string, refreshAt time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.token, t.refreshAt = token, refreshAt
+	t.token, t.refreshAt, t.issued = token, refreshAt, true
+}
+
+func (t *tokenCache) hadToken() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.issued
 }
 
 // invalidate drops token if it is still the cached one, so that many requests
@@ -110,7 +118,7 @@ func (c *Client) fetchToken(ctx context.Context) (string, error) {
 	if err != nil {
 		var apiErr *httpbase.APIError
 		if errors.As(err, &apiErr) && (apiErr.StatusCode == http.StatusUnauthorized || apiErr.StatusCode == http.StatusForbidden) {
-			return "", &CredentialsError{Err: apiErr}
+			return "", &CredentialsError{Err: apiErr, Renewal: c.tokens.hadToken(), BaseURL: c.base}
 		}
 		return "", fmt.Errorf("could not get an access token from Port: %w", err)
 	}

@@ -206,3 +206,25 @@ func TestRefreshMargin(t *testing.T) {
 		}
 	}
 }
+
+// A secret rotated while the client runs is refused when the token is
+// renewed, and the error says that Port had accepted it before.
+func TestRotatedSecretIsARenewalFailure(t *testing.T) {
+	srv := fakeport.New(fakeport.WithTokenTTL(time.Hour))
+	t.Cleanup(srv.Close)
+	c, err := New(Config{BaseURL: srv.URL(), ClientID: "test-client", ClientSecret: "test-secret", Options: httpbase.Options{MaxRetries: httpbase.NoRetries}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := c.GetBlueprint(ctx, "missing"); err != nil && !httpbase.IsNotFound(err) {
+		t.Fatal(err)
+	}
+	srv.RotateClientSecret("rotated")
+	srv.ExpireTokens()
+	_, err = c.GetBlueprint(ctx, "missing")
+	var credErr *CredentialsError
+	if !errors.As(err, &credErr) || !credErr.Renewal || !strings.Contains(err.Error(), "when the access token was renewed") {
+		t.Fatalf("err = %v, want a CredentialsError of a renewal", err)
+	}
+}

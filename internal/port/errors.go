@@ -12,11 +12,20 @@ import (
 // when asked for an access token.
 type CredentialsError struct {
 	Err *httpbase.APIError
+	// Renewal is set when Port had issued a token with the same credentials
+	// earlier in the run: the secret changed while the client ran.
+	Renewal bool
+	// BaseURL is the Port API the credentials were sent to.
+	BaseURL string
 }
 
 func (e *CredentialsError) Error() string {
-	return fmt.Sprintf("Port refused the client ID and client secret (HTTP %d %s%s)",
-		e.Err.StatusCode, http.StatusText(e.Err.StatusCode), e.Err.Detail())
+	when := ""
+	if e.Renewal {
+		when = " when the access token was renewed, after it had accepted them earlier in this run"
+	}
+	return fmt.Sprintf("Port refused the client ID and client secret at %s%s (HTTP %d %s%s)",
+		e.BaseURL, when, e.Err.StatusCode, http.StatusText(e.Err.StatusCode), e.Err.Detail())
 }
 
 func (e *CredentialsError) Unwrap() error { return e.Err }
