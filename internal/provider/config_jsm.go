@@ -58,7 +58,7 @@ func jsmSchema() schema.SingleNestedAttribute {
 			"falls back to the environment variable named in its description.",
 		Attributes: map[string]schema.Attribute{
 			"base_url": s.baseURL.attribute("The site URL, `https://your-domain.atlassian.net`, or for scoped API tokens and OAuth 2.0 "+
-				"the gateway URL `https://api.atlassian.com/ex/jira/{cloudId}`.", urlValidators()...),
+				"the gateway URL `https://api.atlassian.com/ex/jira/{cloudId}`.", append(urlValidators(), jsmBaseURLValidator{})...),
 			"auth_type": s.authType.attribute("`basic` (the account's email address and an API token) or `bearer` "+
 				"(an OAuth 2.0 access token in `api_token`).", stringvalidator.OneOf(jsm.AuthBasic, jsm.AuthBearer)),
 			"username":  s.username.attribute("The account's email address, for `basic` auth."),

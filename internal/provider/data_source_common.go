@@ -186,6 +186,8 @@ func addJSMError(diags *diag.Diagnostics, what string, err error) {
 	}
 	var tooLong *httpbase.WaitTooLongError
 	switch {
+	case isMisconfiguredJSM(err):
+		addMisconfiguredJSM(diags, what, err)
 	case errors.As(err, &tooLong):
 		var sub diag.Diagnostics
 		addWaitTooLong(&sub, "reading "+what, tooLong, "jsm.max_server_wait (JSM_MAX_SERVER_WAIT)")

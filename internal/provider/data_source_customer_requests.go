@@ -139,6 +139,7 @@ func (d *customerRequestsDataSource) Read(ctx context.Context, req datasource.Re
 	if !ok {
 		return
 	}
+	warnIfNoAgent(ctx, client, "the customer requests", &resp.Diagnostics)
 	m.ItemCount, m.EntitiesJSON = types.Int64Value(int64(count)), entitiesJSON
 	m.Requests, m.ItemsJSON = types.ListNull(customerRequestType), types.StringNull()
 	if m.Mapping == nil {

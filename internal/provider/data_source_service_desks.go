@@ -60,6 +60,9 @@ func (d *serviceDesksDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if !ok {
 		return
 	}
+	if count == 0 {
+		addNoAgentWarning(&resp.Diagnostics, "the service desks")
+	}
 	m.ItemCount, m.EntitiesJSON = types.Int64Value(int64(count)), entitiesJSON
 	m.ServiceDesks, m.ItemsJSON = types.ListNull(serviceDeskType), types.StringNull()
 	if m.Mapping == nil {

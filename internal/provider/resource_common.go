@@ -53,7 +53,6 @@ func portMessage(err error) string {
 // addPortError turns a failed Port call into a diagnostic that says what to do.
 func addPortError(diags *diag.Diagnostics, what string, err error) {
 	msg := strings.TrimSuffix(err.Error(), ".")
-	var creds *port.CredentialsError
 	var apiErr *httpbase.APIError
 	status := 0
 	if errors.As(err, &apiErr) {
@@ -62,6 +61,8 @@ func addPortError(diags *diag.Diagnostics, what string, err error) {
 	transportErr, isTransport := httpbase.AsTransportError(err)
 	var tooLong *httpbase.WaitTooLongError
 	switch {
+	case isMisconfiguredPort(err):
+		addMisconfiguredPort(diags, what, err)
 	case errors.As(err, &tooLong):
 		addWaitTooLong(diags, what, tooLong, "port.max_server_wait (PORT_MAX_SERVER_WAIT)")
 	case isTransport && transportErr.Cause == httpbase.CauseUnreachable:
@@ -73,10 +74,6 @@ func addPortError(diags *diag.Diagnostics, what string, err error) {
 		diags.AddError("Port Timed Out", fmt.Sprintf("%s failed: %s. Port accepted the connection but sent no complete answer "+
 			"within port.timeout (PORT_TIMEOUT, now %s): run again, and raise it if Port is slow.", capitalize(what), msg,
 			transportErr.Timeout))
-	case errors.As(err, &creds):
-		diags.AddError("Port Authentication Failed", fmt.Sprintf("%s failed: %s. Check port.client_id (PORT_CLIENT_ID) and "+
-			"port.client_secret (PORT_CLIENT_SECRET), from Port's Credentials page, and that port.base_url is your "+
-			"organization's region (https://api.port.io for EU, https://api.us.port.io for US).", capitalize(what), msg))
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
 		diags.AddError("Port Permission Denied", fmt.Sprintf("%s failed: %s. The credentials were accepted but may not do this; "+
 			"use credentials of a Port admin or of a role that may manage this blueprint.", capitalize(what), msg))
