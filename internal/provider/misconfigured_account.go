@@ -138,7 +138,9 @@ func (jsmBaseURLValidator) Description(context.Context) string {
 	return "must be a JSM site URL or https://api.atlassian.com/ex/jira/<cloudId>"
 }
 
-func (v jsmBaseURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v jsmBaseURLValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (jsmBaseURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || !absoluteHTTPURL.MatchString(req.ConfigValue.ValueString()) {
