@@ -46,13 +46,13 @@ func issueIDSet(t *testing.T, items []json.RawMessage) map[string]int {
 // listing that says it settled holds every request that existed for the
 // whole drain. A listing that did not settle may lack a request that moved at
 // the wrong moment in every read (the provider then warns): that is counted,
-// not failed. A busy desk of 20,000 requests never reads cleanly; a quiet
+// not failed. A busy desk of 10,000 requests never reads cleanly; a quiet
 // one of 2,000 often settles after a second read, which is the claim under
 // test. Replay a failure with PORTJSM_ACTIVITY_SEED=<the logged seed>.
 func TestDrainUnderActivityMissesNothingItCallsSettled(t *testing.T) {
 	seed := activitySeed(t)
 	t.Logf("seed %d (replay with PORTJSM_ACTIVITY_SEED=%d)", seed, seed)
-	busy := drainUnderActivity(t, seed, 20_000, 4, fakejsm.Activity{UpdatesPerPage: 0.3, CreationsPerPage: 0.05})
+	busy := drainUnderActivity(t, seed, 10_000, 3, fakejsm.Activity{UpdatesPerPage: 0.3, CreationsPerPage: 0.05})
 	quiet := drainUnderActivity(t, seed, 2_000, 10, fakejsm.Activity{UpdatesPerPage: 0.015, CreationsPerPage: 0.003})
 	if busy.reads == busy.drains {
 		t.Error("no busy drain was ever read twice: the activity did not move the list, the test proves nothing")
