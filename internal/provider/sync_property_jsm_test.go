@@ -43,6 +43,9 @@ func (m *syncModel) jsmEvent(r *syncRig) string {
 	if r.jsm == nil {
 		return "off"
 	}
+	if m.quiet() {
+		return "none"
+	}
 	switch m.rng.IntN(8) {
 	case 0, 1:
 		r.jsm.SetActivity(fakejsm.Activity{Seed: m.rng.Uint64(), UpdatesPerPage: 0.6, CreationsPerPage: 0.2, DeletionsPerPage: 0.2})

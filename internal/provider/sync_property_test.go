@@ -150,11 +150,15 @@ func (m *syncModel) run(r *syncRig, fault string) (string, int, string) {
 		out, code := r.tf.interruptedWhen(r.bulkWritesSeen(1+m.rng.IntN(3)), args...)
 		return out, code, "interrupted apply"
 	}
-	switch m.rng.IntN(10) {
-	case 0, 1, 2:
+	skipRefresh := m.rng.IntN(10) < 3
+	if len(m.waitingDesks()) > 0 {
+		skipRefresh = m.rng.IntN(2) == 0 // the apply that must carry waiting deletes without a refresh
+	}
+	switch {
+	case skipRefresh:
 		out, code := r.tf.exec(append(args, "-refresh=false")...)
 		return out, code, "apply -refresh=false"
-	case 3:
+	case m.rng.IntN(7) == 0:
 		out, code := r.tf.exec(append(args, "-refresh-only")...)
 		return out, code, "apply -refresh-only"
 	}
@@ -222,7 +226,7 @@ func (m *syncModel) addCollision(r *syncRig) string {
 
 // addBlocker makes another writer's request that needs a desk of the sync
 // that Port holds, so that deleting the desk waits for it.
-func (m *syncModel) addBlocker(r *syncRig) string {
+func (m *syncModel) addBlocker(r *syncRig) (what, desk string) {
 	var held []string
 	for _, id := range portIDs(r, "desk") {
 		if m.asked["desk/"+id] {
@@ -230,7 +234,7 @@ func (m *syncModel) addBlocker(r *syncRig) string {
 		}
 	}
 	if len(held) == 0 {
-		return "no desk of the sync in Port to block"
+		return "no desk of the sync in Port to block", ""
 	}
 	m.next++
 	id, desk := fmt.Sprint("XB", m.next), held[m.rng.IntN(len(held))]
@@ -239,7 +243,56 @@ func (m *syncModel) addBlocker(r *syncRig) string {
 	mustEdit(r.t, r.port.PutEntity("request", req))
 	m.others["request/"+id] = req
 	m.blockers[id] = true
-	return "another writer's " + id + " needs desk " + desk
+	return "another writer's " + id + " needs desk " + desk, desk
+}
+
+// removeDesk drops a desk from the source with its requests.
+func (m *syncModel) removeDesk(id string) {
+	delete(m.desks, id)
+	for rid, e := range m.requests {
+		if desk, _ := e.Relations.Get("desk"); desk == entity.String(id) {
+			delete(m.requests, rid)
+		}
+	}
+	for rid, e := range m.collide {
+		if desk, _ := e.Relations.Get("desk"); desk == entity.String(id) {
+			delete(m.collide, rid)
+		}
+	}
+}
+
+// blockedDesks are the desks of the source that other writers' requests need.
+func (m *syncModel) blockedDesks() []string {
+	var out []string
+	for id := range m.blockers {
+		relations, _ := m.others["request/"+id]["relations"].(map[string]any)
+		desk, _ := relations["desk"].(string)
+		if _, inSource := m.desks[desk]; inSource && !slices.Contains(out, desk) {
+			out = append(out, desk)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// waitingDesks are the desks the source dropped that other writers'
+// requests still need: their deletes wait.
+func (m *syncModel) waitingDesks() []string {
+	var out []string
+	for id := range m.blockers {
+		relations, _ := m.others["request/"+id]["relations"].(map[string]any)
+		desk, _ := relations["desk"].(string)
+		if _, inSource := m.desks[desk]; !inSource && m.asked["desk/"+desk] && !slices.Contains(out, desk) {
+			out = append(out, desk)
+		}
+	}
+	return out
+}
+
+// quiet says whether this step runs without faults: while a delete waits,
+// half the steps do, so that applies which carry it land.
+func (m *syncModel) quiet() bool {
+	return len(m.waitingDesks()) > 0 && m.rng.IntN(2) == 0
 }
 
 // removeBlocker is the other writer deleting one of its blocking requests.
@@ -268,10 +321,16 @@ func (m *syncModel) letGo(r *syncRig) {
 	m.collide = entity.Set{}
 }
 
-// change applies one random change to the source or to Port.
+// change applies one random change to the source or to Port. While a
+// dropped desk waits for another writer's request, half the changes are to
+// the desks, so that the source keeps changing while the delete waits.
 func (m *syncModel) change(r *syncRig) string {
 	requests := slices.Sorted(maps.Keys(m.requests))
-	switch k := m.rng.IntN(14); {
+	k := m.rng.IntN(14)
+	if len(m.waitingDesks()) > 0 && m.rng.IntN(2) == 0 {
+		k = []int{5, 13}[m.rng.IntN(2)]
+	}
+	switch {
 	case k == 0:
 		return "added request " + m.addRequest()
 	case k == 1 && len(requests) > 0:
@@ -293,18 +352,11 @@ func (m *syncModel) change(r *syncRig) string {
 		return "emptied the title of request " + id
 	case k == 4 && len(m.desks) > 1:
 		desks := slices.Sorted(maps.Keys(m.desks))
+		if blocked := m.blockedDesks(); len(blocked) > 0 && m.rng.IntN(2) == 0 {
+			desks = blocked // the case that needs deletes to wait across steps
+		}
 		id := desks[m.rng.IntN(len(desks))]
-		delete(m.desks, id)
-		for rid, e := range m.requests {
-			if desk, _ := e.Relations.Get("desk"); desk == entity.String(id) {
-				delete(m.requests, rid)
-			}
-		}
-		for rid, e := range m.collide {
-			if desk, _ := e.Relations.Get("desk"); desk == entity.String(id) {
-				delete(m.collide, rid)
-			}
-		}
+		m.removeDesk(id)
 		return "removed desk " + id + " with its requests"
 	case k == 5:
 		id := m.addDesk()
@@ -331,9 +383,21 @@ func (m *syncModel) change(r *syncRig) string {
 		delete(m.collide, id)
 		return "the source stopped producing another writer's " + id
 	case k == 10:
-		return m.addBlocker(r)
+		what, desk := m.addBlocker(r)
+		if _, inSource := m.desks[desk]; inSource && len(m.desks) > 1 && m.rng.IntN(2) == 0 {
+			m.removeDesk(desk)
+			what += ", and the source dropped that desk with its requests"
+		}
+		return what
 	case k == 11:
 		return m.removeBlocker(r)
+	case k == 13 && len(m.desks) > 0:
+		desks := slices.Sorted(maps.Keys(m.desks))
+		id := desks[m.rng.IntN(len(desks))]
+		e := m.desks[id]
+		e.Properties = entity.Fields{{Key: "name", Value: entity.String(fmt.Sprint("desk-", id, "-", m.rng.IntN(100)))}}
+		m.desks[id] = e
+		return "renamed desk " + id
 	case k == 12 && len(requests) > 0:
 		id := requests[m.rng.IntN(len(requests))]
 		value := []entity.JSON{"9007199254740993", "0.1000000000000000055511151231257827", "-18014398509481985", "123456789.123456789123"}[m.rng.IntN(4)]
@@ -348,6 +412,9 @@ func (m *syncModel) change(r *syncRig) string {
 
 // injectFault arms one random Port fault for the next apply.
 func (m *syncModel) injectFault(r *syncRig) string {
+	if m.quiet() {
+		return "none"
+	}
 	requests := slices.Sorted(maps.Keys(m.requests))
 	switch m.rng.IntN(8) {
 	case 0:
