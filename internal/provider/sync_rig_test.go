@@ -114,6 +114,31 @@ func (r *syncRig) plan() (string, int) {
 	return r.tf.exec("plan", "-detailed-exitcode", "-input=false", "-no-color")
 }
 
+// saveState returns the state file, nil when there is none yet.
+func (r *syncRig) saveState() []byte {
+	r.t.Helper()
+	raw, err := os.ReadFile(filepath.Join(r.tf.dir, "terraform.tfstate"))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		r.t.Fatal(err)
+	}
+	return raw
+}
+
+// restoreState puts back a state file saveState returned.
+func (r *syncRig) restoreState(raw []byte) {
+	r.t.Helper()
+	file := filepath.Join(r.tf.dir, "terraform.tfstate")
+	if raw == nil {
+		if err := os.Remove(file); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			r.t.Fatal(err)
+		}
+		return
+	}
+	if err := os.WriteFile(file, raw, 0o600); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
 // owned returns the entities a resource's state records, by identifier.
 func (r *syncRig) owned(address string) entity.Set {
 	r.t.Helper()
