@@ -84,6 +84,11 @@ type Settings struct {
 	// pacer's lanes, with the header that stated its reset; nil when the API
 	// states none.
 	RateBudget func(h http.Header, now time.Time) *Budget
+	// Refusal reads a 429 or 503 answer before the client waits and retries:
+	// a non-nil error ends the request at once with that error, for a limit
+	// that no wait within the run lifts. err is the answer's APIError. Nil
+	// retries every such answer.
+	Refusal func(h http.Header, now time.Time, err *APIError) error
 }
 
 // Client is the HTTP core of the API clients: pacing, retries, error

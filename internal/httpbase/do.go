@@ -31,6 +31,9 @@ type Request struct {
 	Lane string
 	// Auth authorizes the request; nil sends no Authorization header.
 	Auth Authorizer
+	// Observe, when not nil, sees the status and headers of every answer,
+	// retried ones included.
+	Observe func(status int, h http.Header)
 }
 
 // Authorizer supplies the Authorization header of a request.
@@ -62,6 +65,10 @@ func (c *Client) Do(ctx context.Context, r Request) ([]byte, error) {
 		body, asked, err := c.attempt(ctx, r, auth)
 		if err == nil {
 			return body, nil
+		}
+		var final *finalRefusal
+		if errors.As(err, &final) {
+			return nil, final.err
 		}
 		if ctx.Err() != nil {
 			return nil, c.abandoned(r, ctx.Err())
@@ -135,7 +142,8 @@ func Retryable(err error, idempotent bool) bool {
 // fails the request before it is sent.
 func (c *Client) attempt(ctx context.Context, r Request, auth string) (body []byte, asked ServerWait, err error) {
 	lane := c.pacer.Lane(r.Lane)
-	if err := lane.Admit(ctx); err != nil {
+	admitted, err := lane.admitNext(ctx)
+	if err != nil {
 		var tooLong *WaitTooLongError
 		if errors.As(err, &tooLong) {
 			err = &notSentError{err}
@@ -143,7 +151,7 @@ func (c *Client) attempt(ctx context.Context, r Request, auth string) (body []by
 		return nil, asked, err
 	}
 	var budget *Budget
-	defer func() { c.release(ctx, lane, budget) }()
+	defer func() { c.release(ctx, lane, admitted, budget) }()
 	ctx, cancel := context.WithTimeout(ctx, c.s.Timeout)
 	defer cancel()
 	var rd io.Reader
@@ -171,6 +179,9 @@ func (c *Client) attempt(ctx context.Context, r Request, auth string) (body []by
 		return nil, asked, c.transportError(ctx, r, err)
 	}
 	defer resp.Body.Close()
+	if r.Observe != nil {
+		r.Observe(resp.StatusCode, resp.Header)
+	}
 	if c.s.RateBudget != nil {
 		budget = c.s.RateBudget(resp.Header, time.Now())
 	}
@@ -191,10 +202,17 @@ func (c *Client) attempt(ctx context.Context, r Request, auth string) (body []by
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return body, asked, nil
 	}
+	apiErr := c.newAPIError(resp.StatusCode, r.Method, r.Endpoint, body)
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
-		asked = c.s.RetryAfter(resp.Header, time.Now())
+		now := time.Now()
+		if c.s.Refusal != nil {
+			if err := c.s.Refusal(resp.Header, now, apiErr); err != nil {
+				return nil, asked, &finalRefusal{err}
+			}
+		}
+		asked = c.s.RetryAfter(resp.Header, now)
 	}
-	return nil, asked, c.newAPIError(resp.StatusCode, r.Method, r.Endpoint, body)
+	return nil, asked, apiErr
 }
 
 // vet is what an answer is before its status says anything: the client's
@@ -208,10 +226,17 @@ func (c *Client) vet(r Request, resp *http.Response, body []byte) error {
 	return c.htmlAnswer(r, resp, body)
 }
 
+// finalRefusal carries the error Settings.Refusal made of an answer, which
+// ends the request without a retry.
+type finalRefusal struct{ err error }
+
+func (e *finalRefusal) Error() string { return e.err.Error() }
+func (e *finalRefusal) Unwrap() error { return e.err }
+
 // release hands the budget the server stated on an answer to the pacer,
 // which slows the client down before the server refuses it.
-func (c *Client) release(ctx context.Context, lane *Lane, b *Budget) {
-	if paused := lane.Release(b); paused > 0 && b != nil {
+func (c *Client) release(ctx context.Context, lane *Lane, a admission, b *Budget) {
+	if paused := lane.release(a, b); paused > 0 && b != nil {
 		c.s.Logger.Debug(ctx, c.s.Service+" rate-limit budget spent; requests wait for the window to reset", map[string]any{
 			"remaining": b.Remaining, "wait": paused.String(),
 		})

@@ -40,7 +40,8 @@ func (p *Pacer) Wait(ctx context.Context) error {
 	if err := p.limiter.Wait(ctx); err != nil {
 		return err
 	}
-	return p.waitPause(ctx, nil)
+	_, err := p.waitPause(ctx, nil)
+	return err
 }
 
 // Pause holds every request back for d.
@@ -56,7 +57,7 @@ func (p *Pacer) Lane(name string) *Lane {
 	defer p.mu.Unlock()
 	l, ok := p.lanes[name]
 	if !ok {
-		l = &Lane{p: p, pace: rate.NewLimiter(rate.Inf, 1)}
+		l = &Lane{p: p, pace: rate.NewLimiter(rate.Inf, 1), turn: make(chan struct{})}
 		p.lanes[name] = l
 	}
 	return l
@@ -66,27 +67,41 @@ func (p *Pacer) Lane(name string) *Lane {
 // and counts the request as under way in the lane when it may go. The pauses
 // are checked after the paces, so that a pause set while a request waited for
 // its turn holds it back too. A lane held past the cap fails the request.
-func (p *Pacer) waitPause(ctx context.Context, l *Lane) error {
+func (p *Pacer) waitPause(ctx context.Context, l *Lane) (admission, error) {
+	if l != nil {
+		ticket := l.queue()
+		defer l.leave(ticket)
+		if err := l.waitTurn(ctx, ticket); err != nil {
+			return admission{}, err
+		}
+	}
 	for {
 		p.mu.Lock()
 		until := p.until
 		if l != nil {
 			if err := l.holdTooLong(time.Now()); err != nil {
 				p.mu.Unlock()
-				return err
+				return admission{}, err
 			}
 			until = later(until, l.until)
 		}
-		if now := time.Now(); !now.Before(until) {
+		now := time.Now()
+		sleep := until.Sub(now)
+		if l != nil && l.bucket != nil {
+			until = later(until, l.bucket.readyAt(now, l.underWay))
+			sleep = min(until.Sub(now), max(sleep, bucketRecheck))
+		}
+		if !now.Before(until) {
+			var a admission
 			if l != nil {
-				l.admit(now)
+				a = l.admit(now)
 			}
 			p.mu.Unlock()
-			return nil
+			return a, nil
 		}
 		p.mu.Unlock()
-		if err := Sleep(ctx, time.Until(until)); err != nil {
-			return err
+		if err := Sleep(ctx, sleep); err != nil {
+			return admission{}, err
 		}
 	}
 }
@@ -101,6 +116,14 @@ type Budget struct {
 	// ResetFrom is the header that stated Reset, quoted when the wait for
 	// the reset is too long.
 	ResetFrom HeaderField
+	// Burst, when not zero, says the limit is a token bucket of Burst
+	// requests that refills at a rate the server does not state, such as
+	// Atlassian's burst limit (see tokenBucket); Reset and Period are then
+	// zero.
+	Burst int
+	// Refused says the answer was the bucket's refusal, which took nothing
+	// from it.
+	Refused bool
 }
 
 // Lane paces the requests that one rate limit of the server counts (Port,
@@ -118,16 +141,33 @@ type Lane struct {
 	last      Budget
 	underWay  int
 	allowance int // what may still be admitted until last.Reset
+	// admissions counts the requests the lane let go; recent holds the
+	// times of those let go within the last bunchGap.
+	admissions uint64
+	recent     []time.Time
+	// bucket mirrors a token bucket, once an answer states one.
+	bucket *tokenBucket
+	// waiting holds the tickets of the requests waiting in the lane, in the
+	// order they came; turn is closed when one leaves.
+	waiting    []uint64
+	nextTicket uint64
+	turn       chan struct{}
 }
 
 // Admit waits until the lane's pace, the client's limit and every pause
 // allow a request, and counts it as under way until Release.
 func (l *Lane) Admit(ctx context.Context) error {
+	_, err := l.admitNext(ctx)
+	return err
+}
+
+// admitNext is Admit, and returns the request's admission, for release.
+func (l *Lane) admitNext(ctx context.Context) (admission, error) {
 	if err := l.pace.Wait(ctx); err != nil {
-		return err
+		return admission{}, err
 	}
 	if err := l.p.limiter.Wait(ctx); err != nil {
-		return err
+		return admission{}, err
 	}
 	return l.p.waitPause(ctx, l)
 }
@@ -138,11 +178,28 @@ func (l *Lane) Admit(ctx context.Context) error {
 // (a later window, or fewer requests left in the same window) changes
 // nothing.
 func (l *Lane) Release(b *Budget) time.Duration {
+	return l.release(admission{}, b)
+}
+
+// release is Release for a request admitNext let go; a zero admission
+// counts the request as the oldest under way.
+func (l *Lane) release(a admission, b *Budget) time.Duration {
 	now := time.Now()
 	l.p.mu.Lock()
 	defer l.p.mu.Unlock()
+	if a.seq == 0 {
+		a.seq = l.admissions - uint64(l.underWay) + 1
+		a.first = a.seq
+	}
 	l.underWay--
 	if b == nil {
+		return max(l.until.Sub(now), 0)
+	}
+	if b.Burst > 0 {
+		if l.bucket == nil {
+			l.bucket = newTokenBucket(b.Burst)
+		}
+		l.bucket.answer(now, *b, a, l.admissions)
 		return max(l.until.Sub(now), 0)
 	}
 	budget := *b
@@ -179,15 +236,20 @@ func (l *Lane) plan(now time.Time) {
 // window that is not over; the last one holds the lane until the reset. The
 // count, not the pace, is what keeps the lane within the budget: requests
 // that waited for their turn under an earlier, faster pace still count.
-func (l *Lane) admit(now time.Time) {
+func (l *Lane) admit(now time.Time) admission {
+	a := l.count(now)
+	if l.bucket != nil {
+		l.bucket.take(now)
+	}
 	l.underWay++
 	if !now.Before(l.last.Reset) {
-		return
+		return a
 	}
 	l.allowance--
 	if l.allowance <= 0 {
 		l.hold()
 	}
+	return a
 }
 
 // hold stops the lane until the window resets, after which the requests go

@@ -98,6 +98,8 @@ func New(cfg Config) (*Client, error) {
 		MaxBodyBytes: maxBodyBytes,
 		ErrorBody:    errorMessageFrom,
 		Vet:          c.vetAnswer,
+		RateBudget:   burstBudget,
+		Refusal:      refusalOf(cfg.MaxServerWait),
 	})
 	return c, nil
 }

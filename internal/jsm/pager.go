@@ -40,6 +40,9 @@ type Listing[T any] struct {
 	Settled bool
 	// Repeated names a few ids the last read saw twice.
 	Repeated []string
+	// Quota is what the reads spent of the hourly points quota of OAuth
+	// 2.0 apps; nil when no answer stated the quota.
+	Quota *QuotaUse
 }
 
 // List reads every page of a paged endpoint and returns the items verbatim,
@@ -103,11 +106,21 @@ type pageReader[V, T any] struct {
 }
 
 func list[V, T any](ctx context.Context, c *Client, path string, opts ListOptions, reader pageReader[V, T]) (*Listing[T], error) {
+	quota := &quotaTracker{}
+	listing, err := readList(ctx, c, path, opts, reader, quota)
+	if err != nil {
+		return nil, err
+	}
+	listing.Quota = quota.use()
+	return listing, nil
+}
+
+func readList[V, T any](ctx context.Context, c *Client, path string, opts ListOptions, reader pageReader[V, T], quota *quotaTracker) (*Listing[T], error) {
 	endpoint := request{path: path, query: opts.Query}.endpoint()
 	var merged *union[T]
 	var broken *brokenPage
 	for made, used := 1, 1; ; made++ {
-		d, err := drain(ctx, c, path, opts, reader)
+		d, err := drain(ctx, c, path, opts, reader, quota)
 		if err != nil {
 			return nil, err
 		}
@@ -157,10 +170,10 @@ type brokenPage struct {
 	keys   []string
 }
 
-func drain[V, T any](ctx context.Context, c *Client, path string, opts ListOptions, reader pageReader[V, T]) (*drainResult[T], error) {
+func drain[V, T any](ctx context.Context, c *Client, path string, opts ListOptions, reader pageReader[V, T], quota *quotaTracker) (*drainResult[T], error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	p := &pager[V, T]{client: c, path: path, opts: opts, reader: reader, inflight: map[int]*pageFetch[T]{}}
+	p := &pager[V, T]{client: c, path: path, opts: opts, reader: reader, quota: quota, inflight: map[int]*pageFetch[T]{}}
 	p.limit = c.cfg.PageSize
 	if opts.MaxItems > 0 && opts.MaxItems < p.limit {
 		p.limit = opts.MaxItems
@@ -173,6 +186,7 @@ type pager[V, T any] struct {
 	path     string
 	opts     ListOptions
 	reader   pageReader[V, T]
+	quota    *quotaTracker
 	limit    int
 	inflight map[int]*pageFetch[T]
 }
@@ -368,7 +382,7 @@ func (p *pager[V, T]) launch(ctx context.Context, start int) *pageFetch[T] {
 	}
 	query.Set("start", strconv.Itoa(start))
 	query.Set("limit", strconv.Itoa(p.limit))
-	r := request{path: p.path, query: query, experimental: p.opts.Experimental}
+	r := request{path: p.path, query: query, experimental: p.opts.Experimental, observe: p.quota.answered}
 	go func() {
 		defer close(f.done)
 		page, err := fetchPage(ctx, p.client, r, p.reader.parse)
@@ -376,6 +390,7 @@ func (p *pager[V, T]) launch(ctx context.Context, start int) *pageFetch[T] {
 			f.err = err
 			return
 		}
+		p.quota.returned(len(page.Values))
 		f.page = page.Envelope
 		f.keys = make([]string, len(page.Values))
 		for i, v := range page.Values {

@@ -16,6 +16,8 @@ type request struct {
 	path         string
 	query        url.Values
 	experimental bool
+	// observe, when not nil, sees every answer (see httpbase.Request).
+	observe func(status int, h http.Header)
 }
 
 // endpoint is the request as errors and logs show it: path and query,
@@ -34,7 +36,8 @@ func (c *Client) get(ctx context.Context, r request) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	req := httpbase.Request{Method: http.MethodGet, URL: u.String(), Endpoint: r.endpoint(), Idempotent: true, Auth: c.auth}
+	req := httpbase.Request{Method: http.MethodGet, URL: u.String(), Endpoint: r.endpoint(), Idempotent: true, Auth: c.auth,
+		Lane: laneOf(r.path), Observe: r.observe}
 	if r.experimental {
 		req.Header = http.Header{}
 		req.Header.Set("X-ExperimentalApi", "opt-in")
