@@ -205,12 +205,13 @@ func (c *Client) attempt(ctx context.Context, r Request, auth string) (body []by
 	apiErr := c.newAPIError(resp.StatusCode, r.Method, r.Endpoint, body)
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
 		now := time.Now()
+		asked = c.s.RetryAfter(resp.Header, now)
 		if c.s.Refusal != nil {
 			if err := c.s.Refusal(resp.Header, now, apiErr); err != nil {
-				return nil, asked, &finalRefusal{err}
+				lane.refuse(err, now.Add(asked.Wait))
+				return nil, ServerWait{}, &finalRefusal{err}
 			}
 		}
-		asked = c.s.RetryAfter(resp.Header, now)
 	}
 	return nil, asked, apiErr
 }

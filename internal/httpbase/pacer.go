@@ -79,6 +79,10 @@ func (p *Pacer) waitPause(ctx context.Context, l *Lane) (admission, error) {
 		p.mu.Lock()
 		until := p.until
 		if l != nil {
+			if err := l.refusedNow(time.Now()); err != nil {
+				p.mu.Unlock()
+				return admission{}, err
+			}
 			if err := l.holdTooLong(time.Now()); err != nil {
 				p.mu.Unlock()
 				return admission{}, err
@@ -145,6 +149,10 @@ type Lane struct {
 	// times of those let go within the last bunchGap.
 	admissions uint64
 	recent     []time.Time
+	// refusal, until refusedUntil, is the final refusal (see
+	// Settings.Refusal) that every request of the lane meets unsent.
+	refusal      error
+	refusedUntil time.Time
 	// bucket mirrors a token bucket, once an answer states one.
 	bucket *tokenBucket
 	// waiting holds the tickets of the requests waiting in the lane, in the
@@ -192,6 +200,10 @@ func (l *Lane) release(a admission, b *Budget) time.Duration {
 		a.first = a.seq
 	}
 	l.underWay--
+	if b == nil || b.Burst == 0 {
+		// A bucket is followed only while the answers state it.
+		l.bucket = nil
+	}
 	if b == nil {
 		return max(l.until.Sub(now), 0)
 	}
@@ -259,6 +271,23 @@ func (l *Lane) hold() {
 		l.until, l.heldBy = until, l.last
 	}
 	l.pace.SetLimit(rate.Inf)
+}
+
+// refuse makes every request of the lane fail with err, unsent, until
+// until: the server refused one with a limit no wait lifts.
+func (l *Lane) refuse(err error, until time.Time) {
+	l.p.mu.Lock()
+	defer l.p.mu.Unlock()
+	l.refusal, l.refusedUntil = err, later(l.refusedUntil, until)
+}
+
+// refusedNow returns the final refusal the lane's requests meet at now, or
+// nil.
+func (l *Lane) refusedNow(now time.Time) error {
+	if l.refusal == nil || !now.Before(l.refusedUntil) {
+		return nil
+	}
+	return &notSentError{l.refusal}
 }
 
 // holdTooLong returns the error for a hold whose reset is further away than

@@ -122,6 +122,7 @@ func listJSM(ctx context.Context, client *jsm.Client, what, apiPath string, opts
 		return nil, false
 	}
 	warnUnsettled(ctx, what, listing.Reads, listing.Settled, listing.Repeated, len(listing.Items), diags)
+	warnJSMQuota(diags, what, listing.Quota)
 	return listing.Items, true
 }
 
@@ -134,6 +135,7 @@ func listMapped(ctx context.Context, client *jsm.Client, what, apiPath string, o
 		var set entity.Set
 		if set, err = mapping.Collect(listing.Items); err == nil {
 			warnUnsettled(ctx, what, listing.Reads, listing.Settled, listing.Repeated, len(listing.Items), diags)
+			warnJSMQuota(diags, what, listing.Quota)
 			return len(listing.Items), set, true
 		}
 	}
@@ -188,6 +190,8 @@ func addJSMError(diags *diag.Diagnostics, what string, err error) {
 	switch {
 	case isMisconfiguredJSM(err):
 		addMisconfiguredJSM(diags, what, err)
+	case isJSMRateLimit(err):
+		addJSMRateLimit(diags, what, err, noPartial)
 	case errors.As(err, &tooLong):
 		var sub diag.Diagnostics
 		addWaitTooLong(&sub, "reading "+what, tooLong, "jsm.max_server_wait (JSM_MAX_SERVER_WAIT)")
@@ -205,8 +209,9 @@ func addJSMError(diags *diag.Diagnostics, what string, err error) {
 		diags.AddError("JSM Resource Not Found", fmt.Sprintf("Reading %s failed: %s. Check the ids and the path in the configuration "+
 			"and that jsm.base_url points at the right site.", what, msg))
 	case status == http.StatusTooManyRequests:
-		diags.AddError("JSM Rate Limit Exceeded", fmt.Sprintf("Reading %s failed: %s. JSM kept refusing requests after every retry: "+
-			"lower jsm.concurrency or set jsm.requests_per_second, and run again later.%s", what, msg, noPartial))
+		diags.AddError("JSM Rate Limit Exceeded", fmt.Sprintf("Reading %s failed: %s. JSM kept refusing requests after every retry, "+
+			"though the provider paces itself by JSM's rate-limit headers: another client may share the burst limit, or a proxy "+
+			"may hide the headers. Lower jsm.concurrency or set jsm.requests_per_second, and run again later.%s", what, msg, noPartial))
 	case status == http.StatusPreconditionFailed:
 		diags.AddError("JSM Experimental API Not Enabled", fmt.Sprintf("Reading %s failed: %s. The endpoint is experimental: "+
 			"set experimental = true on the portjsm_records data source to send X-ExperimentalApi: opt-in.", what, msg))

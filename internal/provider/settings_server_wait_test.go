@@ -25,16 +25,17 @@ func TestAccPortWaitPastMaxServerWaitFails(t *testing.T) {
 	}}})
 }
 
-// TestAccJSMWaitPastMaxServerWaitFails: a JSM answer that asks for a wait
-// of years fails the read at once, naming jsm.max_server_wait, with the
-// default cap of 10 minutes.
+// TestAccJSMWaitPastMaxServerWaitFails: a JSM burst-limit answer that asks
+// for a wait of years fails the read at once, naming the limit and
+// jsm.max_server_wait, with the default cap of 10 minutes.
 func TestAccJSMWaitPastMaxServerWaitFails(t *testing.T) {
 	srv := startJSM(t, fakejsm.TenantOptions{Seed: 1, ServiceDesks: 3})
 	srv.RateLimitEvery(1, 100000000*time.Second)
 	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
 		ConfigFile:      config.StaticFile("testdata/service_desks.tf"),
 		ConfigVariables: jsmVariables(srv),
-		ExpectError: errorMatching("JSM Asked For A Long Wait", "JSM asked to wait 27,777 h (Retry-After: 100000000)",
-			"longer than max_server_wait (10m0s)", "raise jsm.max_server_wait (JSM_MAX_SERVER_WAIT)", "a partial read is never used"),
+		ExpectError: errorMatching("JSM Burst Limit Asks For A Long Wait", "burst rate limit is spent (RateLimit-Reason: jira-burst-based)",
+			"asked to wait 27,777 h (Retry-After: 100000000)", "longer than max_server_wait (10m0s)",
+			"raise jsm.max_server_wait (JSM_MAX_SERVER_WAIT)", "a partial read is never used"),
 	}}})
 }
