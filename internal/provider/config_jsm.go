@@ -66,8 +66,9 @@ func jsmSchema() schema.SingleNestedAttribute {
 			"page_size": s.pageSize.attribute("The `limit` sent with each page request. JSM may cap a page below it; the client " +
 				"follows such pages."),
 			"concurrency": s.concurrency.attribute("How many pages of one list may be in flight at once."),
-			"requests_per_second": s.requestsPerSecond.attribute("An upper bound on requests per second to JSM; " +
-				"the wait a 429 answer asks for is honoured up to `max_server_wait`."),
+			"requests_per_second": s.requestsPerSecond.attribute("An upper bound on requests per second to JSM, to leave room " +
+				"for other clients. Without it the provider still paces each endpoint by Atlassian's burst-limit headers " +
+				"(`X-RateLimit-Remaining`); the wait a 429 answer asks for is honoured up to `max_server_wait`."),
 			"timeout": s.timeout.attribute("Timeout of each HTTP request."),
 			"max_retries": s.maxRetries.attribute("How often a request that failed with 429, 5xx, a timeout or a transport error " +
 				"is retried; 0 disables retries. A host that does not resolve or refuses the connection fails at once."),
@@ -80,7 +81,8 @@ func jsmSchema() schema.SingleNestedAttribute {
 				"Proxies are read from `HTTPS_PROXY` and `NO_PROXY`."),
 			"max_server_wait": s.maxServerWait.attribute("The longest wait the provider sits through when JSM asks for one " +
 				"(`Retry-After` on a 429 or 503 answer). A longer wait, such as the rest of an hourly quota, fails the read at once " +
-				"with an error that quotes the header, instead of leaving Terraform silent: run again after it, or raise this."),
+				"with an error that quotes the header, instead of leaving Terraform silent: run again after it, or raise this. " +
+				"A 429 of Atlassian's hourly points quota (OAuth 2.0 apps) fails at once whatever its `Retry-After`."),
 		},
 	}
 }
