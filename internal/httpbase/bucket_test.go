@@ -94,6 +94,9 @@ func TestBucketLaneKeepsTheOrderOfArrival(t *testing.T) {
 	p.mu.Lock()
 	l.bucket.rate = 50
 	p.mu.Unlock()
+	p.mu.Lock()
+	tickets := l.nextTicket
+	p.mu.Unlock()
 	order := make(chan int, 5)
 	for i := range 5 {
 		go func() {
@@ -103,7 +106,7 @@ func TestBucketLaneKeepsTheOrderOfArrival(t *testing.T) {
 		}()
 		for queued := false; !queued; {
 			p.mu.Lock()
-			queued = l.nextTicket == uint64(i+1)
+			queued = l.nextTicket == tickets+uint64(i+1)
 			p.mu.Unlock()
 			time.Sleep(time.Millisecond)
 		}

@@ -136,6 +136,9 @@ type Budget struct {
 // server may not have counted them yet); the rest is the allowance, spread
 // over the time to the reset. Once the allowance is used up, every request of
 // the lane waits for the reset: the client slows down before it is refused.
+// When the answers state a token bucket instead of a window (Budget.Burst,
+// Atlassian's burst limit), the lane mirrors the bucket (see tokenBucket) and
+// lets its requests go in the order they came.
 type Lane struct {
 	p    *Pacer
 	pace *rate.Limiter
