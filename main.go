@@ -8,7 +8,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/provider"
 )
@@ -37,11 +37,11 @@ func main() {
 	// provider.NewInterruptible); go-plugin keeps the process itself alive.
 	interrupt, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	err := providerserver.Serve(context.Background(), provider.NewInterruptible(version, interrupt), providerserver.ServeOpts{
-		Address:         "registry.terraform.io/portjsm/portjsm",
-		Debug:           debugger,
-		ProtocolVersion: 6,
-	})
+	var opts []tf6server.ServeOpt
+	if debugger {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	err := tf6server.Serve("registry.terraform.io/portjsm/portjsm", provider.NewPhasedServer(provider.NewInterruptible(version, interrupt)), opts...)
 	if err != nil {
 		log.Fatal(err.Error())
 	}

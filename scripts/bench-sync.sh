@@ -7,12 +7,24 @@
 # configuration with scripts/floor-provider, which only returns the
 # entities_json of the real run, so that "plan / floor" is the real no-op
 # plan's time over what Terraform itself costs for that state.
-# Usage: scripts/bench-sync.sh [sizes...]
+# The floor's apply is timed too, from the same empty state, and printed
+# beside the Port write bound: the bulk upserts the first sync needs (20
+# entities each) times the fakes' latency, divided by port.concurrency (4).
+# Usage: scripts/bench-sync.sh [--phases] [sizes...]
+# --phases runs the provider at TF_LOG_PROVIDER=DEBUG and prints, after each
+# size, where the time of its apply and no-op plan went (scripts/phases.awk):
+# every RPC, the provider's handler, each phase inside it and the plugin
+# framework's decoding and encoding. Debug logging costs a little time.
 # PROVIDER_TREE=DIR measures the provider built from another checkout (for
 # example a worktree of an earlier commit) with this script, fakes and floor.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
+phases=""
+if [ "${1:-}" = "--phases" ]; then
+	phases=1
+	shift
+fi
 sizes=("${@:-1000 10000 100000}")
 read -r -a sizes <<<"${sizes[*]}"
 terraform="$("$root/scripts/terraform-path.sh")"
@@ -57,6 +69,16 @@ watch_provider_memory() {
 	done
 }
 
+# provider_log NAME: the environment of a provider run whose phases are kept
+# in $work/NAME.phases when --phases is given.
+provider_log() {
+	if [ -n "$phases" ]; then
+		echo "TF_LOG_PROVIDER=DEBUG TF_LOG_PATH=$work/$1.phases"
+	else
+		echo "TF_LOG_PROVIDER="
+	fi
+}
+
 # timed NAME BINARY CMD...: runs CMD, setting secs (wall time, unrounded) and
 # mib (peak RSS of the provider BINARY's processes). Not to be run in a
 # subshell: a failing CMD (or a plan with changes, exit 2 of
@@ -84,10 +106,13 @@ timed() {
 }
 tenth() { awk -v x="$1" 'BEGIN { printf "%.1f", x }'; }
 
-row='%-8s %-16s %-18s %-16s %-18s %-12s %-16s %-18s %s\n'
+# Port's fake latency, and the client's bulk size and concurrency, for the
+# write bound.
+latency_s=0.010 bulk_size=20 port_concurrency=4
+row='%-8s %-10s %-12s %-12s %-12s %-14s %-10s %-12s %-12s %-12s %-12s %-10s %s\n'
 # shellcheck disable=SC2059
-printf "$row" requests "apply (s)" "apply peak (MiB)" "no-op plan (s)" "plan peak (MiB)" "state (MB)" \
-	"floor plan (s)" "floor peak (MiB)" "plan / floor"
+printf "$row" requests "apply (s)" "apply peak" "floor apply" "write bound" "apply / bound" "plan (s)" "plan peak" \
+	"floor plan" "floor peak" "plan / floor" "state (MB)" "(peaks in MiB)"
 for n in "${sizes[@]}"; do
 	rm -rf "$work/run" "$work/floor" "$work/floor-data" && mkdir -p "$work/run" "$work/floor" "$work/floor-data"
 	cp -r "$root/examples/jsm-to-port" "$root/examples/jsm-to-port-blueprints" "$work/run/"
@@ -100,9 +125,11 @@ for n in "${sizes[@]}"; do
 	cd "$work/run/jsm-to-port"
 	# Modules only: with dev_overrides the provider needs no installation.
 	"$terraform" get >"$work/init.log" 2>&1 || { tail -20 "$work/init.log"; exit 1; }
-	timed apply "$work/bin/terraform-provider-portjsm" "$terraform" apply -auto-approve -input=false
+	# shellcheck disable=SC2046
+	timed apply "$work/bin/terraform-provider-portjsm" env $(provider_log apply) "$terraform" apply -auto-approve -input=false
 	apply_s="$secs" apply_mb="$mib"
-	timed plan "$work/bin/terraform-provider-portjsm" "$terraform" plan -detailed-exitcode -input=false
+	# shellcheck disable=SC2046
+	timed plan "$work/bin/terraform-provider-portjsm" env $(provider_log plan) "$terraform" plan -detailed-exitcode -input=false
 	plan_s="$secs" plan_mb="$mib"
 	state_mb="$(awk -v b="$(stat -c %s terraform.tfstate)" 'BEGIN { printf "%.1f", b / 1e6 }')"
 	# The floor's data sources return what the real ones read.
@@ -111,22 +138,32 @@ for n in "${sizes[@]}"; do
 			terraform.tfstate >"$work/floor-data/$ds.json"
 		[ -s "$work/floor-data/$ds.json" ] || { echo "no entities_json of $ds in the state" >&2; exit 1; }
 	done
+	upserts="$(for ds in portjsm_service_desks portjsm_customer_requests portjsm_organizations; do
+		jq 'length' "$work/floor-data/$ds.json"
+	done | awk -v b="$bulk_size" '{ n += int(($1 + b - 1) / b) } END { print n }')"
+	bound_s="$(awk -v n="$upserts" -v l="$latency_s" -v c="$port_concurrency" 'BEGIN { printf "%.3f", n * l / c }')"
 	kill "$fakes_pid" 2>/dev/null || true
 	wait "$fakes_pid" 2>/dev/null || true
 	fakes_pid=""
 	rm -f "$work/env"
 
-	# The floor: the same configuration applied with the floor provider (not
-	# timed), then its no-op plan, which must find no changes.
+	# The floor: the same configuration applied with the floor provider from
+	# the same empty state, then its no-op plan, which must find no changes.
 	cd "$work/floor/jsm-to-port"
 	"${floor[@]}" "$terraform" get >"$work/floor-init.log" 2>&1 || { tail -20 "$work/floor-init.log" >&2; exit 1; }
-	"${floor[@]}" "$terraform" apply -auto-approve -input=false >"$work/floor-apply.log" 2>&1 ||
-		{ echo "floor apply failed:" >&2; tail -40 "$work/floor-apply.log" >&2; exit 1; }
+	timed floor-apply "$work/floor-bin/terraform-provider-portjsm" "${floor[@]}" "$terraform" apply -auto-approve -input=false
+	floor_apply_s="$secs"
 	timed floor-plan "$work/floor-bin/terraform-provider-portjsm" "${floor[@]}" "$terraform" plan -detailed-exitcode -input=false
 	floor_s="$secs" floor_mb="$mib"
-	ratio="$(awk -v p="$plan_s" -v f="$floor_s" 'BEGIN { printf "%.1f", p / f }')"
+	ratio="$(awk -v p="$plan_s" -v f="$floor_s" 'BEGIN { printf "%.2f", p / f }')"
+	apply_ratio="$(awk -v a="$apply_s" -v f="$floor_apply_s" -v b="$bound_s" 'BEGIN { printf "%.2f", a / (f + b) }')"
 	# shellcheck disable=SC2059
-	printf "$row" "$n" "$(tenth "$apply_s")" "$apply_mb" "$(tenth "$plan_s")" "$plan_mb" "$state_mb" \
-		"$(tenth "$floor_s")" "$floor_mb" "$ratio"
+	printf "$row" "$n" "$(tenth "$apply_s")" "$apply_mb" "$(tenth "$floor_apply_s")" "$(tenth "$bound_s")" "$apply_ratio" \
+		"$(tenth "$plan_s")" "$plan_mb" "$(tenth "$floor_s")" "$floor_mb" "$ratio" "$state_mb"
+	if [ -n "$phases" ]; then
+		awk -v LABEL=apply -f "$root/scripts/phases.awk" "$work/apply.phases"
+		awk -v LABEL=plan -f "$root/scripts/phases.awk" "$work/plan.phases" | tail -n +2
+		echo
+	fi
 	cd "$root"
 done

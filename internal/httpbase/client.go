@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -62,6 +63,8 @@ type Settings struct {
 	Options
 	// Service names the API in messages and logs: "JSM" or "Port".
 	Service string
+	// NetworkPhase names the phase (package phases) of a request in flight.
+	NetworkPhase string
 	// Host is the host:port the client dials, named by transport errors.
 	Host string
 	// MaxBodyBytes bounds one response body.
@@ -97,6 +100,8 @@ type Client struct {
 	s     Settings
 	http  *http.Client
 	pacer *Pacer
+	// lastBodyBytes is the size of the last answer's body (see readBody).
+	lastBodyBytes atomic.Int64
 }
 
 // WithDefaults returns o with every zero field set to its default, and

@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/phases"
 )
 
 // Request is one call to an API.
@@ -174,6 +176,8 @@ func (c *Client) attempt(ctx context.Context, r Request, auth string) (body []by
 		req.Header.Set("Authorization", auth)
 	}
 	started := time.Now()
+	inFlight := phases.Start(ctx, c.s.NetworkPhase)
+	defer inFlight()
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return nil, asked, c.transportError(ctx, r, err)
@@ -185,7 +189,7 @@ func (c *Client) attempt(ctx context.Context, r Request, auth string) (body []by
 	if c.s.RateBudget != nil {
 		budget = c.s.RateBudget(resp.Header, time.Now())
 	}
-	body, err = io.ReadAll(io.LimitReader(resp.Body, int64(c.s.MaxBodyBytes)+1))
+	body, err = c.readBody(resp)
 	c.s.Logger.Debug(ctx, c.s.Service+" request", map[string]any{
 		"method": r.Method, "endpoint": r.Endpoint, "status": resp.StatusCode,
 		"duration_ms": time.Since(started).Milliseconds(), "bytes_sent": len(r.Body), "bytes_received": len(body),

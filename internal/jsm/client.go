@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
+	"github.com/portjsm/terraform-provider-portjsm/internal/phases"
 )
 
 // Auth types accepted by Config.AuthType.
@@ -94,6 +95,7 @@ func New(cfg Config) (*Client, error) {
 	c.core = httpbase.New(httpbase.Settings{
 		Options:      cfg.Options,
 		Service:      "JSM",
+		NetworkPhase: phases.JSMNetwork,
 		Host:         base.Host,
 		MaxBodyBytes: maxBodyBytes,
 		ErrorBody:    errorMessageFrom,

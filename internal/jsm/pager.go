@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/phases"
 )
 
 // ListOptions narrows a list read.
@@ -400,7 +402,9 @@ func (p *pager[V, T]) launch(ctx context.Context, start int) *pageFetch[T] {
 		if p.opts.MaxItems > 0 {
 			values = values[:max(0, min(len(values), p.opts.MaxItems-start))]
 		}
+		mapping := phases.Start(ctx, phases.JQ)
 		f.items, f.err = p.reader.convert(ctx, start, values)
+		mapping()
 	}()
 	return f
 }
@@ -427,7 +431,9 @@ func fetchPage[V any](ctx context.Context, c *Client, r request, parse func([]by
 	if err != nil {
 		return nil, err
 	}
+	decoding := phases.Start(ctx, phases.JSMDecode)
 	page, err := parse(body)
+	decoding()
 	if err != nil {
 		return nil, fmt.Errorf("JSM answered GET %s with a body that is not a page: %w", r.endpoint(), err)
 	}

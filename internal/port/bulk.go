@@ -11,6 +11,7 @@ import (
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
+	"github.com/portjsm/terraform-provider-portjsm/internal/phases"
 )
 
 // Port's documented limits of one bulk request.
@@ -101,7 +102,9 @@ type upsertBatch struct {
 // the identifiers in Succeeded are known to be written.
 func (c *Client) BulkUpsert(ctx context.Context, blueprint string, entities []entity.Entity, opts EntityWriteOptions) (BulkResult, error) {
 	outcomes := make([]entityOutcome, len(entities))
+	encoding := phases.Start(ctx, phases.PortEncode)
 	batches := packUpserts(entities, outcomes)
+	encoding()
 	opts.Upsert = true
 	r := request{
 		method: http.MethodPost, path: escapedPath("v1", "blueprints", blueprint, "entities", "bulk"),

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
+	"github.com/portjsm/terraform-provider-portjsm/internal/phases"
 )
 
 // Port's API hosts.
@@ -73,6 +74,7 @@ func New(cfg Config) (*Client, error) {
 	c.core = httpbase.New(httpbase.Settings{
 		Options:      cfg.Options,
 		Service:      "Port",
+		NetworkPhase: phases.PortNetwork,
 		Host:         base.Host,
 		MaxBodyBytes: maxResponseBytes,
 		ErrorBody:    errorEnvelopeFrom,

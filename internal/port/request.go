@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
+	"github.com/portjsm/terraform-provider-portjsm/internal/phases"
 )
 
 // maxResponseBytes bounds one response body; a search page of 1,000 large
@@ -42,6 +43,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	if out == nil {
 		return nil
 	}
+	defer phases.Start(ctx, phases.PortDecode)()
 	if err := json.Unmarshal(body, out); err != nil {
 		return fmt.Errorf("the answer of Port to %s %s is not the JSON its API documents: %w", r.method, r.path, err)
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 	"github.com/portjsm/terraform-provider-portjsm/internal/jsm"
 	"github.com/portjsm/terraform-provider-portjsm/internal/mapping"
+	"github.com/portjsm/terraform-provider-portjsm/internal/phases"
 )
 
 // jsmDataSource is embedded by every JSM data source: it receives the
@@ -133,7 +134,10 @@ func listMapped(ctx context.Context, client *jsm.Client, what, apiPath string, o
 	listing, err := jsm.ListDecoded(ctx, client, apiPath, opts, program.StartList(limits).MapPage)
 	if err == nil {
 		var set entity.Set
-		if set, err = mapping.Collect(listing.Items); err == nil {
+		collecting := phases.Start(ctx, phases.EntitiesJSON)
+		set, err = mapping.Collect(listing.Items)
+		collecting()
+		if err == nil {
 			warnUnsettled(ctx, what, listing.Reads, listing.Settled, listing.Repeated, len(listing.Items), diags)
 			warnJSMQuota(diags, what, listing.Quota)
 			return len(listing.Items), set, true

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/jsm"
+	"github.com/portjsm/terraform-provider-portjsm/internal/phases"
 )
 
 var _ datasource.DataSourceWithConfigure = (*customerRequestsDataSource)(nil)
@@ -119,6 +120,7 @@ func (d *customerRequestsDataSource) Schema(_ context.Context, _ datasource.Sche
 }
 
 func (d *customerRequestsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	defer phases.Start(ctx, phases.Provider)()
 	var m customerRequestsModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	ctx, client := d.client(ctx, &resp.Diagnostics)

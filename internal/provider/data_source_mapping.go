@@ -13,8 +13,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 	"github.com/portjsm/terraform-provider-portjsm/internal/jsm"
 	"github.com/portjsm/terraform-provider-portjsm/internal/mapping"
+	"github.com/portjsm/terraform-provider-portjsm/internal/phases"
 )
 
 // mappingModel is the optional Ocean-style mapping of a list data source.
@@ -104,7 +106,7 @@ func (d *jsmDataSource) readList(ctx context.Context, client *jsm.Client, what, 
 	if !ok {
 		return nil, 0, entitiesJSON, false
 	}
-	return nil, count, types.StringValue(string(set.Encode())), true
+	return nil, count, encodeEntities(ctx, set), true
 }
 
 // mapItems runs the mapping over raw items, within the provider's JQ
@@ -119,7 +121,15 @@ func (d *jsmDataSource) mapItems(ctx context.Context, m *mappingModel, items []j
 		addMappingError(diags, path.Root("mapping"), err, "Mapping Failed", "Fix the mapping, or skip such items with a selector.")
 		return types.StringNull()
 	}
-	return types.StringValue(string(set.Encode()))
+	return encodeEntities(ctx, set)
+}
+
+// encodeEntities is a data source's entities_json.
+func encodeEntities(ctx context.Context, set entity.Set) types.String {
+	defer phases.Start(ctx, phases.EntitiesJSON)()
+	doc := string(set.Encode())
+	validDocuments.add(doc)
+	return types.StringValue(doc)
 }
 
 // addMappingError reports a failed JQ run: cancelled, stopped at a JQ

@@ -19,6 +19,7 @@ import (
 	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 	"github.com/portjsm/terraform-provider-portjsm/internal/mapping"
 	"github.com/portjsm/terraform-provider-portjsm/internal/ocean"
+	"github.com/portjsm/terraform-provider-portjsm/internal/phases"
 )
 
 var _ datasource.DataSourceWithConfigure = (*oceanMappingDataSource)(nil)
@@ -86,6 +87,7 @@ func (d *oceanMappingDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 }
 
 func (d *oceanMappingDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	defer phases.Start(ctx, phases.Provider)()
 	var m oceanMappingModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	ctx, client := d.client(ctx, &resp.Diagnostics)
@@ -134,7 +136,7 @@ func (d *oceanMappingDataSource) Read(ctx context.Context, req datasource.ReadRe
 	}
 	docs := map[string]attr.Value{}
 	for bp, entities := range byBlueprint {
-		docs[bp] = types.StringValue(string(entities.Encode()))
+		docs[bp] = encodeEntities(ctx, entities)
 	}
 	m.EntitiesJSON = types.MapValueMust(types.StringType, docs)
 	m.ItemCounts = types.MapValueMust(types.Int64Type, counts)

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/jsm"
+	"github.com/portjsm/terraform-provider-portjsm/internal/phases"
 )
 
 var _ datasource.DataSourceWithConfigure = (*organizationsDataSource)(nil)
@@ -61,6 +62,7 @@ func (d *organizationsDataSource) Schema(_ context.Context, _ datasource.SchemaR
 }
 
 func (d *organizationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	defer phases.Start(ctx, phases.Provider)()
 	var m organizationsModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	ctx, client := d.client(ctx, &resp.Diagnostics)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/jsm"
 	"github.com/portjsm/terraform-provider-portjsm/internal/mapping"
+	"github.com/portjsm/terraform-provider-portjsm/internal/phases"
 )
 
 var _ datasource.DataSourceWithConfigure = (*recordsDataSource)(nil)
@@ -77,6 +78,7 @@ func (d *recordsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 }
 
 func (d *recordsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	defer phases.Start(ctx, phases.Provider)()
 	var m recordsModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	ctx, client := d.client(ctx, &resp.Diagnostics)

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/jsm"
+	"github.com/portjsm/terraform-provider-portjsm/internal/phases"
 )
 
 var _ datasource.DataSourceWithConfigure = (*serviceDesksDataSource)(nil)
@@ -50,6 +51,7 @@ func (d *serviceDesksDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 }
 
 func (d *serviceDesksDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	defer phases.Start(ctx, phases.Provider)()
 	var m serviceDesksModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	ctx, client := d.client(ctx, &resp.Diagnostics)

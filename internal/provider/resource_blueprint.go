@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
+	"github.com/portjsm/terraform-provider-portjsm/internal/phases"
 	"github.com/portjsm/terraform-provider-portjsm/internal/port"
 )
 
@@ -157,6 +158,7 @@ func docKey(what string) string {
 }
 
 func (r *blueprintResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer phases.Start(ctx, phases.Provider)()
 	var plan blueprintModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	ctx, client := r.client(ctx, &resp.Diagnostics)
@@ -176,6 +178,7 @@ func (r *blueprintResource) Create(ctx context.Context, req resource.CreateReque
 }
 
 func (r *blueprintResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer phases.Start(ctx, phases.Provider)()
 	var state blueprintModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	ctx, client := r.client(ctx, &resp.Diagnostics)
@@ -212,6 +215,7 @@ func (r *blueprintResource) Read(ctx context.Context, req resource.ReadRequest, 
 }
 
 func (r *blueprintResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer phases.Start(ctx, phases.Provider)()
 	var plan, state blueprintModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -267,6 +271,7 @@ func keepUnmanagedEntries(desired, previous map[string]any) {
 }
 
 func (r *blueprintResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	defer phases.Start(ctx, phases.Provider)()
 	var state blueprintModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	ctx, client := r.client(ctx, &resp.Diagnostics)
@@ -315,6 +320,7 @@ func (r *blueprintResource) deleteAllEntities(ctx context.Context, client *port.
 }
 
 func (r *blueprintResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	defer phases.Start(ctx, phases.Provider)()
 	resource.ImportStatePassthroughID(ctx, path.Root("identifier"), req, resp)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(markImported(ctx, resp.Private, adoptAll)...)

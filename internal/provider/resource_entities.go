@@ -23,6 +23,7 @@ import (
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
+	"github.com/portjsm/terraform-provider-portjsm/internal/phases"
 	"github.com/portjsm/terraform-provider-portjsm/internal/port"
 	"github.com/portjsm/terraform-provider-portjsm/internal/reconcile"
 )
@@ -104,6 +105,7 @@ func (r *entitiesResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 }
 
 func (r *entitiesResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	defer phases.Start(ctx, phases.Provider)()
 	if req.Plan.Raw.IsNull() {
 		return
 	}
@@ -119,6 +121,8 @@ func (r *entitiesResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 			return // the same document: nothing to write, nothing to parse
 		}
 	}
+	diffing := phases.Start(ctx, phases.Diff)
+	defer diffing()
 	desired, err := entity.Parse([]byte(plan.EntitiesJSON.ValueString()))
 	if err != nil {
 		return // validation reports it
@@ -164,10 +168,11 @@ func (r *entitiesResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 // the next plan shows them as still to create, and every later apply that
 // Port still refuses fails with an error.
 func (r *entitiesResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer phases.Start(ctx, phases.Provider)()
 	var plan entitiesModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	ctx, client := r.client(ctx, &resp.Diagnostics)
-	desired := parseEntities(plan.EntitiesJSON, &resp.Diagnostics)
+	desired := parseEntities(ctx, plan.EntitiesJSON, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -197,13 +202,14 @@ func (r *entitiesResource) Create(ctx context.Context, req resource.CreateReques
 }
 
 func (r *entitiesResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer phases.Start(ctx, phases.Provider)()
 	var state entitiesModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	ctx, client := r.client(ctx, &resp.Diagnostics)
 	adoption := importedAs(ctx, req.Private, &resp.Diagnostics)
 	managed := entity.Set{}
 	if adoption == "" {
-		managed = parseEntities(state.EntitiesJSON, &resp.Diagnostics)
+		managed = parseEntities(ctx, state.EntitiesJSON, &resp.Diagnostics)
 	}
 	o := readOwnership(ctx, req.Private, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -237,12 +243,13 @@ func (r *entitiesResource) Read(ctx context.Context, req resource.ReadRequest, r
 }
 
 func (r *entitiesResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer phases.Start(ctx, phases.Provider)()
 	var plan, state entitiesModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	ctx, client := r.client(ctx, &resp.Diagnostics)
-	desired := parseEntities(plan.EntitiesJSON, &resp.Diagnostics)
-	inState := parseEntities(state.EntitiesJSON, &resp.Diagnostics)
+	desired := parseEntities(ctx, plan.EntitiesJSON, &resp.Diagnostics)
+	inState := parseEntities(ctx, state.EntitiesJSON, &resp.Diagnostics)
 	// Without a refresh (-refresh=false) the state may still name what the
 	// sync does not own and leave out deletes waiting for dependents.
 	o := readOwnership(ctx, req.Private, &resp.Diagnostics)
@@ -277,10 +284,11 @@ func (r *entitiesResource) Update(ctx context.Context, req resource.UpdateReques
 }
 
 func (r *entitiesResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	defer phases.Start(ctx, phases.Provider)()
 	var state entitiesModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	ctx, client := r.client(ctx, &resp.Diagnostics)
-	inState := parseEntities(state.EntitiesJSON, &resp.Diagnostics)
+	inState := parseEntities(ctx, state.EntitiesJSON, &resp.Diagnostics)
 	o := readOwnership(ctx, req.Private, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -323,6 +331,7 @@ func (r *entitiesResource) Delete(ctx context.Context, req resource.DeleteReques
 // entity of the blueprint, for replacing another sync: the first plan then
 // deletes those the configuration does not name, within deletion_threshold.
 func (r *entitiesResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	defer phases.Start(ctx, phases.Provider)()
 	bp, adoption := req.ID, adoptNamed
 	if b, all := strings.CutSuffix(req.ID, "/*"); all {
 		bp, adoption = b, adoptAll
@@ -359,6 +368,7 @@ func refreshedEntities(ctx context.Context, client *port.Client, bp, adoption st
 	}
 	projection := reconcile.NewProjection(candidates)
 	err := client.SearchEntityPages(ctx, bp, port.Search{}, func(page []entity.Entity) error {
+		defer phases.Start(ctx, phases.Diff)()
 		projection.Add(page)
 		return nil
 	})
@@ -368,6 +378,7 @@ func refreshedEntities(ctx context.Context, client *port.Client, bp, adoption st
 	case adoption == adoptNamed:
 		return []byte("{}"), nil
 	}
+	defer phases.Start(ctx, phases.Diff)()
 	return entity.EncodeLike(reconcile.Confirm(projection.Set(), unconfirmed), managed, []byte(stateDoc)), nil
 }
 
@@ -419,6 +430,7 @@ func (r *entitiesResource) readBack(ctx context.Context, client *port.Client, bp
 	defer cancel()
 	projection := reconcile.NewProjection(candidates)
 	err := client.SearchEntityPages(ctx, bp, port.Search{}, func(page []entity.Entity) error {
+		defer phases.Start(ctx, phases.Diff)()
 		projection.Add(page)
 		return nil
 	})
@@ -439,7 +451,8 @@ func landed(res reconcile.Result, desired entity.Set) int {
 	return n
 }
 
-func parseEntities(v types.String, diags *diag.Diagnostics) entity.Set {
+func parseEntities(ctx context.Context, v types.String, diags *diag.Diagnostics) entity.Set {
+	defer phases.Start(ctx, phases.Diff)()
 	set, err := entity.Parse([]byte(v.ValueString()))
 	if err != nil {
 		diags.AddAttributeError(path.Root("entities_json"), "Invalid Entities JSON", err.Error()+".")

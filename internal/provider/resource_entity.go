@@ -19,6 +19,7 @@ import (
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
+	"github.com/portjsm/terraform-provider-portjsm/internal/phases"
 	"github.com/portjsm/terraform-provider-portjsm/internal/port"
 	"github.com/portjsm/terraform-provider-portjsm/internal/reconcile"
 )
@@ -109,6 +110,7 @@ func (r *entityResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 // ModifyPlan warns when the entity it writes holds a number Port will keep
 // with fewer digits.
 func (r *entityResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	defer phases.Start(ctx, phases.Provider)()
 	if req.Plan.Raw.IsNull() || !req.Plan.Raw.IsFullyKnown() || req.Plan.Raw.Equal(req.State.Raw) {
 		return
 	}
@@ -124,6 +126,7 @@ func (r *entityResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 }
 
 func (r *entityResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer phases.Start(ctx, phases.Provider)()
 	var plan entityModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	ctx, client := r.client(ctx, &resp.Diagnostics)
@@ -144,6 +147,7 @@ func (r *entityResource) Create(ctx context.Context, req resource.CreateRequest,
 }
 
 func (r *entityResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer phases.Start(ctx, phases.Provider)()
 	var state entityModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	ctx, client := r.client(ctx, &resp.Diagnostics)
@@ -190,6 +194,7 @@ func (r *entityResource) Read(ctx context.Context, req resource.ReadRequest, res
 // configuration stopped setting are cleared, which a merge cannot do for
 // title, icon and team.
 func (r *entityResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer phases.Start(ctx, phases.Provider)()
 	var plan, state entityModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -243,6 +248,7 @@ func keepUnmanagedFields(desired *entity.Entity, current entity.Entity, plan, st
 }
 
 func (r *entityResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	defer phases.Start(ctx, phases.Provider)()
 	var state entityModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	ctx, client := r.client(ctx, &resp.Diagnostics)
@@ -256,6 +262,7 @@ func (r *entityResource) Delete(ctx context.Context, req resource.DeleteRequest,
 }
 
 func (r *entityResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	defer phases.Start(ctx, phases.Provider)()
 	bp, id, ok := strings.Cut(req.ID, "/")
 	if !ok || bp == "" || id == "" {
 		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("The import ID %q is not blueprint/identifier. Use, for example, "+

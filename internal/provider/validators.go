@@ -11,6 +11,7 @@ import (
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 	"github.com/portjsm/terraform-provider-portjsm/internal/mapping"
+	"github.com/portjsm/terraform-provider-portjsm/internal/phases"
 )
 
 var absoluteHTTPURL = regexp.MustCompile(`^https?://[^/?#\s]+`)
@@ -73,13 +74,21 @@ func (v entitiesJSONValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
 
-func (entitiesJSONValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (entitiesJSONValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	defer phases.Start(ctx, phases.Provider)()
+	defer phases.Start(ctx, phases.Diff)()
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if _, err := entity.Parse([]byte(req.ConfigValue.ValueString())); err != nil {
+	doc := req.ConfigValue.ValueString()
+	if validDocuments.has(doc) {
+		return
+	}
+	if _, err := entity.Parse([]byte(doc)); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Entities JSON", err.Error()+
 			". entities_json must be one JSON object keyed by entity identifier, each value an object with title, icon, "+
 			"team, properties and relations, such as a data source's entities_json or jsonencode({ for ... }).")
+		return
 	}
+	validDocuments.add(doc)
 }
