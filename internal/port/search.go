@@ -2,10 +2,14 @@ package port
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 
+	"github.com/tidwall/gjson"
+
 	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
+	"github.com/portjsm/terraform-provider-portjsm/internal/phases"
 )
 
 // Page sizes of POST /v1/blueprints/{bp}/entities/search.
@@ -41,35 +45,40 @@ func (c *Client) SearchEntities(ctx context.Context, blueprint string, q Search)
 // only part of each entity never holds the whole blueprint. An error of use
 // ends the search with it. When the search fails, the pages handed over
 // are not the whole blueprint: discard what was built from them.
+//
+// The next page is requested as soon as an answer's cursor is read, so that
+// Port answers it while this page is decoded and used.
 func (c *Client) SearchEntityPages(ctx context.Context, blueprint string, q Search, use func(page []entity.Entity) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	limit := q.PageSize
 	if limit <= 0 {
 		limit = DefaultSearchPageSize
 	}
-	limit = min(limit, MaxSearchPageSize)
-	body := map[string]any{"limit": limit}
-	r := request{method: http.MethodPost, path: escapedPath("v1", "blueprints", blueprint, "entities", "search"), idempotent: true}
+	s := search{c: c, blueprint: blueprint, limit: min(limit, MaxSearchPageSize)}
 	seen := map[string]bool{}
 	keys := entity.Keys{}
 	read := 0
+	pending := s.fetch(ctx, "")
 	for {
-		raw, err := encodeJSON(body)
-		if err != nil {
-			return fmt.Errorf("cannot encode the search of blueprint %q as JSON: %w", blueprint, err)
+		answer := <-pending
+		if answer.err != nil {
+			return answer.err
 		}
-		r.body = raw
+		ahead := cursorOf(answer.body)
+		if ahead != "" && !seen[ahead] {
+			pending = s.fetch(ctx, ahead)
+		}
 		var page struct {
 			Entities []wireEntity `json:"entities"`
 			Next     string       `json:"next"`
 		}
-		if err := c.do(ctx, r, &page); err != nil {
+		if err := s.decode(ctx, answer.body, &page); err != nil {
 			return err
 		}
-		entities := make([]entity.Entity, len(page.Entities))
-		for i := range page.Entities {
-			if entities[i], err = page.Entities[i].normal(keys); err != nil {
-				return fmt.Errorf("the search of blueprint %q in Port returned an entity that cannot be read: %w", blueprint, err)
-			}
+		entities, err := normalPage(ctx, page.Entities, keys)
+		if err != nil {
+			return fmt.Errorf("the search of blueprint %q in Port returned an entity that cannot be read: %w", blueprint, err)
 		}
 		if err := use(entities); err != nil {
 			return err
@@ -82,6 +91,74 @@ func (c *Client) SearchEntityPages(ctx context.Context, blueprint string, q Sear
 			return fmt.Errorf("the search of blueprint %q in Port returned the same page cursor twice after %d entities; the list would be incomplete, so nothing was returned", blueprint, read)
 		}
 		seen[page.Next] = true
-		body["from"] = page.Next
+		if page.Next != ahead {
+			pending = s.fetch(ctx, page.Next)
+		}
 	}
+}
+
+// search is one read of a blueprint's entities.
+type search struct {
+	c         *Client
+	blueprint string
+	limit     int
+}
+
+type searchAnswer struct {
+	body []byte
+	err  error
+}
+
+// fetch requests the page after cursor ("" for the first) and delivers the
+// answer's body on the returned channel.
+func (s search) fetch(ctx context.Context, cursor string) <-chan searchAnswer {
+	out := make(chan searchAnswer, 1)
+	body := map[string]any{"limit": s.limit}
+	if cursor != "" {
+		body["from"] = cursor
+	}
+	go func() {
+		raw, err := encodeJSON(body)
+		if err != nil {
+			out <- searchAnswer{err: fmt.Errorf("cannot encode the search of blueprint %q as JSON: %w", s.blueprint, err)}
+			return
+		}
+		r := request{method: http.MethodPost, path: escapedPath("v1", "blueprints", s.blueprint, "entities", "search"), body: raw, idempotent: true}
+		answer, err := s.c.send(ctx, r)
+		out <- searchAnswer{body: answer, err: err}
+	}()
+	return out
+}
+
+func (s search) decode(ctx context.Context, body []byte, page any) error {
+	defer phases.Start(ctx, phases.PortDecode)()
+	if err := json.Unmarshal(body, page); err != nil {
+		return fmt.Errorf("the answer of Port to POST %s is not the JSON its API documents: %w",
+			escapedPath("v1", "blueprints", s.blueprint, "entities", "search"), err)
+	}
+	return nil
+}
+
+// cursorOf reads the "next" cursor of a search answer without decoding the
+// page; "" when there is none or it is not a string. The decoded page has
+// the last word: a cursor read here is only a guess at what to fetch next.
+func cursorOf(body []byte) string {
+	next := gjson.GetBytes(body, "next")
+	if next.Type != gjson.String {
+		return ""
+	}
+	return next.Str
+}
+
+// normalPage converts a page of Port's entities to the provider's form.
+func normalPage(ctx context.Context, page []wireEntity, keys entity.Keys) ([]entity.Entity, error) {
+	defer phases.Start(ctx, phases.PortDecode)()
+	entities := make([]entity.Entity, len(page))
+	for i := range page {
+		var err error
+		if entities[i], err = page[i].normal(keys); err != nil {
+			return nil, err
+		}
+	}
+	return entities, nil
 }

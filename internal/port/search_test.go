@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
@@ -64,7 +65,8 @@ func TestSearchMissingBlueprint(t *testing.T) {
 }
 
 // SearchEntityPages hands over each page as it arrives, and an error of the
-// caller ends the search without reading further pages.
+// caller ends the search: no page is read beyond the one already asked for
+// ahead.
 func TestSearchEntityPages(t *testing.T) {
 	h := newHarness(t, nil)
 	ids := h.seed(t, 25)
@@ -80,8 +82,37 @@ func TestSearchEntityPages(t *testing.T) {
 	}
 	h.srv.ResetCounters()
 	stop := errors.New("enough")
-	err = h.c.SearchEntityPages(context.Background(), bp, Search{PageSize: 10}, func([]entity.Entity) error { return stop })
-	if !errors.Is(err, stop) || h.count("POST", "/v1/blueprints/{blueprint}/entities/search") != 1 {
-		t.Fatalf("err %v after %d requests, want the caller's error after one", err, h.count("POST", "/v1/blueprints/{blueprint}/entities/search"))
+	calls := 0
+	err = h.c.SearchEntityPages(context.Background(), bp, Search{PageSize: 10}, func([]entity.Entity) error { calls++; return stop })
+	if n := h.count("POST", "/v1/blueprints/{blueprint}/entities/search"); !errors.Is(err, stop) || calls != 1 || n > 2 {
+		t.Fatalf("err %v after %d pages used and %d requests, want the caller's error after one page and at most 2 requests", err, calls, n)
+	}
+}
+
+// TestSearchAsksForTheNextPageWhileUsingThisOne: the request for page 2 reaches
+// Port while page 1 is still being used, so that decoding and using a page
+// overlap Port's answer to the next.
+func TestSearchAsksForTheNextPageWhileUsingThisOne(t *testing.T) {
+	h := newHarness(t, nil)
+	ids := h.seed(t, 25)
+	var got []string
+	err := h.c.SearchEntityPages(context.Background(), bp, Search{PageSize: 10}, func(page []entity.Entity) error {
+		if len(got) == 0 {
+			deadline := time.Now().Add(5 * time.Second)
+			for h.count("POST", "/v1/blueprints/{blueprint}/entities/search") < 2 {
+				if time.Now().After(deadline) {
+					return errors.New("page 2 was not requested while page 1 was used")
+				}
+				time.Sleep(time.Millisecond)
+			}
+		}
+		got = append(got, identifiers(page)...)
+		return nil
+	})
+	if err != nil || !slices.Equal(got, ids) {
+		t.Fatalf("%d entities, err %v", len(got), err)
+	}
+	if n := h.count("POST", "/v1/blueprints/{blueprint}/entities/search"); n != 3 {
+		t.Errorf("search requests = %d, want 3: none wasted", n)
 	}
 }
