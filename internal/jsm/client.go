@@ -23,7 +23,7 @@ const (
 // Defaults used when a Config field is zero.
 const (
 	DefaultPageSize    = 50
-	DefaultConcurrency = 8
+	DefaultConcurrency = 16
 	DefaultTimeout     = 30 * time.Second
 	DefaultMaxReads    = 3
 	// DefaultMaxRetries and the retry waits are httpbase's.
