@@ -109,10 +109,10 @@ tenth() { awk -v x="$1" 'BEGIN { printf "%.1f", x }'; }
 # Port's fake latency, and the client's bulk size and concurrency, for the
 # write bound.
 latency_s=0.010 bulk_size=20 port_concurrency=4
-row='%-8s %-10s %-12s %-12s %-12s %-14s %-10s %-12s %-12s %-12s %-12s %-10s %s\n'
+row='%-8s %-10s %-11s %-12s %-17s %-12s %-14s %-9s %-10s %-11s %-11s %-12s %-10s %s\n'
 # shellcheck disable=SC2059
-printf "$row" requests "apply (s)" "apply peak" "floor apply" "write bound" "apply / bound" "plan (s)" "plan peak" \
-	"floor plan" "floor peak" "plan / floor" "state (MB)" "(peaks in MiB)"
+printf "$row" requests "apply (s)" "apply peak" "floor apply" "floor apply peak" "write bound" "apply / bound" \
+	"plan (s)" "plan peak" "floor plan" "floor peak" "plan / floor" "state (MB)" "(seconds; peaks in MiB)"
 for n in "${sizes[@]}"; do
 	rm -rf "$work/run" "$work/floor" "$work/floor-data" && mkdir -p "$work/run" "$work/floor" "$work/floor-data"
 	cp -r "$root/examples/jsm-to-port" "$root/examples/jsm-to-port-blueprints" "$work/run/"
@@ -152,13 +152,13 @@ for n in "${sizes[@]}"; do
 	cd "$work/floor/jsm-to-port"
 	"${floor[@]}" "$terraform" get >"$work/floor-init.log" 2>&1 || { tail -20 "$work/floor-init.log" >&2; exit 1; }
 	timed floor-apply "$work/floor-bin/terraform-provider-portjsm" "${floor[@]}" "$terraform" apply -auto-approve -input=false
-	floor_apply_s="$secs"
+	floor_apply_s="$secs" floor_apply_mb="$mib"
 	timed floor-plan "$work/floor-bin/terraform-provider-portjsm" "${floor[@]}" "$terraform" plan -detailed-exitcode -input=false
 	floor_s="$secs" floor_mb="$mib"
 	ratio="$(awk -v p="$plan_s" -v f="$floor_s" 'BEGIN { printf "%.2f", p / f }')"
 	apply_ratio="$(awk -v a="$apply_s" -v f="$floor_apply_s" -v b="$bound_s" 'BEGIN { printf "%.2f", a / (f + b) }')"
 	# shellcheck disable=SC2059
-	printf "$row" "$n" "$(tenth "$apply_s")" "$apply_mb" "$(tenth "$floor_apply_s")" "$(tenth "$bound_s")" "$apply_ratio" \
+	printf "$row" "$n" "$(tenth "$apply_s")" "$apply_mb" "$(tenth "$floor_apply_s")" "$floor_apply_mb" "$(tenth "$bound_s")" "$apply_ratio" \
 		"$(tenth "$plan_s")" "$plan_mb" "$(tenth "$floor_s")" "$floor_mb" "$ratio" "$state_mb"
 	if [ -n "$phases" ]; then
 		awk -v LABEL=apply -f "$root/scripts/phases.awk" "$work/apply.phases"

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"strings"
@@ -207,22 +208,26 @@ func (r *entitiesResource) Read(ctx context.Context, req resource.ReadRequest, r
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	ctx, client := r.client(ctx, &resp.Diagnostics)
 	adoption := importedAs(ctx, req.Private, &resp.Diagnostics)
-	managed := entity.Set{}
-	if adoption == "" {
-		managed = parseEntities(ctx, state.EntitiesJSON, &resp.Diagnostics)
-	}
 	o := readOwnership(ctx, req.Private, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	managed := func() (entity.Set, error) { return entity.Set{}, nil }
+	if adoption == "" {
+		managed = parseInBackground(ctx, state.EntitiesJSON.ValueString())
+	}
 	bp := state.Blueprint.ValueString()
-	doc, err := refreshedEntities(ctx, client, bp, adoption, o.owned(managed), o.unconfirmed, managed, state.EntitiesJSON.ValueString())
-	if httpbase.IsNotFound(err) {
+	doc, err := refreshedEntities(ctx, client, bp, adoption, o, managed, state.EntitiesJSON.ValueString())
+	var invalid *invalidStateError
+	switch {
+	case errors.As(err, &invalid):
+		resp.Diagnostics.AddAttributeError(path.Root("entities_json"), "Invalid Entities JSON", invalid.err.Error()+".")
+		return
+	case httpbase.IsNotFound(err):
 		tflog.Info(ctx, "blueprint gone from Port; planning to create the entities again", map[string]any{"blueprint": bp})
 		resp.State.RemoveResource(ctx)
 		return
-	}
-	if err != nil {
+	case err != nil:
 		addPortError(&resp.Diagnostics, "reading the entities of blueprint "+bp, err)
 		return
 	}
@@ -352,8 +357,9 @@ func (r *entitiesResource) ImportState(ctx context.Context, req resource.ImportS
 // the new entities_json: in the shape of the state's document (the document
 // itself when nothing drifted), or, just after an import, the adopted
 // entities. Port's pages are projected as they arrive, so the refresh never
-// holds every entity of the blueprint.
-func refreshedEntities(ctx context.Context, client *port.Client, bp, adoption string, owned, unconfirmed, managed entity.Set, stateDoc string) ([]byte, error) {
+// holds every entity of the blueprint; those that arrive while the state's
+// document is still being parsed wait for it.
+func refreshedEntities(ctx context.Context, client *port.Client, bp, adoption string, o ownership, managed func() (entity.Set, error), stateDoc string) ([]byte, error) {
 	if adoption == adoptAll {
 		held, err := client.SearchEntities(ctx, bp, port.Search{})
 		if err != nil {
@@ -361,17 +367,43 @@ func refreshedEntities(ctx context.Context, client *port.Client, bp, adoption st
 		}
 		return reconcile.Adopt(held).Encode(), nil
 	}
-	candidates := owned
-	if len(unconfirmed) > 0 {
-		candidates = owned.Clone()
-		maps.Copy(candidates, unconfirmed)
+	var projection *reconcile.Projection
+	var early [][]entity.Entity
+	var inState entity.Set
+	project := func() error {
+		var err error
+		if inState, err = managed(); err != nil {
+			return &invalidStateError{err}
+		}
+		candidates := o.owned(inState)
+		if len(o.unconfirmed) > 0 {
+			candidates = candidates.Clone()
+			maps.Copy(candidates, o.unconfirmed)
+		}
+		projection = reconcile.NewProjection(candidates)
+		for _, page := range early {
+			projection.Add(page)
+		}
+		early = nil
+		return nil
 	}
-	projection := reconcile.NewProjection(candidates)
 	err := client.SearchEntityPages(ctx, bp, port.Search{}, func(page []entity.Entity) error {
 		defer phases.Start(ctx, phases.Diff)()
+		if projection == nil && len(early) < maxPagesBeforeTheState {
+			early = append(early, page)
+			return nil
+		}
+		if projection == nil {
+			if err := project(); err != nil {
+				return err
+			}
+		}
 		projection.Add(page)
 		return nil
 	})
+	if err == nil && projection == nil {
+		err = project()
+	}
 	switch {
 	case err != nil:
 		return nil, err
@@ -379,7 +411,34 @@ func refreshedEntities(ctx context.Context, client *port.Client, bp, adoption st
 		return []byte("{}"), nil
 	}
 	defer phases.Start(ctx, phases.Diff)()
-	return entity.EncodeLike(reconcile.Confirm(projection.Set(), unconfirmed), managed, []byte(stateDoc)), nil
+	return entity.EncodeLike(reconcile.Confirm(projection.Set(), o.unconfirmed), inState, []byte(stateDoc)), nil
+}
+
+// maxPagesBeforeTheState bounds the pages of Port's search a refresh holds
+// unprojected while the state's document is parsed (a parse of 100,000
+// entities takes about as long as 40 pages).
+const maxPagesBeforeTheState = 64
+
+// invalidStateError is a state whose entities_json cannot be parsed.
+type invalidStateError struct{ err error }
+
+func (e *invalidStateError) Error() string { return e.err.Error() }
+
+// parseInBackground starts parsing an entities_json document and returns
+// the function that waits for the result.
+func parseInBackground(ctx context.Context, doc string) func() (entity.Set, error) {
+	done := make(chan struct{})
+	var set entity.Set
+	var err error
+	go func() {
+		defer close(done)
+		defer phases.Start(ctx, phases.Diff)()
+		set, err = entity.Parse([]byte(doc))
+	}()
+	return func() (entity.Set, error) {
+		<-done
+		return set, err
+	}
 }
 
 // settle works out what the sync owns after its writes. When writes failed
