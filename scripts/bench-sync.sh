@@ -114,7 +114,7 @@ row='%-8s %-10s %-11s %-12s %-17s %-12s %-14s %-9s %-10s %-11s %-11s %-12s %-10s
 printf "$row" requests "apply (s)" "apply peak" "floor apply" "floor apply peak" "write bound" "apply / bound" \
 	"plan (s)" "plan peak" "floor plan" "floor peak" "plan / floor" "state (MB)" "(seconds; peaks in MiB)"
 for n in "${sizes[@]}"; do
-	rm -rf "$work/run" "$work/floor" "$work/floor-data" && mkdir -p "$work/run" "$work/floor" "$work/floor-data"
+	rm -rf "$work/run" "$work/floor" "$work/floor-data" "$work"/*.phases && mkdir -p "$work/run" "$work/floor" "$work/floor-data"
 	cp -r "$root/examples/jsm-to-port" "$root/examples/jsm-to-port-blueprints" "$work/run/"
 	cp -r "$root/examples/jsm-to-port" "$root/examples/jsm-to-port-blueprints" "$work/floor/"
 	"$work/bin/portjsm-fakes" -requests "$n" -desks 20 -organizations 50 -latency 10ms -env-file "$work/env" >/dev/null &

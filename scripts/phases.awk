@@ -13,6 +13,7 @@ BEGIN {
 		eq = index($i, "=")
 		if (eq == 0) continue
 		k = substr($i, 1, eq - 1); val = substr($i, eq + 1)
+		gsub(/"/, "", val) # large numbers come quoted, as "1.04487e+06"
 		if (k == "rpc") rpc = val
 		else if (k == "type_name") type = val
 		else if (k ~ /_ms$/) v[substr(k, 1, length(k) - 3)] = val / 1000

@@ -83,7 +83,7 @@ func phaseBreakdowns(t *testing.T, logFile string) map[string][]map[string]float
 			case k == "type_name":
 				typeName = v
 			case strings.HasSuffix(k, "_ms"):
-				n, err := strconv.ParseFloat(v, 64)
+				n, err := strconv.ParseFloat(strings.Trim(v, `"`), 64)
 				if err != nil {
 					t.Fatalf("phase %s logged as %q: %v", k, v, err)
 				}
