@@ -124,7 +124,7 @@ func (r *entitiesResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	}
 	diffing := phases.Start(ctx, phases.Diff)
 	defer diffing()
-	desired, err := parsePlanned(plan.EntitiesJSON.ValueString())
+	desired, err := entity.Parse([]byte(plan.EntitiesJSON.ValueString()))
 	if err != nil {
 		return // validation reports it
 	}
@@ -173,7 +173,7 @@ func (r *entitiesResource) Create(ctx context.Context, req resource.CreateReques
 	var plan entitiesModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	ctx, client := r.client(ctx, &resp.Diagnostics)
-	desired := parsePlannedEntities(ctx, plan.EntitiesJSON, &resp.Diagnostics)
+	desired := parseEntities(ctx, plan.EntitiesJSON, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -253,7 +253,7 @@ func (r *entitiesResource) Update(ctx context.Context, req resource.UpdateReques
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	ctx, client := r.client(ctx, &resp.Diagnostics)
-	desired := parsePlannedEntities(ctx, plan.EntitiesJSON, &resp.Diagnostics)
+	desired := parseEntities(ctx, plan.EntitiesJSON, &resp.Diagnostics)
 	inState := parseEntities(ctx, state.EntitiesJSON, &resp.Diagnostics)
 	// Without a refresh (-refresh=false) the state may still name what the
 	// sync does not own and leave out deletes waiting for dependents.
@@ -508,17 +508,6 @@ func landed(res reconcile.Result, desired entity.Set) int {
 		}
 	}
 	return n
-}
-
-// parsePlannedEntities is parseEntities for a planned document (see
-// parsePlanned): the set is shared and must not be modified.
-func parsePlannedEntities(ctx context.Context, v types.String, diags *diag.Diagnostics) entity.Set {
-	defer phases.Start(ctx, phases.Diff)()
-	set, err := parsePlanned(v.ValueString())
-	if err != nil {
-		diags.AddAttributeError(path.Root("entities_json"), "Invalid Entities JSON", err.Error()+".")
-	}
-	return set
 }
 
 func parseEntities(ctx context.Context, v types.String, diags *diag.Diagnostics) entity.Set {

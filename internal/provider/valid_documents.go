@@ -3,8 +3,6 @@ package provider
 import (
 	"hash/maphash"
 	"sync"
-
-	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 )
 
 // validDocuments remembers the entities_json documents this provider process
@@ -53,32 +51,4 @@ func (s *documentSet) has(doc string) bool {
 	defer s.mu.Unlock()
 	_, ok := s.seen[k]
 	return ok
-}
-
-// lastPlanned is the last configured or planned entities_json parsed in this
-// process. In the apply walk Terraform validates the configuration, plans and
-// applies the same document in turn: one parse serves all three.
-var lastPlanned plannedParse
-
-type plannedParse struct {
-	mu  sync.Mutex
-	key documentKey
-	set entity.Set
-}
-
-// parsePlanned parses a configured or planned document, or returns the set
-// parsed from the same document before. The set is shared: never modify it.
-func parsePlanned(doc string) (entity.Set, error) {
-	k := validDocuments.key(doc)
-	lastPlanned.mu.Lock()
-	defer lastPlanned.mu.Unlock()
-	if lastPlanned.set != nil && lastPlanned.key == k {
-		return lastPlanned.set, nil
-	}
-	set, err := entity.Parse([]byte(doc))
-	if err != nil {
-		return nil, err
-	}
-	lastPlanned.key, lastPlanned.set = k, set
-	return set, nil
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"reflect"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -53,33 +52,5 @@ func TestValidatorSkipsOnlyDocumentsKnownValid(t *testing.T) {
 	}
 	if validDocuments.has(broken) {
 		t.Error("a broken document is remembered as valid")
-	}
-}
-
-// TestParsePlannedParsesEachDocumentOnce: validating, planning and applying
-// the same document parse it once; another document is parsed anew, and a
-// broken one is never remembered.
-func TestParsePlannedParsesEachDocumentOnce(t *testing.T) {
-	doc := `{"x":{"title":"X","properties":{"n":1}}}`
-	first, err := parsePlanned(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	again, err := parsePlanned(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if reflect.ValueOf(first).Pointer() != reflect.ValueOf(again).Pointer() {
-		t.Error("the same document was parsed twice")
-	}
-	other, err := parsePlanned(`{"y":{}}`)
-	if err != nil || len(other) != 1 || other["y"].Identifier != "y" {
-		t.Fatalf("another document gave %v, %v", other, err)
-	}
-	if _, err := parsePlanned(`{"y":{"team":7}}`); err == nil {
-		t.Fatal("a broken document parsed")
-	}
-	if set, err := parsePlanned(`{"y":{}}`); err != nil || reflect.ValueOf(set).Pointer() != reflect.ValueOf(other).Pointer() {
-		t.Error("a broken document replaced the last one parsed")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
+	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 	"github.com/portjsm/terraform-provider-portjsm/internal/mapping"
 	"github.com/portjsm/terraform-provider-portjsm/internal/phases"
 )
@@ -83,7 +84,7 @@ func (entitiesJSONValidator) ValidateString(ctx context.Context, req validator.S
 	if validDocuments.has(doc) {
 		return
 	}
-	if _, err := parsePlanned(doc); err != nil {
+	if _, err := entity.Parse([]byte(doc)); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Entities JSON", err.Error()+
 			". entities_json must be one JSON object keyed by entity identifier, each value an object with title, icon, "+
 			"team, properties and relations, such as a data source's entities_json or jsonencode({ for ... }).")
