@@ -71,7 +71,7 @@ func (p *portJSMProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	data := &providerData{version: p.version}
+	data := &providerData{version: p.version, schemas: newBlueprintSchemas()}
 	data.jsm = resolveJSM(cfg.JSM, p.version, &resp.Diagnostics)
 	data.port = resolvePort(cfg.Port, p.version, &resp.Diagnostics)
 	data.jq = resolveJQ(cfg.JQ, &resp.Diagnostics)

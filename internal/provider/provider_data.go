@@ -18,6 +18,8 @@ type providerData struct {
 	jsm     jsmSettings
 	port    portSettings
 	jq      mapping.Limits
+	// schemas is what this provider's plan knows of blueprint schemas.
+	schemas *blueprintSchemas
 }
 
 type jsmSettings struct {

@@ -28,6 +28,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*blueprintResource)(nil)
 	_ resource.ResourceWithImportState = (*blueprintResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*blueprintResource)(nil)
 )
 
 func newBlueprintResource() resource.Resource { return &blueprintResource{} }
@@ -155,6 +156,45 @@ func docKey(what string) string {
 		return bpAggregation
 	}
 	return what
+}
+
+// ModifyPlan records the blueprint as this plan leaves it, so that the
+// entities planned after it (those that reference its identifier) are
+// checked against the schema they will meet at the apply.
+func (r *blueprintResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil || r.data.schemas == nil {
+		return
+	}
+	var plan blueprintModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.Identifier.IsUnknown() {
+		return
+	}
+	var prior *blueprintModel
+	if !req.State.Raw.IsNull() {
+		prior = &blueprintModel{}
+		if diags := req.State.Get(ctx, prior); diags.HasError() {
+			prior = nil
+		}
+	}
+	r.data.schemas.plan(plan.Identifier.ValueString(), plannedBlueprintOf(plan, prior))
+}
+
+// plannedBlueprintOf is the document the apply will write, desired over
+// previous as Update merges them; its desired is nil while the schema or the
+// relations are unknown.
+func plannedBlueprintOf(plan blueprintModel, prior *blueprintModel) plannedBlueprint {
+	var unknown diag.Diagnostics // an unknown value reads as an invalid document
+	desired := blueprintDoc(plan, &unknown)
+	if unknown.HasError() || plan.Relations.IsUnknown() {
+		return plannedBlueprint{}
+	}
+	var previous map[string]any
+	if prior != nil {
+		previous = blueprintDoc(*prior, &unknown)
+	}
+	keepUnmanagedEntries(desired, previous)
+	return plannedBlueprint{desired: desired, previous: previous}
 }
 
 func (r *blueprintResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

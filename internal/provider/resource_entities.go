@@ -27,6 +27,7 @@ import (
 	"github.com/portjsm/terraform-provider-portjsm/internal/phases"
 	"github.com/portjsm/terraform-provider-portjsm/internal/port"
 	"github.com/portjsm/terraform-provider-portjsm/internal/reconcile"
+	"github.com/portjsm/terraform-provider-portjsm/internal/schemacheck"
 )
 
 var (
@@ -49,6 +50,7 @@ type entitiesModel struct {
 	DeletionThreshold            types.Float64 `tfsdk:"deletion_threshold"`
 	CreateMissingRelatedEntities types.Bool    `tfsdk:"create_missing_related_entities"`
 	DeleteDependents             types.Bool    `tfsdk:"delete_dependents"`
+	CheckSchema                  types.Bool    `tfsdk:"check_schema"`
 }
 
 func (r *entitiesResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -101,6 +103,7 @@ func (r *entitiesResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 					"default: a delete that dependents block then stays planned, with a warning naming them, and goes through " +
 					"on a later apply once the resource that manages the dependents has removed them.",
 			},
+			"check_schema": schema.BoolAttribute{Optional: true, MarkdownDescription: checkSchemaDescription},
 		},
 	}
 }
@@ -145,6 +148,10 @@ func (r *entitiesResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 			"The diff of entities_json lists each entity that changes; the apply writes only those.")
 	}
 	warnRoundedNumbers(bp, reconcile.Roundings(desired, managed), &resp.Diagnostics)
+	if checksSchema(plan.CheckSchema) {
+		r.checkSchema(ctx, bp, counts.Create+counts.Update, path.Root("entities_json"), &resp.Diagnostics,
+			func(s *schemacheck.Schema, report *schemacheck.Report) { s.CheckWrites(report, desired, managed) })
+	}
 	if len(managed) == 0 {
 		return
 	}

@@ -44,6 +44,7 @@ func portIDs(r *syncRig, blueprint string) []string {
 // another leaves the source. No apply may lose track of what landed.
 func TestAccSyncRefusedFirstSyncLeavesNoOrphan(t *testing.T) {
 	r := newSyncRig(t)
+	r.portJudges = true
 	desks := setOf(deskEntity("D1"))
 	requests := entity.Set{}
 	for i := range 30 {

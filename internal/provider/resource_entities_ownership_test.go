@@ -19,7 +19,8 @@ func anotherWritersRequest(r *syncRig, id string) map[string]any {
 }
 
 // refusedVersionOf is the sync's version of id, which Port refuses: size is
-// a number in the blueprint.
+// a number in the blueprint. Tests that need Port to refuse it during the
+// apply turn the plan's schema check off (portJudges).
 func refusedVersionOf(id, desk string) entity.Entity {
 	e := requestEntity(id, desk)
 	e.Properties = entity.Fields{{Key: "size", Value: entity.String("not a number")}}
@@ -35,6 +36,7 @@ func TestAccSyncRefusedFirstSyncOwnsNothingItDidNotWrite(t *testing.T) {
 	for _, refresh := range []bool{true, false} {
 		t.Run(map[bool]string{true: "refresh", false: "no-refresh"}[refresh], func(t *testing.T) {
 			r := newSyncRig(t)
+			r.portJudges = true
 			theirs := anotherWritersRequest(r, "X")
 			desks := setOf(deskEntity("D1"))
 			requests := setOf(requestEntity("R1", "D1"), refusedVersionOf("X", "D1"))
@@ -102,6 +104,7 @@ func TestAccSyncWaitingDeleteSurvivesAnApplyWithoutRefresh(t *testing.T) {
 // another writer's entity of a written identifier for the sync's own.
 func TestAccSyncLostAnswerOwnsOnlyWhatPortHoldsAsWritten(t *testing.T) {
 	r := newSyncRig(t)
+	r.portJudges = true
 	theirs := anotherWritersRequest(r, "X")
 	desks := setOf(deskEntity("D1"))
 	r.setSource(desks, setOf(requestEntity("R1", "D1")), nil)

@@ -22,6 +22,7 @@ import (
 	"github.com/portjsm/terraform-provider-portjsm/internal/phases"
 	"github.com/portjsm/terraform-provider-portjsm/internal/port"
 	"github.com/portjsm/terraform-provider-portjsm/internal/reconcile"
+	"github.com/portjsm/terraform-provider-portjsm/internal/schemacheck"
 )
 
 var (
@@ -44,6 +45,7 @@ type entityModel struct {
 	Properties                   types.Dynamic `tfsdk:"properties"`
 	Relations                    types.Dynamic `tfsdk:"relations"`
 	CreateMissingRelatedEntities types.Bool    `tfsdk:"create_missing_related_entities"`
+	CheckSchema                  types.Bool    `tfsdk:"check_schema"`
 }
 
 func (r *entityResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -103,12 +105,13 @@ func (r *entityResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "Create bare related entities that do not exist yet, instead of failing.",
 			},
+			"check_schema": schema.BoolAttribute{Optional: true, MarkdownDescription: checkSchemaDescription},
 		},
 	}
 }
 
 // ModifyPlan warns when the entity it writes holds a number Port will keep
-// with fewer digits.
+// with fewer digits, and fails when Port would refuse the entity.
 func (r *entityResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	defer phases.Start(ctx, phases.Provider)()
 	if req.Plan.Raw.IsNull() || !req.Plan.Raw.IsFullyKnown() || req.Plan.Raw.Equal(req.State.Raw) {
@@ -120,9 +123,23 @@ func (r *entityResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		return
 	}
 	var ignored diag.Diagnostics // the apply reports values Port cannot take
-	if r, ok := reconcile.EntityRounding(entityFromModel(plan, &ignored)); ok {
+	planned := entityFromModel(plan, &ignored)
+	if r, ok := reconcile.EntityRounding(planned); ok {
 		warnRoundedNumbers(plan.Blueprint.ValueString(), []reconcile.Rounding{r}, &resp.Diagnostics)
 	}
+	if !checksSchema(plan.CheckSchema) || ignored.HasError() {
+		return
+	}
+	var prior *entity.Entity
+	if !req.State.Raw.IsNull() {
+		var state entityModel
+		if diags := req.State.Get(ctx, &state); !diags.HasError() {
+			e := entityFromModel(state, &ignored)
+			prior = &e
+		}
+	}
+	r.checkSchema(ctx, plan.Blueprint.ValueString(), 1, path.Empty(), &resp.Diagnostics,
+		func(s *schemacheck.Schema, report *schemacheck.Report) { s.Check(report, &planned, prior) })
 }
 
 func (r *entityResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

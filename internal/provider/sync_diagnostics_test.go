@@ -48,6 +48,7 @@ func TestAccSyncErrorsByCause(t *testing.T) {
 	})
 	t.Run("identical refusals summarised", func(t *testing.T) {
 		r := newSyncRig(t)
+		r.portJudges = true
 		desks := manyDesks(80)
 		for id, e := range desks {
 			e.Properties = entity.Fields{{Key: "undeclared", Value: `"x"`}}

@@ -78,6 +78,7 @@ type syncModel struct {
 
 func runSyncSequence(t *testing.T, seed uint64, steps int) int {
 	r := newSyncRig(t)
+	r.portJudges = true // collisions are versions Port refuses at the apply
 	r.withJSM(seed)
 	m := &syncModel{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), desks: entity.Set{}, requests: entity.Set{},
 		collide: entity.Set{}, asked: map[string]bool{}, others: map[string]map[string]any{}, blockers: map[string]bool{}}

@@ -26,6 +26,9 @@ type syncRig struct {
 	port *fakeport.Server
 	tf   *terraformCLI
 	jsm  *fakejsm.Server // nil unless withJSM started it
+	// portJudges turns the plan's schema check off, for tests of what
+	// happens when Port refuses entities during the apply.
+	portJudges bool
 }
 
 const (
@@ -94,6 +97,9 @@ func (r *syncRig) bulkWritesSeen(n int) func() bool {
 func (r *syncRig) setSource(desks, requests entity.Set, extra map[string]any) {
 	r.t.Helper()
 	vars := map[string]any{"port_base_url": r.port.URL(), "desks": encodeSet(r.t, desks), "requests": encodeSet(r.t, requests)}
+	if r.portJudges {
+		vars["check_schema"] = false
+	}
 	for k, v := range extra {
 		vars[k] = v
 	}

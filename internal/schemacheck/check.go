@@ -17,11 +17,7 @@ func (s *Schema) CheckWrites(r *Report, desired, managed entity.Set) int {
 		if exists && want.Equal(&have) {
 			continue
 		}
-		var prior *entity.Entity
-		if exists {
-			prior = &have
-		}
-		s.Check(r, &want, prior)
+		s.check(r, &want, previous{exists: exists, properties: have.Properties, relations: have.Relations})
 		checked++
 	}
 	return checked
@@ -33,6 +29,20 @@ func (s *Schema) CheckWrites(r *Report, desired, managed entity.Set) int {
 // entity exists and its previous write did not set it (a key the previous
 // write set and this one leaves out is cleared).
 func (s *Schema) Check(r *Report, e, prior *entity.Entity) {
+	p := previous{}
+	if prior != nil {
+		p = previous{exists: true, properties: prior.Properties, relations: prior.Relations}
+	}
+	s.check(r, e, p)
+}
+
+// previous is what the last write of an entity set, when it exists.
+type previous struct {
+	exists                bool
+	properties, relations entity.Fields
+}
+
+func (s *Schema) check(r *Report, e *entity.Entity, prior previous) {
 	if !validIdentifier(e.Identifier) {
 		r.add(Cause{Kind: InvalidIdentifier}, e.Identifier, entity.String(e.Identifier))
 	}
@@ -45,7 +55,7 @@ func (s *Schema) Check(r *Report, e, prior *entity.Entity) {
 		p.check(r, e.Identifier, f.Value, "")
 	}
 	for _, name := range s.required {
-		if missing(e.Properties, prior, func(p *entity.Entity) entity.Fields { return p.Properties }, name, isNull) {
+		if missing(e.Properties, prior.exists, prior.properties, name, isNull) {
 			r.add(Cause{Kind: MissingProperty, Field: name}, e.Identifier, "")
 		}
 	}
@@ -54,7 +64,7 @@ func (s *Schema) Check(r *Report, e, prior *entity.Entity) {
 	}
 	for _, name := range s.relNames {
 		rel := s.relations[name]
-		if rel.required && missing(e.Relations, prior, func(p *entity.Entity) entity.Fields { return p.Relations }, name, entity.JSON.IsEmptyRelation) {
+		if rel.required && missing(e.Relations, prior.exists, prior.relations, name, entity.JSON.IsEmptyRelation) {
 			r.add(Cause{Kind: MissingRelation, Field: name}, e.Identifier, "")
 		}
 	}
@@ -64,11 +74,11 @@ func isNull(v entity.JSON) bool { return typeOf(v) == typeNull }
 
 // missing reports whether a required field ends up empty in Port after the
 // write of fields.
-func missing(fields entity.Fields, prior *entity.Entity, of func(*entity.Entity) entity.Fields, name string, empty func(entity.JSON) bool) bool {
+func missing(fields entity.Fields, exists bool, before entity.Fields, name string, empty func(entity.JSON) bool) bool {
 	if v, set := fields.Get(name); set {
 		return empty(v)
 	}
-	return prior == nil || of(prior).Has(name)
+	return !exists || before.Has(name)
 }
 
 func (s *Schema) checkRelation(r *Report, id string, f entity.Field) {

@@ -19,6 +19,10 @@ variable "relations" {
   type    = any
   default = null
 }
+variable "check_schema" {
+  type    = bool
+  default = null
+}
 
 provider "portjsm" {
   port = {
@@ -34,4 +38,6 @@ resource "portjsm_entity" "this" {
   identifier = var.identifier
   properties = var.properties
   relations  = var.relations
+
+  check_schema = var.check_schema
 }

@@ -5,6 +5,10 @@ variable "port_timeout" {
   type    = string
   default = "5s"
 }
+variable "check_schema" {
+  type    = bool
+  default = null
+}
 variable "delete_dependents" {
   type    = bool
   default = false
@@ -44,12 +48,14 @@ resource "portjsm_entities" "desks" {
   entities_json      = var.desks
   deletion_threshold = 1
   delete_dependents  = var.delete_dependents
+  check_schema       = var.check_schema
 }
 
 resource "portjsm_entities" "requests" {
   blueprint          = "request"
   entities_json      = var.requests
   deletion_threshold = 1
+  check_schema       = var.check_schema
   depends_on         = [portjsm_entities.desks]
 }
 
