@@ -114,27 +114,27 @@ func (r *entityResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 // with fewer digits, and fails when Port would refuse the entity.
 func (r *entityResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	defer phases.Start(ctx, phases.Provider)()
-	if req.Plan.Raw.IsNull() || !req.Plan.Raw.IsFullyKnown() || req.Plan.Raw.Equal(req.State.Raw) {
+	if req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
 		return
 	}
 	var plan entityModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || plan.Blueprint.IsUnknown() || plan.Identifier.IsUnknown() {
 		return
 	}
-	var ignored diag.Diagnostics // the apply reports values Port cannot take
-	planned := entityFromModel(plan, &ignored)
-	if r, ok := reconcile.EntityRounding(planned); ok {
+	var unknown diag.Diagnostics // a value not known yet, or one the apply reports
+	planned := entityFromModel(plan, &unknown)
+	if r, ok := reconcile.EntityRounding(planned); ok && req.Plan.Raw.IsFullyKnown() {
 		warnRoundedNumbers(plan.Blueprint.ValueString(), []reconcile.Rounding{r}, &resp.Diagnostics)
 	}
-	if !checksSchema(plan.CheckSchema) || ignored.HasError() {
+	if !checksSchema(plan.CheckSchema) || unknown.HasError() {
 		return
 	}
 	var prior *entity.Entity
 	if !req.State.Raw.IsNull() {
 		var state entityModel
 		if diags := req.State.Get(ctx, &state); !diags.HasError() {
-			e := entityFromModel(state, &ignored)
+			e := entityFromModel(state, &unknown)
 			prior = &e
 		}
 	}
