@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -106,6 +108,7 @@ func (d *jsmDataSource) readList(ctx context.Context, client *jsm.Client, what, 
 	if !ok {
 		return nil, 0, entitiesJSON, false
 	}
+	warnNullFields(diags, path.Root("mapping"), "", program, set)
 	return nil, count, encodeEntities(ctx, set), true
 }
 
@@ -121,6 +124,7 @@ func (d *jsmDataSource) mapItems(ctx context.Context, m *mappingModel, items []j
 		addMappingError(diags, path.Root("mapping"), err, "Mapping Failed", "Fix the mapping, or skip such items with a selector.")
 		return types.StringNull()
 	}
+	warnNullFields(diags, path.Root("mapping"), "", program, set)
 	return encodeEntities(ctx, set)
 }
 
@@ -130,6 +134,26 @@ func encodeEntities(ctx context.Context, set entity.Set) types.String {
 	doc := string(set.Encode())
 	validDocuments.add(doc)
 	return types.StringValue(doc)
+}
+
+// warnNullFields warns about the fields a mapping gave null for every
+// entity: JQ reads a path that does not exist as null, so a misspelled one
+// maps every item to null without an error. where names the mapping when a
+// data source has several.
+func warnNullFields(diags *diag.Diagnostics, at path.Path, where string, program *mapping.Program, set entity.Set) {
+	fields := program.NullForEvery(set)
+	if len(fields) == 0 {
+		return
+	}
+	named := make([]string, len(fields))
+	for i, f := range fields {
+		named[i] = fmt.Sprintf("%s (`%s`)", f.Name, f.Expression)
+	}
+	diags.AddAttributeWarning(at, "Mapped Field Null For Every Item", fmt.Sprintf("The mapping%s gave null for every one of the "+
+		"%d entities in %s. JQ gives null for a path that does not exist, so a misspelled name (such as .currentStatuss.status "+
+		"for .currentStatus.status) maps every item to null without an error. Compare the expression with an item as JSM "+
+		"sends it (items_json of the data source without a mapping, with max_items = 1). If no item has a value yet by "+
+		"design, ignore this warning: it stops once one has.", where, len(set), strings.Join(named, ", ")))
 }
 
 // addMappingError reports a failed JQ run: cancelled, stopped at a JQ

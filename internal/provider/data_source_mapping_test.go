@@ -3,6 +3,8 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -149,5 +151,29 @@ func TestAccDataSourceMappingStopsOnCtrlC(t *testing.T) {
 	}, "DataSource Read", false)
 	if !strings.Contains(out, "Mapping Cancelled") || !strings.Contains(out, "context canceled") {
 		t.Errorf("the output does not say the mapping was cancelled:\n%s", out)
+	}
+}
+
+// TestAccMappingWarnsOfFieldNullForEveryItem maps the status through a
+// misspelled path: the plan warns, naming the field and its expression; the
+// right path reads without the warning.
+func TestAccMappingWarnsOfFieldNullForEveryItem(t *testing.T) {
+	srv := startJSM(t, fakejsm.TenantOptions{Seed: 31, Requests: 30})
+	tf := newTerraformCLI(t, "testdata/mapping_null_field.tf", nil)
+	plan := func(expression string) string {
+		vars := fmt.Sprintf(`{"jsm_base_url": %q, "jsm_api_token": %q, "status_expression": %q}`, srv.URL(), fakejsm.DefaultAPIToken, expression)
+		if err := os.WriteFile(filepath.Join(tf.dir, "terraform.tfvars.json"), []byte(vars), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(strings.Fields(tf.run([]int{0, 2}, "plan", "-detailed-exitcode", "-input=false", "-no-color")), " ")
+	}
+	out := plan(".currentStatuss.status")
+	for _, want := range []string{"Warning: Mapped Field Null For Every Item", "null for every one of the 30 entities in properties.status (`.currentStatuss.status`)"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("the plan does not say %q:\n%s", want, out)
+		}
+	}
+	if out := plan(".currentStatus.status"); strings.Contains(out, "Null For Every Item") {
+		t.Fatalf("a path every item has warns:\n%s", out)
 	}
 }
