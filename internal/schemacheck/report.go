@@ -106,10 +106,10 @@ func (f Finding) Detail(blueprint string) string {
 		noun = "entity"
 	}
 	return fmt.Sprintf("Port would refuse %d %s of blueprint %s: %s. %s: %s. %s",
-		f.Count, noun, blueprint, f.problem(blueprint), capitalize(noun), f.examples(), f.advice())
+		f.Count, noun, blueprint, f.problem(), capitalize(noun), f.examples(), f.advice())
 }
 
-func (f Finding) problem(blueprint string) string {
+func (f Finding) problem() string {
 	switch f.Kind {
 	case InvalidIdentifier:
 		return `the identifier is not one Port accepts (letters, digits and @ _ . + : \ / = - only, at most 1000 characters, not "." or "..")`

@@ -129,13 +129,10 @@ func compileProperty(name string, def map[string]any) (*property, error) {
 		}
 		p.enumRule = "must be one of " + strings.Join(texts, ", ")
 	}
-	limits, err := compileLimits(name, def)
-	if err != nil {
-		return nil, err
-	}
-	p.limits = limits
+	p.limits = compileLimits(def)
 	if p.typ == typeArray {
 		if items, ok := def["items"].(map[string]any); ok {
+			var err error
 			if p.items, err = compileProperty(name, items); err != nil {
 				return nil, err
 			}
@@ -144,7 +141,7 @@ func compileProperty(name string, def map[string]any) (*property, error) {
 	return p, nil
 }
 
-func compileLimits(name string, def map[string]any) ([]limit, error) {
+func compileLimits(def map[string]any) []limit {
 	var out []limit
 	if m, ok := number(def["minLength"]); ok {
 		out = append(out, limit{fmt.Sprintf("must NOT have fewer than %v characters", m), func(v entity.JSON, t valueType) bool {
@@ -184,7 +181,7 @@ func compileLimits(name string, def map[string]any) ([]limit, error) {
 			return t != typeArray || float64(len(arrayItems(v))) <= m
 		}})
 	}
-	return out, nil
+	return out
 }
 
 // number reads a JSON number as Port's client (float64) or a Terraform
