@@ -20,7 +20,6 @@ resource "portjsm_blueprint" "service_desk" {
     }
     required = []
   }
-  force_delete_entities = true
 }
 
 resource "portjsm_blueprint" "customer_request" {
@@ -33,7 +32,7 @@ resource "portjsm_blueprint" "customer_request" {
       issueKey  = { type = "string", title = "Issue key" }
       summary   = { type = "string", title = "Summary" }
       status    = { type = "string", title = "Status" }
-      createdAt = { type = "string", title = "Created at" }
+      createdAt = { type = "string", title = "Created at", format = "date-time" }
     }
     required = []
   }
@@ -43,7 +42,6 @@ resource "portjsm_blueprint" "customer_request" {
       title  = "Service desk"
     }
   }
-  force_delete_entities = true
 }
 
 resource "portjsm_blueprint" "organization" {
@@ -58,7 +56,6 @@ resource "portjsm_blueprint" "organization" {
     }
     required = []
   }
-  force_delete_entities = true
 }
 
 output "service_desk" {

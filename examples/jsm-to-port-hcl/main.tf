@@ -15,6 +15,9 @@ module "blueprints" {
 }
 
 data "portjsm_service_desks" "all" {}
+# Without a mapping the data source returns each request twice: as JSM sent
+# it (items_json) and as a typed list (requests), whose summary comes from
+# the request's summary field and whose created_at is RFC 3339.
 data "portjsm_customer_requests" "all" {}
 data "portjsm_organizations" "all" {}
 
@@ -32,15 +35,15 @@ locals {
     }
   }
   customer_requests = {
-    for r in jsondecode(data.portjsm_customer_requests.all.items_json) : tostring(r.issueId) => {
-      title = try(r.summary, null) != null ? r.summary : r.issueKey
+    for r in data.portjsm_customer_requests.all.requests : r.issue_id => {
+      title = r.summary != "" ? r.summary : r.issue_key
       properties = {
-        issueKey  = r.issueKey
-        summary   = try(r.summary, null)
-        status    = r.currentStatus.status
-        createdAt = r.createdDate.iso8601
+        issueKey  = r.issue_key
+        summary   = r.summary != "" ? r.summary : null
+        status    = r.status
+        createdAt = r.created_at
       }
-      relations = { serviceDesk = tostring(r.serviceDeskId) }
+      relations = { serviceDesk = r.service_desk_id }
     }
   }
   organizations = {

@@ -29,19 +29,20 @@ data "portjsm_service_desks" "all" {
   }
 }
 
-# The Service Desk API has no top-level summary on requests, so the seed's
-# `.summary` is null and titles fall back to the issue key. To sync the
-# summary, map it from its field:
-#   .requestFieldValues[]? | select(.fieldId == "summary") | .value
+# Port's JSM page maps `.summary` and `.createdDate.iso8601`. The Service Desk
+# API has no top-level summary on a request (it is one of its
+# requestFieldValues), and its iso8601 form (`2024-01-08T09:00:00+0000`) is not
+# the RFC 3339 that a date-time property takes, so this mapping reads the
+# summary from its field and converts the date.
 data "portjsm_customer_requests" "all" {
   mapping = {
     identifier = ".issueId | tostring"
-    title      = ".summary // .issueKey"
+    title      = "[.requestFieldValues[]? | select(.fieldId == \"summary\") | .value][0] // .issueKey"
     properties = {
       issueKey  = ".issueKey"
-      summary   = ".summary"
+      summary   = "[.requestFieldValues[]? | select(.fieldId == \"summary\") | .value][0]"
       status    = ".currentStatus.status"
-      createdAt = ".createdDate.iso8601"
+      createdAt = ".createdDate.epochMillis / 1000 | floor | todate"
     }
     relations = {
       serviceDesk = ".serviceDeskId | tostring"

@@ -50,7 +50,7 @@ func (d *oceanMappingDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"`selector.data_path` picks the items, `port.itemsToParse` optionally turns each item's array into items of its own, " +
 			"`selector.query` filters them and `port.entity.mappings` maps them. The " +
 			"entities come back grouped by blueprint, in the form `portjsm_entities` takes, so migrating from Ocean is one " +
-			"file and three resources.",
+			"file and a `portjsm_entities` per blueprint.",
 		Attributes: map[string]schema.Attribute{
 			"config_yaml": schema.StringAttribute{
 				Required: true,

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/fakejsm"
 )
 
 // TestAccExamplesValidate runs terraform validate on every directory of
@@ -45,6 +47,50 @@ func TestAccExamplesValidate(t *testing.T) {
 			out := tf.run([]int{0}, "validate", "-no-color")
 			if !strings.Contains(out, "configuration is valid") {
 				t.Fatalf("examples/%s:\n%s", rel, out)
+			}
+		})
+	}
+}
+
+// TestAccExamplesSync applies each example that syncs JSM into Port, as a user
+// copies it, against a fake JSM and a fake Port reached through the
+// environment variables portjsm-fakes prints: the apply lands, the next plan
+// finds no changes (the mapping agrees with the blueprints it writes to, so
+// the plan's schema check passes), and destroy removes what it made.
+func TestAccExamplesSync(t *testing.T) {
+	for _, example := range []string{"jsm-to-port", "jsm-to-port-hcl", "data-sources/portjsm_ocean_mapping"} {
+		t.Run(example, func(t *testing.T) {
+			jsm := startJSM(t, fakejsm.TenantOptions{Seed: 19, ServiceDesks: 4, Requests: 120, Organizations: 6, Customers: 30})
+			port := startPort(t)
+			tf := newTerraformCLIWithout(t, map[string]string{
+				"JSM_BASE_URL": jsm.URL(), "JSM_USERNAME": fakejsm.DefaultEmail, "JSM_API_TOKEN": fakejsm.DefaultAPIToken,
+				"PORT_BASE_URL": port.URL(), "PORT_CLIENT_ID": "test-client", "PORT_CLIENT_SECRET": "test-secret",
+			})
+			if err := os.CopyFS(tf.dir, os.DirFS(filepath.Join("..", "..", "examples"))); err != nil {
+				t.Fatal(err)
+			}
+			tf.dir = filepath.Join(tf.dir, example)
+			tf.run([]int{0}, "get")
+			out := tf.run([]int{0}, "apply", "-auto-approve", "-input=false", "-no-color")
+			for _, unexpected := range []string{"Mapped Field Null For Every Item", "Entities Port Would Refuse", "Port Refused"} {
+				if strings.Contains(out, unexpected) {
+					t.Errorf("the apply of examples/%s says %q:\n%s", example, unexpected, out)
+				}
+			}
+			requests := port.Entities("jsmCustomerRequest")
+			if len(requests) != 120 {
+				t.Fatalf("Port holds %d requests after the apply of examples/%s, want 120", len(requests), example)
+			}
+			for _, e := range requests {
+				props, _ := e["properties"].(map[string]any)
+				if created, _ := props["createdAt"].(string); !strings.HasSuffix(created, "Z") || props["summary"] == nil {
+					t.Fatalf("examples/%s wrote request %v: want a summary and an RFC 3339 createdAt", example, e)
+				}
+			}
+			tf.run([]int{0}, "plan", "-detailed-exitcode", "-input=false", "-no-color")
+			tf.run([]int{0}, "destroy", "-auto-approve", "-input=false", "-no-color")
+			if n := len(port.Entities("jsmCustomerRequest")); n != 0 {
+				t.Errorf("Port holds %d requests after the destroy of examples/%s", n, example)
 			}
 		})
 	}

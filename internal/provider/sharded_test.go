@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/fakejsm"
 )
@@ -144,7 +145,7 @@ func TestAccShardedSync(t *testing.T) {
 	inParallel(t, "first apply", shards, func(_ *testing.T, tf *terraformCLI, _ *shardedRoot) {
 		tf.run([]int{0}, "apply", "-auto-approve", "-input=false", "-no-color")
 	})
-	want := seedEntities(t, tenant)
+	want := exampleEntities(t, tenant)
 	if err := portHolds(f.port, want); err != nil {
 		t.Fatalf("after the shards' first applies: %v", err)
 	}
@@ -188,7 +189,7 @@ func TestAccShardedSync(t *testing.T) {
 	if !reflect.DeepEqual(before, after) {
 		t.Fatalf("besides deleting %s, the shards changed entities in Port", removed)
 	}
-	want = seedEntities(t, tenant)
+	want = exampleEntities(t, tenant)
 	if err := portHolds(f.port, want); err != nil {
 		t.Fatalf("after the removal: %v", err)
 	}
@@ -243,6 +244,38 @@ func portSnapshot(t *testing.T, f syncFixture) map[string]map[string]map[string]
 		for _, e := range f.port.Entities(bp) {
 			out[bp][member[string](t, e, "identifier")] = e
 		}
+	}
+	return out
+}
+
+// exampleEntities is seedEntities as the examples map requests: the summary
+// from the request's summary field, the title falling back to the issue key,
+// and createdAt in RFC 3339.
+func exampleEntities(t *testing.T, tenant *fakejsm.Tenant) map[string]map[string]map[string]any {
+	t.Helper()
+	out := seedEntities(t, tenant)
+	for _, raw := range tenant.RequestsJSON() {
+		var r struct {
+			IssueID, IssueKey  string
+			RequestFieldValues []struct {
+				FieldID string
+				Value   any
+			}
+			CreatedDate struct{ EpochMillis int64 }
+		}
+		mustUnmarshal(t, raw, &r)
+		var summary any
+		for _, f := range r.RequestFieldValues {
+			if f.FieldID == "summary" {
+				summary = f.Value
+				break
+			}
+		}
+		e := out["jsmCustomerRequest"][r.IssueID]
+		e["title"] = firstNonNull(summary, r.IssueKey)
+		props := member[map[string]any](t, e, "properties")
+		props["summary"] = summary
+		props["createdAt"] = time.UnixMilli(r.CreatedDate.EpochMillis).UTC().Truncate(time.Second).Format(time.RFC3339)
 	}
 	return out
 }

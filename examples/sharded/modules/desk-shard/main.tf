@@ -59,12 +59,12 @@ data "portjsm_customer_requests" "desk" {
   service_desk_id = var.service_desk_id
   mapping = {
     identifier = ".issueId | tostring"
-    title      = ".summary // .issueKey"
+    title      = "[.requestFieldValues[]? | select(.fieldId == \"summary\") | .value][0] // .issueKey"
     properties = {
       issueKey  = ".issueKey"
-      summary   = ".summary"
+      summary   = "[.requestFieldValues[]? | select(.fieldId == \"summary\") | .value][0]"
       status    = ".currentStatus.status"
-      createdAt = ".createdDate.iso8601"
+      createdAt = ".createdDate.epochMillis / 1000 | floor | todate"
     }
     relations = {
       serviceDesk = ".serviceDeskId | tostring"
