@@ -67,7 +67,10 @@ func TestAccJSMRateLimitRecovered(t *testing.T) {
 	srv := startJSM(t, fakejsm.TenantOptions{Seed: 3, Requests: 400})
 	srv.RateLimitEvery(3, time.Second)
 	want := joinRaw(srv.Tenant().RequestsJSON())
-	step := requestsStep(srv, 3, "")
+	// Every third request is refused whatever page it asks for, so a page's
+	// retries can each be the third: with 3 retries about one run in ten lost a
+	// page four times over. With 12 the chance is (1/3)^12 per page.
+	step := requestsStep(srv, 12, "")
 	step.ConfigStateChecks = []statecheck.StateCheck{
 		statecheck.ExpectKnownValue("data.portjsm_customer_requests.all", tfjsonpath.New("items_json"), knownvalue.StringExact(want)),
 	}
