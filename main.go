@@ -41,7 +41,7 @@ func main() {
 	if debugger {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
-	err := tf6server.Serve("registry.terraform.io/portjsm/portjsm", provider.NewPhasedServer(provider.NewInterruptible(version, interrupt)), opts...)
+	err := tf6server.Serve("registry.terraform.io/portjsm/portjsm", provider.NewServer(provider.NewInterruptible(version, interrupt)), opts...)
 	if err != nil {
 		log.Fatal(err.Error())
 	}

@@ -83,6 +83,14 @@ func (c *Client) accessToken(ctx context.Context) (string, error) {
 	return c.fetchToken(ctx)
 }
 
+// SignIn fetches the access token now, where the first request would, so
+// that credentials Port refuses are one error of the caller's, not one for
+// every call that needs Port. The token is kept for those calls.
+func (c *Client) SignIn(ctx context.Context) error {
+	_, err := c.accessToken(ctx)
+	return err
+}
+
 // tokenAuth authorizes requests with the client's access token.
 type tokenAuth Client
 

@@ -137,6 +137,27 @@ func TestUnauthorizedAfterRefreshFails(t *testing.T) {
 	}
 }
 
+func TestSignInKeepsTheTokenForLaterCalls(t *testing.T) {
+	h := newHarness(t, nil)
+	if err := h.c.SignIn(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.c.GetBlueprint(context.Background(), bp); err != nil {
+		t.Fatal(err)
+	}
+	if n := h.tokenRequests(); n != 1 {
+		t.Errorf("token requests = %d, want 1: the call after SignIn uses its token", n)
+	}
+}
+
+func TestSignInReportsRefusedCredentials(t *testing.T) {
+	h := newHarness(t, nil, func(c *Config) { c.ClientSecret = "wrong-secret-value" })
+	var credErr *CredentialsError
+	if err := h.c.SignIn(context.Background()); !errors.As(err, &credErr) || credErr.Renewal {
+		t.Fatalf("err = %v, want a CredentialsError of a first sign-in", err)
+	}
+}
+
 func TestWrongSecretNamesPort(t *testing.T) {
 	const secret = "wrong-secret-value"
 	h := newHarness(t, nil, func(c *Config) { c.ClientSecret = secret })

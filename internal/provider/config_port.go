@@ -1,12 +1,15 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 	"github.com/portjsm/terraform-provider-portjsm/internal/port"
@@ -106,4 +109,26 @@ func resolvePort(m *portModel, version string, diags *diag.Diagnostics) portSett
 		return portSettings{}
 	}
 	return portSettings{client: client, secrets: []string{secret}}
+}
+
+// portSignInTimeout bounds the sign-in at configuration. A Port that does not
+// answer by then is left to the calls that need it, which report it with
+// what they were doing.
+const portSignInTimeout = 20 * time.Second
+
+// signInToPort fetches the access token while the provider is configured:
+// credentials Port refuses (a wrong secret, or the other region's) are then
+// one error of the provider block, not one for every resource that needs
+// Port. Other failures are left to those resources.
+func signInToPort(ctx context.Context, client *port.Client, diags *diag.Diagnostics) {
+	ctx, cancel := context.WithTimeout(ctx, portSignInTimeout)
+	defer cancel()
+	err := client.SignIn(ctx)
+	switch {
+	case err == nil:
+	case isMisconfiguredPort(err):
+		addMisconfiguredPort(diags, "signing in to Port", err)
+	default:
+		tflog.Debug(ctx, "Port sign-in left to the calls that need Port", map[string]any{"error": err.Error()})
+	}
 }

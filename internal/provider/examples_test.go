@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/fakejsm"
+	"github.com/portjsm/terraform-provider-portjsm/internal/fakeport"
 )
 
 // TestAccExamplesValidate runs terraform validate on every directory of
@@ -60,17 +61,8 @@ func TestAccExamplesValidate(t *testing.T) {
 func TestAccExamplesSync(t *testing.T) {
 	for _, example := range []string{"jsm-to-port", "jsm-to-port-hcl", "data-sources/portjsm_ocean_mapping"} {
 		t.Run(example, func(t *testing.T) {
-			jsm := startJSM(t, fakejsm.TenantOptions{Seed: 19, ServiceDesks: 4, Requests: 120, Organizations: 6, Customers: 30})
 			port := startPort(t)
-			tf := newTerraformCLIWithout(t, map[string]string{
-				"JSM_BASE_URL": jsm.URL(), "JSM_USERNAME": fakejsm.DefaultEmail, "JSM_API_TOKEN": fakejsm.DefaultAPIToken,
-				"PORT_BASE_URL": port.URL(), "PORT_CLIENT_ID": "test-client", "PORT_CLIENT_SECRET": "test-secret",
-			})
-			if err := os.CopyFS(tf.dir, os.DirFS(filepath.Join("..", "..", "examples"))); err != nil {
-				t.Fatal(err)
-			}
-			tf.dir = filepath.Join(tf.dir, example)
-			tf.run([]int{0}, "get")
+			tf := exampleCLI(t, example, port)
 			out := tf.run([]int{0}, "apply", "-auto-approve", "-input=false", "-no-color")
 			for _, unexpected := range []string{"Mapped Field Null For Every Item", "Entities Port Would Refuse", "Port Refused"} {
 				if strings.Contains(out, unexpected) {
@@ -94,4 +86,21 @@ func TestAccExamplesSync(t *testing.T) {
 			}
 		})
 	}
+}
+
+// exampleCLI is the CLI in a copy of examples/<example>, with the environment
+// variables portjsm-fakes prints for a fake JSM of 120 requests and port.
+func exampleCLI(t *testing.T, example string, port *fakeport.Server) *terraformCLI {
+	t.Helper()
+	jsm := startJSM(t, fakejsm.TenantOptions{Seed: 19, ServiceDesks: 4, Requests: 120, Organizations: 6, Customers: 30})
+	tf := newTerraformCLIWithout(t, map[string]string{
+		"JSM_BASE_URL": jsm.URL(), "JSM_USERNAME": fakejsm.DefaultEmail, "JSM_API_TOKEN": fakejsm.DefaultAPIToken,
+		"PORT_BASE_URL": port.URL(), "PORT_CLIENT_ID": "test-client", "PORT_CLIENT_SECRET": "test-secret",
+	})
+	if err := os.CopyFS(tf.dir, os.DirFS(filepath.Join("..", "..", "examples"))); err != nil {
+		t.Fatal(err)
+	}
+	tf.dir = filepath.Join(tf.dir, example)
+	tf.run([]int{0}, "get")
+	return tf
 }

@@ -128,6 +128,24 @@ func TestAccPortCredentialsOfTheOtherRegion(t *testing.T) {
 	}
 }
 
+// A wrong secret is one error, of the provider block, however many resources
+// need Port: the provider signs in once, when it is configured.
+func TestAccPortWrongSecretIsOneError(t *testing.T) {
+	srv := startPort(t)
+	tf := exampleCLI(t, "jsm-to-port", srv)
+	tf.run([]int{0}, "apply", "-auto-approve", "-input=false", "-no-color")
+	tf.environ = append(tf.environ, "PORT_CLIENT_SECRET=not-the-secret")
+	tokens := srv.RequestCount("POST", "/v1/auth/access_token")
+	out := tf.run([]int{1}, "plan", "-input=false", "-no-color")
+	if n := strings.Count(out, "Error:"); n != 1 || !strings.Contains(out, "Error: Port Authentication Failed") ||
+		!strings.Contains(out, "Signing in to Port failed") {
+		t.Fatalf("a wrong secret with six resources that need Port gave %d errors, want one Port Authentication Failed:\n%s", n, out)
+	}
+	if n := srv.RequestCount("POST", "/v1/auth/access_token") - tokens; n != 1 {
+		t.Errorf("the plan asked Port for a token %d times with a refused secret, want once", n)
+	}
+}
+
 // A secret rotated while an apply runs: the token renewal is refused, the
 // error says so, and nothing is written after it.
 func TestAccPortSecretRotatedDuringApply(t *testing.T) {

@@ -75,6 +75,9 @@ func (p *portJSMProvider) Configure(ctx context.Context, req provider.ConfigureR
 	data.jsm = resolveJSM(cfg.JSM, p.version, &resp.Diagnostics)
 	data.port = resolvePort(cfg.Port, p.version, &resp.Diagnostics)
 	data.jq = resolveJQ(cfg.JQ, &resp.Diagnostics)
+	if data.port.client != nil {
+		signInToPort(ctx, data.port.client, &resp.Diagnostics)
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -20,7 +19,7 @@ import (
 // testAccProtoV6ProviderFactories serves the provider in-process to the
 // Terraform CLI that terraform-plugin-testing drives.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"portjsm": providerserver.NewProtocol6WithError(New("test")()),
+	"portjsm": func() (tfprotov6.ProviderServer, error) { return NewServer(New("test"))(), nil },
 }
 
 // accTest runs an acceptance test case against the provider served

@@ -60,7 +60,10 @@ func addPortError(diags *diag.Diagnostics, what string, err error) {
 	}
 	transportErr, isTransport := httpbase.AsTransportError(err)
 	var tooLong *httpbase.WaitTooLongError
+	var missing *missingBlueprintError
 	switch {
+	case errors.As(err, &missing):
+		addMissingBlueprint(diags, what, missing)
 	case isMisconfiguredPort(err):
 		addMisconfiguredPort(diags, what, err)
 	case errors.As(err, &tooLong):

@@ -63,7 +63,7 @@ func TestAccPortBadInput(t *testing.T) {
 		},
 		"unknown blueprint": {
 			config.Variables{"blueprint": config.StringVariable("nope")},
-			errorMatching("Port Resource Not Found", "HTTP 404", "nope"),
+			errorMatching("Blueprint Not Found", `Port has no blueprint "nope"`, "portjsm_blueprint.example.identifier"),
 		},
 		"identifier Port rejects": {
 			config.Variables{"identifier": config.StringVariable("has spaces"), "check_schema": portJudges},

@@ -142,10 +142,8 @@ func (r *entitiesResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	counts := reconcile.Count(desired, managed)
 	tflog.Info(ctx, "entities sync plan", map[string]any{"blueprint": bp, "managed": len(managed), "desired": len(desired),
 		"create": counts.Create, "update": counts.Update, "delete": counts.Delete})
-	if counts.Changes() > 0 {
-		resp.Diagnostics.AddWarning(fmt.Sprintf("Sync %s: %d to create, %d to update, %d to delete, of %d entities",
-			bp, counts.Create, counts.Update, counts.Delete, len(desired)),
-			"The diff of entities_json lists each entity that changes; the apply writes only those.")
+	if counts.Changes() > 0 && !replanAtApply(ctx) {
+		addPlannedSync(&resp.Diagnostics, bp, counts, len(managed))
 	}
 	warnRoundedNumbers(bp, reconcile.Roundings(desired, managed), &resp.Diagnostics)
 	if checksSchema(plan.CheckSchema) {
@@ -186,8 +184,12 @@ func (r *entitiesResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	bp := plan.Blueprint.ValueString()
 	res := reconcile.Apply(ctx, client, bp, desired, entity.Set{}, syncOptions(plan))
+	res.Err = nameMissingBlueprint(ctx, client, bp, res.Err)
 	owned, unconfirmed, settled := r.settle(ctx, client, bp, res, entity.Set{}, nil)
 	res.State = owned
+	if res.Wrote() {
+		addAppliedSync(&resp.Diagnostics, bp, reconcile.Count(desired, entity.Set{}), 0, res)
+	}
 	if res.Failed() && len(owned) == 0 && len(unconfirmed) == 0 {
 		addSyncDiagnostics(&resp.Diagnostics, diag.SeverityError, bp, res,
 			"Nothing landed and nothing was recorded in state: the next apply writes every entity again.")
@@ -271,8 +273,12 @@ func (r *entitiesResource) Update(ctx context.Context, req resource.UpdateReques
 	actual := o.owned(inState)
 	bp := plan.Blueprint.ValueString()
 	res := reconcile.Apply(ctx, client, bp, desired, actual, syncOptions(plan))
+	res.Err = nameMissingBlueprint(ctx, client, bp, res.Err)
 	owned, unconfirmed, _ := r.settle(ctx, client, bp, res, actual, o.unconfirmed)
 	res.State = owned
+	if planned := reconcile.Count(desired, actual); planned.Changes() > 0 {
+		addAppliedSync(&resp.Diagnostics, bp, planned, len(actual), res)
+	}
 	plan.ID = plan.Blueprint
 	tflog.Info(ctx, "entities synced", map[string]any{"blueprint": bp, "upserted": res.Upserted, "deleted": res.Deleted})
 	blocked := res.BlockedDeletes()

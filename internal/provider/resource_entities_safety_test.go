@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
@@ -163,4 +164,20 @@ func TestAccSyncFirstSyncPartialFailure(t *testing.T) {
 		return portHolds(f.port, seedEntities(t, tenant))
 	}
 	accTest(t, resource.TestCase{Steps: []resource.TestStep{first, retry}})
+}
+
+// A sync into a blueprint that does not exist in Port names it as missing,
+// once, and writes nothing (TestAccPortBadInput has the same for one entity).
+func TestAccSyncMissingBlueprint(t *testing.T) {
+	srv := startPort(t)
+	tf := newTerraformCLI(t, "testdata/entities_hcl.tf", map[string]string{"TF_VAR_port_base_url": srv.URL()})
+	out := tf.run([]int{1}, "apply", "-auto-approve", "-input=false", "-no-color")
+	flat := strings.Join(strings.Fields(out), " ")
+	if strings.Count(out, "Error:") != 1 || !strings.Contains(flat, `Error: Blueprint Not Found`) ||
+		!strings.Contains(flat, `Port has no blueprint "service"`) || !strings.Contains(flat, "portjsm_blueprint.example.identifier") {
+		t.Fatalf("a sync into a blueprint Port does not have does not say it is missing, once:\n%s", out)
+	}
+	if n := len(srv.Entities("service")); n != 0 {
+		t.Fatalf("%d entities written", n)
+	}
 }

@@ -156,7 +156,7 @@ func (r *entityResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 	opts := port.EntityWriteOptions{CreateMissingRelatedEntities: plan.CreateMissingRelatedEntities.ValueBool()}
 	if _, err := client.WriteEntity(ctx, plan.Blueprint.ValueString(), e, opts); err != nil {
-		addPortError(&resp.Diagnostics, "creating entity "+entityAddress(plan), err)
+		addPortError(&resp.Diagnostics, "creating entity "+entityAddress(plan), nameMissingBlueprint(ctx, client, plan.Blueprint.ValueString(), err))
 		return
 	}
 	plan.ID = types.StringValue(entityAddress(plan))
@@ -241,7 +241,7 @@ func (r *entityResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 	opts := port.EntityWriteOptions{Upsert: true, CreateMissingRelatedEntities: plan.CreateMissingRelatedEntities.ValueBool()}
 	if _, err := client.WriteEntity(ctx, bp, desired, opts); err != nil {
-		addPortError(&resp.Diagnostics, "updating entity "+entityAddress(plan), err)
+		addPortError(&resp.Diagnostics, "updating entity "+entityAddress(plan), nameMissingBlueprint(ctx, client, bp, err))
 		return
 	}
 	plan.ID = types.StringValue(entityAddress(plan))

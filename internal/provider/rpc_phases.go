@@ -12,15 +12,16 @@ import (
 	"github.com/portjsm/terraform-provider-portjsm/internal/phases"
 )
 
-// NewPhasedServer serves the provider with the time of every call that
-// handles a sync's documents broken into phases (package phases), logged at
-// DEBUG as "phase breakdown" (TF_LOG_PROVIDER=DEBUG): the whole call, the
-// provider's handler, each phase inside it, and the rest, which is the
-// plugin framework decoding the request and encoding the answer
-// (framework_ms), with the sizes of both.
-func NewPhasedServer(p func() provider.Provider) func() tfprotov6.ProviderServer {
+// NewServer serves the provider as the binary does: the framework's server,
+// told whether a plan is Terraform's plan or its apply (walkServer), with the
+// time of every call that handles a sync's documents broken into phases
+// (package phases), logged at DEBUG as "phase breakdown"
+// (TF_LOG_PROVIDER=DEBUG): the whole call, the provider's handler, each phase
+// inside it, and the rest, which is the plugin framework decoding the request
+// and encoding the answer (framework_ms), with the sizes of both.
+func NewServer(p func() provider.Provider) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		return phasedServer{providerserver.NewProtocol6(p())()}
+		return phasedServer{newWalkServer(providerserver.NewProtocol6(p())())}
 	}
 }
 

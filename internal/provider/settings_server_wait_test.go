@@ -15,8 +15,9 @@ import (
 // apply.
 func TestAccPortWaitPastMaxServerWaitFails(t *testing.T) {
 	srv := startPort(t)
-	// The token request is the first request; the second is refused.
-	srv.RateLimitEvery(2, 100000000*time.Second)
+	// The provider signs in when the plan and again when the apply configures
+	// it; the third request, the apply's create, is refused.
+	srv.RateLimitEvery(3, 100000000*time.Second)
 	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{{
 		ConfigFile:      config.StaticFile("testdata/port_max_server_wait.tf"),
 		ConfigVariables: portVariables(srv),

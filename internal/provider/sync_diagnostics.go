@@ -32,6 +32,8 @@ func addSyncDiagnostics(diags *diag.Diagnostics, severity diag.Severity, bluepri
 	var refused, tooLarge, waiting []reconcile.Failure
 	for _, f := range res.Refused {
 		switch {
+		case f.StatusCode == http.StatusNotFound && isMissingBlueprint(res.Err):
+			// the missing blueprint, reported once below
 		case f.Operation == "delete":
 			waiting = append(waiting, f)
 		case f.StatusCode == http.StatusRequestEntityTooLarge:
