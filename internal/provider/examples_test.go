@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -103,4 +104,72 @@ func exampleCLI(t *testing.T, example string, port *fakeport.Server) *terraformC
 	tf.dir = filepath.Join(tf.dir, example)
 	tf.run([]int{0}, "get")
 	return tf
+}
+
+// TestAccExamplesRun runs every other example directory through the CLI
+// against the fakes, as the documentation shows it: Port holds what the
+// example says it expects (blueprints made in Port's UI, an entity to
+// import), the apply succeeds, the next plan finds no changes, and destroy
+// succeeds. examples/sharded runs in TestAccShardedSync.
+func TestAccExamplesRun(t *testing.T) {
+	cases := []struct {
+		dir  string
+		seed func(t *testing.T, port *fakeport.Server)
+	}{
+		{dir: "provider"},
+		{dir: "data-sources/portjsm_service_desks"},
+		{dir: "data-sources/portjsm_customer_requests"},
+		{dir: "data-sources/portjsm_organizations"},
+		{dir: "data-sources/portjsm_records"},
+		{dir: "functions/jq"},
+		{dir: "resources/portjsm_blueprint/from-json"},
+		{dir: "resources/portjsm_blueprint", seed: func(t *testing.T, port *fakeport.Server) {
+			customerRequest := exampleBlueprint(t, "jsmCustomerRequest")
+			delete(customerRequest, "relations") // made in the UI before the desk's blueprint existed
+			mustEdit(t, port.PutBlueprint(customerRequest))
+		}},
+		{dir: "resources/portjsm_entities", seed: seedExampleBlueprints},
+		{dir: "resources/portjsm_entity", seed: func(t *testing.T, port *fakeport.Server) {
+			seedExampleBlueprints(t, port)
+			mustEdit(t, port.PutEntity("jsmCustomerRequest", map[string]any{"identifier": "10100", "title": "VPN drops"}))
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.dir, func(t *testing.T) {
+			t.Parallel()
+			port := startPort(t)
+			if tc.seed != nil {
+				tc.seed(t, port)
+			}
+			tf := exampleCLI(t, tc.dir, port)
+			tf.environ = append(tf.environ, "TF_VAR_jsm_api_token=unused", "TF_VAR_port_client_id=unused", "TF_VAR_port_client_secret=unused")
+			tf.run([]int{0}, "apply", "-auto-approve", "-input=false", "-no-color")
+			tf.run([]int{0}, "plan", "-detailed-exitcode", "-input=false", "-no-color")
+			tf.run([]int{0}, "destroy", "-auto-approve", "-input=false", "-no-color")
+		})
+	}
+}
+
+// exampleBlueprint is one of the blueprint documents of
+// examples/resources/portjsm_blueprint/from-json.
+func exampleBlueprint(t *testing.T, identifier string) map[string]any {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "examples", "resources", "portjsm_blueprint", "from-json", identifier+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bp map[string]any
+	if err := json.Unmarshal(raw, &bp); err != nil {
+		t.Fatal(err)
+	}
+	return bp
+}
+
+// seedExampleBlueprints puts the sync's three blueprints into Port, as a
+// user who made them in Port's UI has them.
+func seedExampleBlueprints(t *testing.T, port *fakeport.Server) {
+	t.Helper()
+	for _, id := range []string{"jsmServiceDesk", "jsmCustomerRequest", "jsmOrganization"} {
+		mustEdit(t, port.PutBlueprint(exampleBlueprint(t, id)))
+	}
 }

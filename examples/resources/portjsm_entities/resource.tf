@@ -24,6 +24,8 @@ resource "portjsm_entities" "customer_requests" {
 
   # Refuse a plan that would delete more than half of the managed requests.
   deletion_threshold = 0.5
+  # Requests relate to service desks: write those first.
+  depends_on = [portjsm_entities.service_desks]
 }
 
 # The same with an HCL for expression over the typed list.
