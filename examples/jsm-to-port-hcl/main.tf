@@ -1,4 +1,4 @@
-# The same sync as ../jsm-to-port, with the seed mappings written as HCL for
+# The same sync as ../jsm-to-port, with its mappings written as HCL for
 # expressions over the raw JSM items instead of JQ. Both produce the same
 # entities.
 

@@ -1,6 +1,7 @@
 # The JSM → Port sync of Port's Ocean custom integration, as Terraform: the
 # three blueprints, and three portjsm_entities resources fed by the JSM data
-# sources with the seed's JQ mappings, verbatim.
+# sources with the JQ mappings of Port's JSM integration page (two of them
+# corrected, see customer_requests below).
 #
 # Credentials come from the environment: JSM_BASE_URL, JSM_USERNAME,
 # JSM_API_TOKEN, PORT_CLIENT_ID, PORT_CLIENT_SECRET (and PORT_BASE_URL for US).

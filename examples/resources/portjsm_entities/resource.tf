@@ -1,7 +1,8 @@
 # Every customer request of JSM as an entity of the jsmCustomerRequest
-# blueprint, mapped by the data source with JQ: the seed mapping, with the
-# summary read from its field (the API has no top-level summary) and the
-# creation date as RFC 3339, which Port's date-time format accepts.
+# blueprint, mapped by the data source with JQ: the mapping of Port's JSM
+# integration page, with the summary read from its field (the API has no
+# top-level summary) and the creation date as RFC 3339, which Port's
+# date-time format accepts.
 data "portjsm_customer_requests" "all" {
   mapping = {
     identifier = ".issueId | tostring"

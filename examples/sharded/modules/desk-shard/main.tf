@@ -1,5 +1,6 @@
 # One shard of the JSM → Port sync: one service desk and its customer
-# requests, written into the shared blueprints with the seed mappings.
+# requests, written into the shared blueprints with the mappings of
+# ../../../jsm-to-port.
 #
 # Every request belongs to exactly one desk, and each shard writes only its
 # own desk entity, so no two shards ever write the same entity; each
