@@ -93,7 +93,18 @@ func TestAccExamplesSync(t *testing.T) {
 // variables portjsm-fakes prints for a fake JSM of 120 requests and port.
 func exampleCLI(t *testing.T, example string, port *fakeport.Server) *terraformCLI {
 	t.Helper()
-	jsm := startJSM(t, fakejsm.TenantOptions{Seed: 19, ServiceDesks: 4, Requests: 120, Organizations: 6, Customers: 30})
+	return exampleCLIWith(t, example, exampleJSM(t), port)
+}
+
+// exampleJSM is the fake JSM the examples read: 120 requests on 4 desks.
+func exampleJSM(t *testing.T) *fakejsm.Server {
+	t.Helper()
+	return startJSM(t, fakejsm.TenantOptions{Seed: 19, ServiceDesks: 4, Requests: 120, Organizations: 6, Customers: 30})
+}
+
+// exampleCLIWith is exampleCLI against a given fake JSM.
+func exampleCLIWith(t *testing.T, example string, jsm *fakejsm.Server, port *fakeport.Server) *terraformCLI {
+	t.Helper()
 	tf := newTerraformCLIWithout(t, map[string]string{
 		"JSM_BASE_URL": jsm.URL(), "JSM_USERNAME": fakejsm.DefaultEmail, "JSM_API_TOKEN": fakejsm.DefaultAPIToken,
 		"PORT_BASE_URL": port.URL(), "PORT_CLIENT_ID": "test-client", "PORT_CLIENT_SECRET": "test-secret",

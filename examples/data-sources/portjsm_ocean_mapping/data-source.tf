@@ -23,6 +23,7 @@ resource "portjsm_blueprint" "request_participant" {
       accountId   = { type = "string", title = "Account ID" }
       displayName = { type = "string", title = "Display name" }
     }
+    required = []
   }
   relations = {
     request = { target = module.blueprints.customer_request, title = "Request" }
