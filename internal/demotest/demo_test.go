@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/nettest"
 )
 
 // TestMakeDemo clones the repository (committed files only), runs make demo
@@ -32,7 +34,7 @@ func TestMakeDemo(t *testing.T) {
 	// The Terraform CLI of the checkout the test runs in, built there once if
 	// needed, rather than once more in every clone.
 	terraform := strings.TrimSpace(run(t, top, filepath.Join(top, "scripts", "terraform-path.sh")))
-	jsmAddr, portAddr := freeAddr(t), freeAddr(t)
+	jsmAddr, portAddr := nettest.ClosedAddr(t), nettest.ClosedAddr(t)
 	env := demoEnv(map[string]string{
 		"DEMO_JSM_ADDR":  jsmAddr,
 		"DEMO_PORT_ADDR": portAddr,
@@ -77,17 +79,6 @@ func run(t *testing.T, dir, name string, args ...string) string {
 		t.Fatalf("%s %s: %v\n%s%s", name, strings.Join(args, " "), err, out, stderr.Bytes())
 	}
 	return string(out)
-}
-
-// freeAddr returns a loopback address with a port that was free a moment ago.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 // demoEnv is the test's environment without what an enclosing make passes to

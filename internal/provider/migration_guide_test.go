@@ -83,15 +83,19 @@ func migrationGuideImports(t *testing.T) string {
 		if !strings.Contains(paragraph, fmt.Sprintf("`%s` (`%s`)", imp.to, imp.id)) {
 			t.Fatalf("step 2 of the migration guide no longer names %s (%s):\n%s", imp.to, imp.id, paragraph)
 		}
-		fmt.Fprintf(&b, "\nimport {\n  to = %s\n  id = %q\n}\n", imp.to, imp.id)
+		b.WriteString(importBlock(imp.to, imp.id))
 	}
 	// "and for each portjsm_entities": with the id the guide gives for the
 	// requests, in the same form.
 	requestsID := importID(t, block, "portjsm_entities.customer_requests")
 	for name, blueprint := range map[string]string{"service_desks": "jsmServiceDesk", "organizations": "jsmOrganization", "request_participants": "jsmRequestParticipant"} {
-		fmt.Fprintf(&b, "\nimport {\n  to = portjsm_entities.%s\n  id = %q\n}\n", name, strings.Replace(requestsID, "jsmCustomerRequest", blueprint, 1))
+		b.WriteString(importBlock("portjsm_entities."+name, strings.Replace(requestsID, "jsmCustomerRequest", blueprint, 1)))
 	}
 	return b.String()
+}
+
+func importBlock(to, id string) string {
+	return fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", to, id)
 }
 
 // importID is the id of the import block whose to is the given address.

@@ -3,7 +3,6 @@ package provider
 import (
 	"bytes"
 	"io/fs"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/portjsm/terraform-provider-portjsm/internal/nettest"
 )
 
 // TestReadmeListsEveryEnvironmentVariable: every environment variable the
@@ -59,7 +60,7 @@ func TestReadmeByHandRecipe(t *testing.T) {
 	}
 	terminal1, terminal2 := byHandRecipe(t)
 	for _, addr := range []string{"127.0.0.1:8081", "127.0.0.1:8082"} {
-		free := freeAddress(t)
+		free := nettest.ClosedAddr(t)
 		terminal1 = strings.ReplaceAll(terminal1, addr, free)
 	}
 	clone := copyRepository(t)
@@ -129,17 +130,6 @@ func byHandRecipe(t *testing.T) (terminal1, terminal2 string) {
 		t.Fatalf("the README's by-hand recipe has no terminal 1 and terminal 2:\n%s", block)
 	}
 	return terminal1, terminal2
-}
-
-// freeAddress is a loopback address no one listens on.
-func freeAddress(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 // copyRepository copies the repository's files, without Git's, the tools
