@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/tidwall/gjson"
 
@@ -51,8 +52,10 @@ type Listing[T any] struct {
 // in API order, without duplicates.
 //
 // Page offsets are computable, so after the first page the pager fetches
-// ahead: up to Concurrency pages are in flight, the window growing 1, 2, 4...
-// so that short lists cost no wasted requests. Pages are consumed strictly in
+// ahead: up to Concurrency requests are in flight, the window growing 1, 2,
+// 4... so that short lists cost no wasted requests. Once it is whole, a page
+// whose answer is being decoded and converted leaves its slot to the next
+// request, up to Concurrency-1 such pages. Pages are consumed strictly in
 // order and must chain: each one has to start where the previous one ended.
 // A server that caps a page (size < limit, isLastPage false) is followed at
 // start+size, and speculative fetches at offsets that no longer fit are
@@ -175,7 +178,7 @@ type brokenPage struct {
 func drain[V, T any](ctx context.Context, c *Client, path string, opts ListOptions, reader pageReader[V, T], quota *quotaTracker) (*drainResult[T], error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	p := &pager[V, T]{client: c, path: path, opts: opts, reader: reader, quota: quota, inflight: map[int]*pageFetch[T]{}}
+	p := &pager[V, T]{client: c, path: path, opts: opts, reader: reader, quota: quota, inflight: map[int]*pageFetch[T]{}, answered: make(chan struct{}, 1)}
 	p.limit = c.cfg.PageSize
 	if opts.MaxItems > 0 && opts.MaxItems < p.limit {
 		p.limit = opts.MaxItems
@@ -191,6 +194,10 @@ type pager[V, T any] struct {
 	quota    *quotaTracker
 	limit    int
 	inflight map[int]*pageFetch[T]
+	// requesting counts the pages whose request has not been answered
+	// yet; answered wakes the run loop when one is.
+	requesting atomic.Int64
+	answered   chan struct{}
 }
 
 // pageFetch is one page request running in its own goroutine.
@@ -212,10 +219,8 @@ func (p *pager[V, T]) run(ctx context.Context) (*drainResult[T], error) {
 	for {
 		p.schedule(ctx, next, step, window)
 		f := p.inflight[next]
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-f.done:
+		if err := p.await(ctx, f, next, step, window); err != nil {
+			return nil, err
 		}
 		delete(p.inflight, next)
 		if f.err != nil {
@@ -361,9 +366,33 @@ func (p *pager[V, T]) checkChain(f *pageFetch[T], want int) error {
 	return nil
 }
 
-// schedule keeps `window` consecutive pages from `next` in flight.
+// await waits until page f is decoded and converted, starting the requests
+// of later pages as earlier ones are answered.
+func (p *pager[V, T]) await(ctx context.Context, f *pageFetch[T], next, step, window int) error {
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-f.done:
+			return nil
+		case <-p.answered:
+			p.schedule(ctx, next, step, window)
+		}
+	}
+}
+
+// schedule keeps up to `window` requests for the consecutive pages from
+// `next` unanswered. Once the window is whole, answered pages that are
+// still being decoded and mapped (or wait for an earlier page) no longer
+// hold a request slot: up to Concurrency-1 more pages are held, so that
+// the requests go on while the CPU works on the pages already read (and a
+// Concurrency of 1 still reads one page at a time).
 func (p *pager[V, T]) schedule(ctx context.Context, next, step, window int) {
-	for k := 0; k < window; k++ {
+	pages := window
+	if window == p.client.cfg.Concurrency {
+		pages += window - 1
+	}
+	for k := 0; k < pages && p.requesting.Load() < int64(window); k++ {
 		start := next + k*step
 		if p.opts.MaxItems > 0 && start >= p.opts.MaxItems && k > 0 {
 			return
@@ -385,9 +414,10 @@ func (p *pager[V, T]) launch(ctx context.Context, start int) *pageFetch[T] {
 	query.Set("start", strconv.Itoa(start))
 	query.Set("limit", strconv.Itoa(p.limit))
 	r := request{path: p.path, query: query, experimental: p.opts.Experimental, observe: p.quota.answered}
+	p.requesting.Add(1)
 	go func() {
 		defer close(f.done)
-		page, err := fetchPage(ctx, p.client, r, p.reader.parse)
+		page, err := fetchPage(ctx, p.client, r, p.reader.parse, p.freeSlot)
 		if err != nil {
 			f.err = err
 			return
@@ -426,8 +456,20 @@ func (p *pager[V, T]) cancelAll() {
 	}
 }
 
-func fetchPage[V any](ctx context.Context, c *Client, r request, parse func([]byte) (*PageOf[V], error)) (*PageOf[V], error) {
+// freeSlot records that a page's request was answered.
+func (p *pager[V, T]) freeSlot() {
+	p.requesting.Add(-1)
+	select {
+	case p.answered <- struct{}{}:
+	default:
+	}
+}
+
+// fetchPage requests a page, calls answered once the request is over, and
+// parses the body.
+func fetchPage[V any](ctx context.Context, c *Client, r request, parse func([]byte) (*PageOf[V], error), answered func()) (*PageOf[V], error) {
 	body, err := c.get(ctx, r)
+	answered()
 	if err != nil {
 		return nil, err
 	}

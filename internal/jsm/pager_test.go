@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -55,6 +56,18 @@ func (l *pagedList) requests() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.starts)
+}
+
+func (l *pagedList) requested(start int) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Contains(l.starts, start)
+}
+
+func (l *pagedList) startsSeen() []int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Sorted(slices.Values(l.starts))
 }
 
 func newTestClient(t *testing.T, h http.Handler, mutate ...func(*Config)) *Client {
@@ -133,6 +146,55 @@ func TestListWastesFewRequestsOnShortLists(t *testing.T) {
 	}
 	if got := short.requests(); got != 1 {
 		t.Fatalf("made %d requests for a list that fits one page", got)
+	}
+}
+
+// TestListRequestsWhilePagesAreConverted checks that an answered page no
+// longer holds a request slot while it is decoded and mapped: with the
+// conversion of one page held, the pager still requests the pages after
+// the window (up to one less than as many again) instead of idling until
+// the CPU work is done.
+func TestListRequestsWhilePagesAreConverted(t *testing.T) {
+	const pageSize, concurrency, held = 10, 3, 4
+	list := &pagedList{n: 200, cap: pageSize}
+	c := newTestClient(t, list, func(c *Config) { c.PageSize = pageSize; c.Concurrency = concurrency })
+	release := make(chan struct{})
+	convert := func(_ context.Context, first int, items []any) ([]any, error) {
+		if first == held*pageSize {
+			<-release
+		}
+		return items, nil
+	}
+	type result struct {
+		listing *Listing[any]
+		err     error
+	}
+	done := make(chan result, 1)
+	go func() {
+		l, err := ListDecoded(context.Background(), c, "/servicedesk", ListOptions{}, convert)
+		done <- result{l, err}
+	}()
+	// Held at page 4, the pager holds pages 4 to 4+3+2-1 = 8; without the
+	// decoupling it would stop at page 4+3-1 = 6.
+	lastWanted := (held + 2*concurrency - 2) * pageSize
+	deadline := time.Now().Add(5 * time.Second)
+	for !list.requested(lastWanted) {
+		if time.Now().After(deadline) {
+			close(release)
+			t.Fatalf("with the conversion of page %d held, the pager requested only starts %v; want start=%d too", held, list.startsSeen(), lastWanted)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if list.requested(lastWanted + pageSize) {
+		t.Errorf("the pager requested start=%d, beyond the %d pages it may hold", lastWanted+pageSize, 2*concurrency-1)
+	}
+	close(release)
+	r := <-done
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if len(r.listing.Items) != list.n {
+		t.Fatalf("got %d items, want %d", len(r.listing.Items), list.n)
 	}
 }
 
