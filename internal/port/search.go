@@ -97,6 +97,12 @@ func (c *Client) SearchEntityPages(ctx context.Context, blueprint string, q Sear
 	}
 }
 
+// unreadMetaProperties are the meta-properties Port returns with every
+// entity that the provider never reads: leaving them out of a search makes
+// each page about a quarter smaller, for Port to encode and the provider
+// to decode.
+var unreadMetaProperties = []string{"$createdAt", "$createdBy", "$updatedAt", "$updatedBy"}
+
 // search is one read of a blueprint's entities.
 type search struct {
 	c         *Client
@@ -113,7 +119,7 @@ type searchAnswer struct {
 // answer's body on the returned channel.
 func (s search) fetch(ctx context.Context, cursor string) <-chan searchAnswer {
 	out := make(chan searchAnswer, 1)
-	body := map[string]any{"limit": s.limit}
+	body := map[string]any{"limit": s.limit, "exclude": unreadMetaProperties}
 	if cursor != "" {
 		body["from"] = cursor
 	}

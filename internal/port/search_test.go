@@ -1,9 +1,15 @@
 package port
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
+	"net/http"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -114,5 +120,68 @@ func TestSearchAsksForTheNextPageWhileUsingThisOne(t *testing.T) {
 	}
 	if n := h.count("POST", "/v1/blueprints/{blueprint}/entities/search"); n != 3 {
 		t.Errorf("search requests = %d, want 3: none wasted", n)
+	}
+}
+
+// bodyRecorder keeps the bodies of the search requests and answers.
+type bodyRecorder struct {
+	mu        sync.Mutex
+	next      http.RoundTripper
+	sent, got []string
+}
+
+func (b *bodyRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	if !strings.HasSuffix(r.URL.Path, "/entities/search") {
+		return b.next.RoundTrip(r)
+	}
+	sent, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, err
+	}
+	r.Body = io.NopCloser(bytes.NewReader(sent))
+	resp, err := b.next.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	got, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(got))
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.sent, b.got = append(b.sent, string(sent)), append(b.got, string(got))
+	return resp, err
+}
+
+// TestSearchLeavesOutUnreadMetaProperties checks that a search asks Port to
+// leave out the meta-properties the provider never reads, that Port's
+// answer then lacks them, and that the entities are whole.
+func TestSearchLeavesOutUnreadMetaProperties(t *testing.T) {
+	rec := &bodyRecorder{next: http.DefaultTransport}
+	h := newHarness(t, nil, func(c *Config) { c.Options.HTTPClient = &http.Client{Transport: rec} })
+	h.seed(t, 3)
+	got, err := h.c.SearchEntities(context.Background(), bp, Search{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.sent) != 1 {
+		t.Fatalf("%d search requests, want 1", len(rec.sent))
+	}
+	var sent struct{ Exclude []string }
+	if err := json.Unmarshal([]byte(rec.sent[0]), &sent); err != nil || !slices.Equal(sent.Exclude, unreadMetaProperties) {
+		t.Fatalf("search body %s (%v), want exclude %v", rec.sent[0], err, unreadMetaProperties)
+	}
+	var answer struct{ Entities []map[string]any }
+	if err := json.Unmarshal([]byte(rec.got[0]), &answer); err != nil || len(answer.Entities) != 3 {
+		t.Fatalf("answer %s (%v)", rec.got[0], err)
+	}
+	for _, e := range answer.Entities {
+		for _, meta := range []string{"createdAt", "createdBy", "updatedAt", "updatedBy"} {
+			if _, ok := e[meta]; ok {
+				t.Errorf("Port returned %s for %v", meta, e["identifier"])
+			}
+		}
+	}
+	if size, _ := got[2].Properties.Get("size"); got[2].Title == nil || *got[2].Title != "Entity 2" || size != "2" {
+		t.Errorf("entity 2 = %+v", got[2])
 	}
 }
