@@ -65,7 +65,7 @@ func jsmSchema() schema.SingleNestedAttribute {
 			"api_token": s.apiToken.secret("The API token (`basic`) or access token (`bearer`). Never logged or stored in state."),
 			"page_size": s.pageSize.attribute("The `limit` sent with each page request. JSM may cap a page below it; the client " +
 				"follows such pages."),
-			"concurrency": s.concurrency.attribute("How many pages of one list may be in flight at once."),
+			"concurrency": s.concurrency.attribute("How many page requests of one list may be in flight at once (a page already answered, being decoded and mapped, does not count)."),
 			"requests_per_second": s.requestsPerSecond.attribute("An upper bound on requests per second to JSM, to leave room " +
 				"for other clients. Without it the provider still paces each endpoint by Atlassian's burst-limit headers " +
 				"(`X-RateLimit-Remaining`); the wait a 429 answer asks for is honoured up to `max_server_wait`."),
