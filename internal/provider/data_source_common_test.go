@@ -1,7 +1,9 @@
 package provider
 
 import (
+	"context"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/fakejsm"
+	"github.com/portjsm/terraform-provider-portjsm/internal/gcpace"
+	"github.com/portjsm/terraform-provider-portjsm/internal/mapping"
 )
 
 // errorMatching matches a diagnostic whatever the line wrapping Terraform
@@ -187,4 +191,34 @@ func TestAccJSMEmptyTenant(t *testing.T) {
 		statecheck.ExpectKnownValue("data.portjsm_customer_requests.all", tfjsonpath.New("requests"), knownvalue.ListSizeExact(0)),
 	}
 	accParallelTest(t, resource.TestCase{Steps: []resource.TestStep{step}})
+}
+
+// TestLargeReadsGetRoom checks that a mapped read gets headroom between
+// collections once its pages reach largeRead items, and not before.
+func TestLargeReadsGetRoom(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(50))
+	gcpace.Enable()
+	room := gcpace.Hold()
+	pages := 0
+	convert := roomForLargeReads(room, func(_ context.Context, _ int, items []any) ([]mapping.Mapped, error) {
+		pages++
+		return make([]mapping.Mapped, len(items)), nil
+	})
+	page := make([]any, 50)
+	for _, c := range []struct {
+		first int
+		want  uint64
+	}{{0, 0}, {largeRead - 100, 0}, {largeRead - 50, largeReadHeadroom}, {largeRead + 50, largeReadHeadroom}} {
+		out, err := convert(context.Background(), c.first, page)
+		if err != nil || len(out) != len(page) {
+			t.Fatalf("convert: %d items, %v", len(out), err)
+		}
+		if got := gcpace.Headroom(); got != c.want {
+			t.Errorf("after the page at %d, headroom %d, want %d", c.first, got, c.want)
+		}
+	}
+	room.Release()
+	if got := gcpace.Headroom(); got != 0 || pages != 4 {
+		t.Errorf("after the read, headroom %d and %d pages converted, want 0 and 4", got, pages)
+	}
 }
