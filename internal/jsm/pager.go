@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
 
 	"github.com/tidwall/gjson"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/phases"
 )
@@ -55,7 +57,8 @@ type Listing[T any] struct {
 // ahead: up to Concurrency requests are in flight, the window growing 1, 2,
 // 4... so that short lists cost no wasted requests. Once it is whole, a page
 // whose answer is being decoded and converted leaves its slot to the next
-// request, up to Concurrency-1 such pages. Pages are consumed strictly in
+// request, up to Concurrency-1 such pages; as many pages are decoded and
+// converted at once as there are cores, the others wait as bodies. Pages are consumed strictly in
 // order and must chain: each one has to start where the previous one ended.
 // A server that caps a page (size < limit, isLastPage false) is followed at
 // start+size, and speculative fetches at offsets that no longer fit are
@@ -178,7 +181,8 @@ type brokenPage struct {
 func drain[V, T any](ctx context.Context, c *Client, path string, opts ListOptions, reader pageReader[V, T], quota *quotaTracker) (*drainResult[T], error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	p := &pager[V, T]{client: c, path: path, opts: opts, reader: reader, quota: quota, inflight: map[int]*pageFetch[T]{}, answered: make(chan struct{}, 1)}
+	p := &pager[V, T]{client: c, path: path, opts: opts, reader: reader, quota: quota, inflight: map[int]*pageFetch[T]{},
+		answered: make(chan struct{}, 1), decoding: semaphore.NewWeighted(int64(runtime.GOMAXPROCS(0)))}
 	p.limit = c.cfg.PageSize
 	if opts.MaxItems > 0 && opts.MaxItems < p.limit {
 		p.limit = opts.MaxItems
@@ -198,6 +202,9 @@ type pager[V, T any] struct {
 	// yet; answered wakes the run loop when one is.
 	requesting atomic.Int64
 	answered   chan struct{}
+	// decoding bounds the answered pages decoded and converted at once to
+	// the cores, so that the others wait as bodies, not as decoded items.
+	decoding *semaphore.Weighted
 }
 
 // pageFetch is one page request running in its own goroutine.
@@ -417,7 +424,18 @@ func (p *pager[V, T]) launch(ctx context.Context, start int) *pageFetch[T] {
 	p.requesting.Add(1)
 	go func() {
 		defer close(f.done)
-		page, err := fetchPage(ctx, p.client, r, p.reader.parse, p.freeSlot)
+		body, err := p.client.get(ctx, r)
+		p.freeSlot()
+		if err != nil {
+			f.err = err
+			return
+		}
+		if err := p.decoding.Acquire(ctx, 1); err != nil {
+			f.err = err
+			return
+		}
+		defer p.decoding.Release(1)
+		page, err := parsePage(ctx, r, body, p.reader.parse)
 		if err != nil {
 			f.err = err
 			return
@@ -465,14 +483,8 @@ func (p *pager[V, T]) freeSlot() {
 	}
 }
 
-// fetchPage requests a page, calls answered once the request is over, and
-// parses the body.
-func fetchPage[V any](ctx context.Context, c *Client, r request, parse func([]byte) (*PageOf[V], error), answered func()) (*PageOf[V], error) {
-	body, err := c.get(ctx, r)
-	answered()
-	if err != nil {
-		return nil, err
-	}
+// parsePage parses the body of the answer to r.
+func parsePage[V any](ctx context.Context, r request, body []byte, parse func([]byte) (*PageOf[V], error)) (*PageOf[V], error) {
 	decoding := phases.Start(ctx, phases.JSMDecode)
 	page, err := parse(body)
 	decoding()
