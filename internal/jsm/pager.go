@@ -57,8 +57,9 @@ type Listing[T any] struct {
 // ahead: up to Concurrency requests are in flight, the window growing 1, 2,
 // 4... so that short lists cost no wasted requests. Once it is whole, a page
 // whose answer is being decoded and converted leaves its slot to the next
-// request, up to Concurrency-1 such pages; as many pages are decoded and
-// converted at once as there are cores, the others wait as bodies. Pages are consumed strictly in
+// request, up to Concurrency-1 such pages and two for each core; as many
+// pages are decoded and converted at once as there are cores, the others
+// wait as bodies. Pages are consumed strictly in
 // order and must chain: each one has to start where the previous one ended.
 // A server that caps a page (size < limit, isLastPage false) is followed at
 // start+size, and speculative fetches at offsets that no longer fit are
@@ -391,13 +392,14 @@ func (p *pager[V, T]) await(ctx context.Context, f *pageFetch[T], next, step, wi
 // schedule keeps up to `window` requests for the consecutive pages from
 // `next` unanswered. Once the window is whole, answered pages that are
 // still being decoded and mapped (or wait for an earlier page) no longer
-// hold a request slot: up to Concurrency-1 more pages are held, so that
-// the requests go on while the CPU works on the pages already read (and a
-// Concurrency of 1 still reads one page at a time).
+// hold a request slot: up to Concurrency-1 more pages are held, and no more
+// than two for each core, so that the requests go on while the CPU works on
+// the pages already read (and a Concurrency of 1 still reads one page at a
+// time).
 func (p *pager[V, T]) schedule(ctx context.Context, next, step, window int) {
 	pages := window
 	if window == p.client.cfg.Concurrency {
-		pages += window - 1
+		pages += min(window-1, 2*runtime.GOMAXPROCS(0))
 	}
 	for k := 0; k < pages && p.requesting.Load() < int64(window); k++ {
 		start := next + k*step
