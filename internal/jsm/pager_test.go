@@ -159,9 +159,13 @@ func TestListRequestsWhilePagesAreConverted(t *testing.T) {
 	list := &pagedList{n: 200, cap: pageSize}
 	c := newTestClient(t, list, func(c *Config) { c.PageSize = pageSize; c.Concurrency = concurrency })
 	release := make(chan struct{})
-	convert := func(_ context.Context, first int, items []any) ([]any, error) {
+	convert := func(ctx context.Context, first int, items []any) ([]any, error) {
 		if first == held*pageSize {
-			<-release
+			select {
+			case <-release:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
 		}
 		return items, nil
 	}

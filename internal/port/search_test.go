@@ -157,7 +157,7 @@ func (b *bodyRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
 // answer then lacks them, and that the entities are whole.
 func TestSearchLeavesOutUnreadMetaProperties(t *testing.T) {
 	rec := &bodyRecorder{next: http.DefaultTransport}
-	h := newHarness(t, nil, func(c *Config) { c.Options.HTTPClient = &http.Client{Transport: rec} })
+	h := newHarness(t, nil, func(c *Config) { c.HTTPClient = &http.Client{Transport: rec} })
 	h.seed(t, 3)
 	got, err := h.c.SearchEntities(context.Background(), bp, Search{})
 	if err != nil {
