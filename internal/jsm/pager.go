@@ -182,8 +182,9 @@ type brokenPage struct {
 func drain[V, T any](ctx context.Context, c *Client, path string, opts ListOptions, reader pageReader[V, T], quota *quotaTracker) (*drainResult[T], error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	cores := runtime.GOMAXPROCS(0)
 	p := &pager[V, T]{client: c, path: path, opts: opts, reader: reader, quota: quota, inflight: map[int]*pageFetch[T]{},
-		answered: make(chan struct{}, 1), decoding: semaphore.NewWeighted(int64(runtime.GOMAXPROCS(0)))}
+		answered: make(chan struct{}, 1), ahead: min(c.cfg.Concurrency-1, 2*cores), decoding: semaphore.NewWeighted(int64(cores))}
 	p.limit = c.cfg.PageSize
 	if opts.MaxItems > 0 && opts.MaxItems < p.limit {
 		p.limit = opts.MaxItems
@@ -203,6 +204,9 @@ type pager[V, T any] struct {
 	// yet; answered wakes the run loop when one is.
 	requesting atomic.Int64
 	answered   chan struct{}
+	// ahead is how many answered pages may be held beyond the requests
+	// once the window is whole (see schedule).
+	ahead int
 	// decoding bounds the answered pages decoded and converted at once to
 	// the cores, so that the others wait as bodies, not as decoded items.
 	decoding *semaphore.Weighted
@@ -399,7 +403,7 @@ func (p *pager[V, T]) await(ctx context.Context, f *pageFetch[T], next, step, wi
 func (p *pager[V, T]) schedule(ctx context.Context, next, step, window int) {
 	pages := window
 	if window == p.client.cfg.Concurrency {
-		pages += min(window-1, 2*runtime.GOMAXPROCS(0))
+		pages += p.ahead
 	}
 	for k := 0; k < pages && p.requesting.Load() < int64(window); k++ {
 		start := next + k*step
