@@ -23,11 +23,25 @@ var fieldNames = []string{"icon", "properties", "relations", "team", "title"}
 // field and say what to write instead. Values are normalized (a team
 // written as a string becomes a one-element list), so Encode of the result
 // is the document's canonical form.
+//
+// A document in canonical form, as every entities_json the provider writes
+// is, is read without decoding its values (parseCanonical); any other goes
+// through the general parser.
 func Parse(doc []byte) (Set, error) {
+	text := string(doc)
+	if set, ok := parseCanonical(text); ok {
+		return set, nil
+	}
+	return parseAny(text)
+}
+
+// parseAny is Parse for a document in any form: every value is decoded and
+// checked, and every error named.
+func parseAny(doc string) (Set, error) {
 	d := jsonvalue.Decoder{Numbers: jsonvalue.NumbersAsLiterals}
 	set := Set{}
 	keys := Keys{}
-	v, isObject, err := d.EachMember(string(doc), func(id string, val any) error {
+	v, isObject, err := d.EachMember(doc, func(id string, val any) error {
 		if id == "" {
 			return fmt.Errorf(`entity "": an identifier must not be empty; key each entity by its Port identifier`)
 		}

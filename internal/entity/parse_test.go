@@ -77,12 +77,20 @@ func TestParseErrors(t *testing.T) {
 }
 
 // FuzzParse checks that whatever Parse accepts, Encode writes in a form that parses back to the same entities
-// and is its own canonical form.
+// and is its own canonical form, and that whatever the canonical path accepts, the general parser reads
+// as the same entities.
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{`{"1":{"title":"a","team":"t","properties":{"a":[1,{"b":null}]},"relations":{"r":["x"]}}}`, `{}`, `[]`, `{"1":{}}`} {
+	for _, s := range []string{`{"1":{"title":"a","team":"t","properties":{"a":[1,{"b":null}]},"relations":{"r":["x"]}}}`, `{}`, `[]`, `{"1":{}}`,
+		`{"1":{"icon":"i","properties":{"a":-0,"b":2.50,"c":"\u003c"},"relations":{"r":null,"s":["x"]},"team":[],"title":"t\n"}}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, doc []byte) {
+		if fast, ok := parseCanonical(string(doc)); ok {
+			general, err := parseAny(string(doc))
+			if err != nil || !reflect.DeepEqual(fast, general) {
+				t.Fatalf("the canonical path read %#v, the general parser %#v (%v)", fast, general, err)
+			}
+		}
 		entities, err := Parse(doc)
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "entit") {

@@ -81,6 +81,22 @@ func (d *Decoder) Decode(s string) (any, error) {
 	return v, nil
 }
 
+// DecodePrefix parses the JSON value at the start of s and returns it with
+// the number of bytes it took; what follows is not read. enclosing is the
+// number of arrays and objects around s in its document, so that the nesting
+// limit applies to the whole document. Strings in the result may share
+// memory with s.
+func (d *Decoder) DecodePrefix(s string, enclosing int) (v any, n int, err error) {
+	d.s, d.i, d.depth = s, 0, enclosing
+	if v, err = d.value(); err != nil {
+		clear(d.members)
+		clear(d.elems)
+		d.members, d.elems = d.members[:0], d.elems[:0]
+		return nil, 0, err
+	}
+	return v, d.i, nil
+}
+
 func (d *Decoder) errorf(format string, args ...any) error {
 	at := min(d.i, len(d.s))
 	before := d.s[:at]

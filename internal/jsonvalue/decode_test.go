@@ -123,3 +123,21 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestDecodePrefix(t *testing.T) {
+	var d Decoder
+	v, n, err := d.DecodePrefix(` {"a":[1,"x"]},"next":2}`, 0)
+	if err != nil || n != len(` {"a":[1,"x"]}`) || !reflect.DeepEqual(v, map[string]any{"a": []any{1, "x"}}) {
+		t.Errorf("DecodePrefix = %#v, %d, %v", v, n, err)
+	}
+	deep := strings.Repeat("[", maxDepth-3) + strings.Repeat("]", maxDepth-3)
+	if _, _, err := d.DecodePrefix(deep, 3); err != nil {
+		t.Errorf("%d arrays inside 3 enclosing ones: %v", maxDepth-3, err)
+	}
+	if _, _, err := d.DecodePrefix("["+deep+"]", 3); err == nil || !strings.Contains(err.Error(), "nesting deeper than 10000") {
+		t.Errorf("%d arrays inside 3 enclosing ones: %v, want the nesting limit", maxDepth-2, err)
+	}
+	if _, _, err := d.DecodePrefix(`{"a":}`, 0); err == nil {
+		t.Error("an invalid value decoded")
+	}
+}

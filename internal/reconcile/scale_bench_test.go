@@ -49,6 +49,20 @@ func BenchmarkNoOpPlan100k(b *testing.B) {
 	}
 }
 
+// BenchmarkParse100k is one read of a canonical entities_json of 100,000
+// entities, as every RPC of a sync that needs the set parses it.
+func BenchmarkParse100k(b *testing.B) {
+	doc := entitiesDoc(100_000)
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := entity.Parse(doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkProject100k is the refresh: project what Port holds onto the
 // managed set.
 func BenchmarkProject100k(b *testing.B) {
