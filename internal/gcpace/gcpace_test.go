@@ -64,6 +64,24 @@ func TestRoomFollowsTheLiveHeap(t *testing.T) {
 	}
 }
 
+// TestRoomsAreHeldApart checks that releasing one room leaves the others'
+// headroom: reads of several data sources run at once.
+func TestRoomsAreHeldApart(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(50))
+	Enable()
+	first, second := Hold(), Hold()
+	first.Set(8 << 20)
+	second.Set(4 << 20)
+	second.Release()
+	if got := Headroom(); got != 8<<20 {
+		t.Errorf("headroom %d after the other room was released, want the first room's %d", got, 8<<20)
+	}
+	first.Release()
+	if got := Headroom(); got != 0 {
+		t.Errorf("headroom %d after both rooms were released, want 0", got)
+	}
+}
+
 // waitFor collects until GOGC is as wanted; the pacer sets it from a
 // finalizer, after the collection.
 func waitFor(t *testing.T, want string, ok func(int) bool) {
