@@ -2,6 +2,7 @@ package port
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -37,7 +38,7 @@ func (o EntityWriteOptions) query() url.Values {
 }
 
 type entityEnvelope struct {
-	Entity *wireEntity `json:"entity"`
+	Entity json.RawMessage `json:"entity"`
 }
 
 // GetEntity reads one entity.
@@ -137,10 +138,17 @@ func (c *Client) entityCall(ctx context.Context, r request) (entity.Entity, erro
 	if err := c.do(ctx, r, &env); err != nil {
 		return entity.Entity{}, err
 	}
-	if env.Entity == nil {
+	if len(env.Entity) == 0 || string(env.Entity) == "null" {
 		return entity.Entity{}, fmt.Errorf("the answer of Port to %s %s has no entity", r.method, r.path)
 	}
-	return env.Entity.normal(entity.Keys{})
+	v, err := decodeAnswer(env.Entity)
+	if err == nil {
+		var e entity.Entity
+		if e, err = entityFromWire(v, entity.Keys{}); err == nil {
+			return e, nil
+		}
+	}
+	return entity.Entity{}, fmt.Errorf("the answer of Port to %s %s is not the JSON its API documents: %w", r.method, r.path, err)
 }
 
 func entityPath(blueprint, id string) string {

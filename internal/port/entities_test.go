@@ -2,7 +2,6 @@ package port
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"reflect"
 	"strings"
@@ -114,13 +113,9 @@ func TestEntityWriteJSON(t *testing.T) {
 }
 
 func TestEntityFromPortShapes(t *testing.T) {
-	var w wireEntity
 	raw := `{"identifier":"x","title":null,"icon":null,"team":"platform","properties":{"a":1.0,"b":{"z":1e2,"y":[true]}},` +
 		`"relations":{"r":["p"],"s":null},"blueprint":"svc","updatedBy":"me"}`
-	if err := json.Unmarshal([]byte(raw), &w); err != nil {
-		t.Fatal(err)
-	}
-	e, err := w.normal(entity.Keys{})
+	e, err := entityFromWire(mustDecodeAnswer(t, raw), entity.Keys{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,13 +125,32 @@ func TestEntityFromPortShapes(t *testing.T) {
 	if !reflect.DeepEqual(e, want) {
 		t.Errorf("got %#v, want %#v", e, want)
 	}
-	if err := json.Unmarshal([]byte(`{"identifier":{"combinator":"and"}}`), &w); err == nil {
-		t.Error("an identifier that is not a string should be an error")
+	e, err = entityFromWire(mustDecodeAnswer(t, `{"identifier":"y","title":"T","team":[],"properties":null}`), entity.Keys{})
+	want = entity.Entity{Identifier: "y", Title: ptr("T"), Team: []string{}, Properties: entity.Fields{}, Relations: entity.Fields{}}
+	if err != nil || !reflect.DeepEqual(e, want) {
+		t.Errorf("got %#v (%v), want %#v", e, err, want)
 	}
-	w = wireEntity{Identifier: "x", Team: json.RawMessage(`[1]`)}
-	if _, err := w.normal(entity.Keys{}); err == nil || !strings.Contains(err.Error(), `entity "x": team`) {
-		t.Errorf("a team of numbers: %v", err)
+	for raw, wantErr := range map[string]string{
+		`{"identifier":{"combinator":"and"}}`:         "identifier is an object",
+		`{"identifier":"x","team":[1]}`:               `entity "x": team is an array`,
+		`{"identifier":"x","title":5}`:                `entity "x": title is a number`,
+		`{"identifier":"x","properties":[]}`:          `entity "x": properties is an array`,
+		`{"identifier":"x","relations":{"r":1e9999}}`: `entity "x": relations.r: the number 1e9999 is out of range`,
+		`["x"]`: "an entity is an array",
+	} {
+		if _, err := entityFromWire(mustDecodeAnswer(t, raw), entity.Keys{}); err == nil || !strings.Contains(err.Error(), wantErr) {
+			t.Errorf("%s: %v, want an error containing %q", raw, err, wantErr)
+		}
 	}
+}
+
+func mustDecodeAnswer(t *testing.T, raw string) any {
+	t.Helper()
+	v, err := decodeAnswer([]byte(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
 
 func TestValidIdentifier(t *testing.T) {

@@ -1,7 +1,6 @@
 package port
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"unicode"
@@ -56,48 +55,67 @@ func wireJSON(e *entity.Entity) []byte {
 	return append(b, '}')
 }
 
-// wireEntity is an entity as Port returns it; other fields (blueprint,
-// createdAt...) are not read.
-type wireEntity struct {
-	Identifier string                     `json:"identifier"`
-	Title      *string                    `json:"title"`
-	Icon       *string                    `json:"icon"`
-	Team       json.RawMessage            `json:"team"`
-	Properties map[string]json.RawMessage `json:"properties"`
-	Relations  map[string]json.RawMessage `json:"relations"`
+// decodeAnswer decodes a JSON answer of Port into generic values, numbers
+// as their literal text (json.Number), so that values are kept digit for
+// digit until they are made canonical.
+func decodeAnswer(body []byte) (any, error) {
+	d := jsonvalue.Decoder{Numbers: jsonvalue.NumbersAsLiterals}
+	return d.Decode(string(body))
 }
 
-// normal converts an entity Port returned into the normal form: values in
-// canonical JSON, a team given as one string as a one-element team, and
-// null title, icon and team as nil.
-func (w *wireEntity) normal(keys entity.Keys) (entity.Entity, error) {
-	e := entity.Entity{Identifier: w.Identifier, Title: w.Title, Icon: w.Icon}
-	if len(w.Team) > 0 && string(w.Team) != "null" {
-		var one string
-		if json.Unmarshal(w.Team, &one) == nil {
-			e.Team = []string{one}
-		} else if err := json.Unmarshal(w.Team, &e.Team); err != nil {
-			return entity.Entity{}, fmt.Errorf("entity %q: team: %w", w.Identifier, err)
+// entityFromWire converts an entity as Port returns it, decoded by
+// decodeAnswer, into the normal form: values in canonical JSON, a team given
+// as one string as a one-element team, and null title, icon and team as
+// nil. Other fields (blueprint, createdAt...) are not read. Strings are
+// copied, so the entity does not keep the answer's text alive.
+func entityFromWire(v any, keys entity.Keys) (entity.Entity, error) {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return entity.Entity{}, fmt.Errorf("an entity is %s, not an object", jsonvalue.Describe(v))
+	}
+	id, ok := obj["identifier"].(string)
+	if !ok && obj["identifier"] != nil {
+		return entity.Entity{}, fmt.Errorf("an entity's identifier is %s, not a string", jsonvalue.Describe(obj["identifier"]))
+	}
+	e := entity.Entity{Identifier: strings.Clone(id)}
+	for _, f := range []struct {
+		name string
+		to   **string
+	}{{"title", &e.Title}, {"icon", &e.Icon}} {
+		if *f.to, ok = entity.OptionalString(obj[f.name]); !ok {
+			return entity.Entity{}, fmt.Errorf("entity %q: %s is %s, not a string or null", id, f.name, jsonvalue.Describe(obj[f.name]))
 		}
 	}
-	var err error
-	if e.Properties, err = normalFields(w.Properties, keys); err != nil {
-		return entity.Entity{}, fmt.Errorf("entity %q: properties.%w", w.Identifier, err)
+	if e.Team, ok, _ = entity.StringList(obj["team"]); !ok {
+		return entity.Entity{}, fmt.Errorf("entity %q: team is %s, not a string, a list of strings or null", id, jsonvalue.Describe(obj["team"]))
 	}
-	if e.Relations, err = normalFields(w.Relations, keys); err != nil {
-		return entity.Entity{}, fmt.Errorf("entity %q: relations.%w", w.Identifier, err)
+	var err error
+	if e.Properties, err = normalFields(obj["properties"], keys); err != nil {
+		return entity.Entity{}, fmt.Errorf("entity %q: properties%w", id, err)
+	}
+	if e.Relations, err = normalFields(obj["relations"], keys); err != nil {
+		return entity.Entity{}, fmt.Errorf("entity %q: relations%w", id, err)
 	}
 	return e, nil
 }
 
-func normalFields(raw map[string]json.RawMessage, keys entity.Keys) (entity.Fields, error) {
-	fields := make(entity.Fields, 0, len(raw))
-	for k, v := range raw {
-		c, err := jsonvalue.Canonicalize(v)
+// normalFields converts the properties or relations object of an entity
+// (null or missing: none) into fields with canonical values.
+func normalFields(v any, keys entity.Keys) (entity.Fields, error) {
+	if v == nil {
+		return entity.Fields{}, nil
+	}
+	members, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf(" is %s, not an object", jsonvalue.Describe(v))
+	}
+	fields := make(entity.Fields, 0, len(members))
+	for k, member := range members {
+		c, err := entity.Canonical(member)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", k, err)
+			return nil, fmt.Errorf(".%s: %w", k, err)
 		}
-		fields = append(fields, entity.Field{Key: keys.Intern(k), Value: entity.JSON(c)})
+		fields = append(fields, entity.Field{Key: keys.Intern(k), Value: c})
 	}
 	return entity.SortedFields(fields), nil
 }

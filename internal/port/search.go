@@ -2,13 +2,13 @@ package port
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 
 	"github.com/tidwall/gjson"
 
 	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
+	"github.com/portjsm/terraform-provider-portjsm/internal/jsonvalue"
 	"github.com/portjsm/terraform-provider-portjsm/internal/phases"
 )
 
@@ -69,30 +69,23 @@ func (c *Client) SearchEntityPages(ctx context.Context, blueprint string, q Sear
 		if ahead != "" && !seen[ahead] {
 			pending = s.fetch(ctx, ahead)
 		}
-		var page struct {
-			Entities []wireEntity `json:"entities"`
-			Next     string       `json:"next"`
-		}
-		if err := s.decode(ctx, answer.body, &page); err != nil {
-			return err
-		}
-		entities, err := normalPage(ctx, page.Entities, keys)
+		page, err := s.decode(ctx, answer.body, keys)
 		if err != nil {
-			return fmt.Errorf("the search of blueprint %q in Port returned an entity that cannot be read: %w", blueprint, err)
-		}
-		if err := use(entities); err != nil {
 			return err
 		}
-		read += len(entities)
-		if page.Next == "" {
+		if err := use(page.entities); err != nil {
+			return err
+		}
+		read += len(page.entities)
+		if page.next == "" {
 			return nil
 		}
-		if seen[page.Next] {
+		if seen[page.next] {
 			return fmt.Errorf("the search of blueprint %q in Port returned the same page cursor twice after %d entities; the list would be incomplete, so nothing was returned", blueprint, read)
 		}
-		seen[page.Next] = true
-		if page.Next != ahead {
-			pending = s.fetch(ctx, page.Next)
+		seen[page.next] = true
+		if page.next != ahead {
+			pending = s.fetch(ctx, page.next)
 		}
 	}
 }
@@ -136,13 +129,39 @@ func (s search) fetch(ctx context.Context, cursor string) <-chan searchAnswer {
 	return out
 }
 
-func (s search) decode(ctx context.Context, body []byte, page any) error {
+// searchPage is one decoded page of a search.
+type searchPage struct {
+	entities []entity.Entity
+	next     string
+}
+
+// decode reads a search answer: {"ok": true, "entities": [...], "next": "..."}.
+func (s search) decode(ctx context.Context, body []byte, keys entity.Keys) (searchPage, error) {
 	defer phases.Start(ctx, phases.PortDecode)()
-	if err := json.Unmarshal(body, page); err != nil {
-		return fmt.Errorf("the answer of Port to POST %s is not the JSON its API documents: %w",
+	v, err := decodeAnswer(body)
+	answer, isObject := v.(map[string]any)
+	list, isList := answer["entities"].([]any)
+	next, isString := answer["next"].(string)
+	switch {
+	case err != nil:
+	case !isObject:
+		err = fmt.Errorf("the answer is %s, not an object", jsonvalue.Describe(v))
+	case !isList:
+		err = fmt.Errorf("entities is %s, not a list", jsonvalue.Describe(answer["entities"]))
+	case !isString && answer["next"] != nil:
+		err = fmt.Errorf("next is %s, not a string", jsonvalue.Describe(answer["next"]))
+	}
+	if err != nil {
+		return searchPage{}, fmt.Errorf("the answer of Port to POST %s is not the JSON its API documents: %w",
 			escapedPath("v1", "blueprints", s.blueprint, "entities", "search"), err)
 	}
-	return nil
+	page := searchPage{entities: make([]entity.Entity, len(list)), next: next}
+	for i, item := range list {
+		if page.entities[i], err = entityFromWire(item, keys); err != nil {
+			return searchPage{}, fmt.Errorf("the search of blueprint %q in Port returned an entity that cannot be read: %w", s.blueprint, err)
+		}
+	}
+	return page, nil
 }
 
 // cursorOf reads the "next" cursor of a search answer without decoding the
@@ -154,17 +173,4 @@ func cursorOf(body []byte) string {
 		return ""
 	}
 	return next.Str
-}
-
-// normalPage converts a page of Port's entities to the provider's form.
-func normalPage(ctx context.Context, page []wireEntity, keys entity.Keys) ([]entity.Entity, error) {
-	defer phases.Start(ctx, phases.PortDecode)()
-	entities := make([]entity.Entity, len(page))
-	for i := range page {
-		var err error
-		if entities[i], err = page[i].normal(keys); err != nil {
-			return nil, err
-		}
-	}
-	return entities, nil
 }
