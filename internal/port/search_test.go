@@ -185,3 +185,27 @@ func TestSearchLeavesOutUnreadMetaProperties(t *testing.T) {
 		t.Errorf("entity 2 = %+v", got[2])
 	}
 }
+
+// TestSearchAnswerMustBeThePage checks that a search answer that is not the
+// documented page is an error, never a page of no entities: a refresh that
+// read an empty page would drop every entity from the state.
+func TestSearchAnswerMustBeThePage(t *testing.T) {
+	s := search{blueprint: "svc"}
+	for body, want := range map[string]string{
+		`{"ok":true}`:                               "entities is null, not a list",
+		`{"ok":true,"entities":null}`:               "entities is null, not a list",
+		`{"ok":true,"entities":{}}`:                 "entities is an object",
+		`{"ok":true,"entities":[],"next":5}`:        "next is a number",
+		`[]`:                                        "the answer is an array",
+		`{"ok":true,"entities":[`:                   "not the JSON its API documents",
+		`{"ok":true,"entities":[{"identifier":1}]}`: `the search of blueprint "svc" in Port returned an entity that cannot be read`,
+	} {
+		if _, err := s.decode(t.Context(), []byte(body), entity.Keys{}); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want an error containing %q", body, err, want)
+		}
+	}
+	page, err := s.decode(t.Context(), []byte(`{"ok":true,"entities":[{"identifier":"a"}],"next":null}`), entity.Keys{})
+	if err != nil || len(page.entities) != 1 || page.entities[0].Identifier != "a" || page.next != "" {
+		t.Errorf("a last page of one entity: %+v, %v", page, err)
+	}
+}
