@@ -13,8 +13,9 @@ import (
 // it. Strings, integers, true, false and null are kept as the text they are
 // in the document, without decoding and encoding them again; other property
 // values (objects, arrays, decimals) are made canonical one by one. ok is
-// false for anything outside that form (whitespace, keys out of order,
-// escapes, a null title, an error of any kind): the caller then parses the
+// false for anything outside that form (whitespace, keys out of order, an
+// escape other than the canonical one, a null title, an error of any kind):
+// the caller then parses the
 // document with parseAny, which accepts every form and names every error.
 // For a document it accepts, it returns exactly what parseAny returns.
 func parseCanonical(doc string) (set Set, ok bool) {
@@ -45,8 +46,8 @@ func parseCanonical(doc string) (set Set, ok bool) {
 	}
 }
 
-// canonicalParser scans a canonical document; s is never copied, so every
-// string it returns is a substring of the document.
+// canonicalParser scans a canonical document. It does not copy s: every
+// string it returns without escapes is a substring of the document.
 type canonicalParser struct {
 	s       string
 	i       int

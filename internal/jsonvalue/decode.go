@@ -73,12 +73,17 @@ func (d *Decoder) Decode(s string) (any, error) {
 		}
 	}
 	if err != nil {
-		clear(d.members)
-		clear(d.elems)
-		d.members, d.elems = d.members[:0], d.elems[:0]
+		d.dropScratch()
 		return nil, err
 	}
 	return v, nil
+}
+
+// dropScratch empties the scratch stacks after an error left values on them.
+func (d *Decoder) dropScratch() {
+	clear(d.members)
+	clear(d.elems)
+	d.members, d.elems = d.members[:0], d.elems[:0]
 }
 
 // DecodePrefix parses the JSON value at the start of s and returns it with
@@ -89,9 +94,7 @@ func (d *Decoder) Decode(s string) (any, error) {
 func (d *Decoder) DecodePrefix(s string, enclosing int) (v any, n int, err error) {
 	d.s, d.i, d.depth = s, 0, enclosing
 	if v, err = d.value(); err != nil {
-		clear(d.members)
-		clear(d.elems)
-		d.members, d.elems = d.members[:0], d.elems[:0]
+		d.dropScratch()
 		return nil, 0, err
 	}
 	return v, d.i, nil
