@@ -15,8 +15,8 @@ import (
 // values (objects, arrays, decimals) are made canonical one by one. ok is
 // false for anything outside that form (whitespace, keys out of order, an
 // escape other than the canonical one, a null title, an error of any kind):
-// the caller then parses the
-// document with parseAny, which accepts every form and names every error.
+// the caller then parses the document with parseAny, which accepts every
+// form and names every error.
 // For a document it accepts, it returns exactly what parseAny returns.
 func parseCanonical(doc string) (set Set, ok bool) {
 	p := canonicalParser{s: doc, keys: Keys{}}
