@@ -53,7 +53,6 @@ type Decoder struct {
 	Numbers NumberMode
 	members []member // scratch stack of object members being read
 	elems   []any    // scratch stack of array elements being read
-	buf     []byte   // scratch for strings with escapes
 }
 
 type member struct {
@@ -294,72 +293,120 @@ func (d *Decoder) str() (string, error) {
 	return "", d.errorf("unexpected end of input in a string")
 }
 
-// strSlow finishes a string that needs unescaping from position j on.
+// strSlow finishes a string that needs unescaping from position j on. It
+// writes into a builder sized for the string's text once, copying the runs
+// between escapes whole, so that a long string (a state's entities_json,
+// escaped in the state's JSON) is neither copied as it grows nor copied
+// again when it is returned.
 func (d *Decoder) strSlow(start, j int) (string, error) {
-	b := append(d.buf[:0], d.s[start:j]...)
+	var b strings.Builder
+	b.Grow(closingQuote(d.s, j) - start)
+	b.WriteString(d.s[start:j])
 	for j < len(d.s) {
-		c := d.s[j]
-		switch {
+		run := plainRun(d.s, j)
+		b.WriteString(d.s[j:run])
+		if j = run; j >= len(d.s) {
+			break
+		}
+		switch c := d.s[j]; {
 		case c == '"':
 			d.i = j + 1
-			d.buf = b
-			return string(b), nil
+			return b.String(), nil
 		case c < 0x20:
 			d.i = j
 			return "", d.errorf("control character %s in a string", d.describe())
 		case c == '\\':
-			if j+1 >= len(d.s) {
-				d.i = len(d.s)
-				return "", d.errorf("unexpected end of input in a string")
+			var err error
+			if j, err = d.escape(&b, j); err != nil {
+				return "", err
 			}
+		default: // a byte that is not UTF-8
+			b.WriteRune(utf8.RuneError)
 			j++
-			switch e := d.s[j]; e {
-			case '"', '\\', '/':
-				b = append(b, e)
-			case 'b':
-				b = append(b, '\b')
-			case 'f':
-				b = append(b, '\f')
-			case 'n':
-				b = append(b, '\n')
-			case 'r':
-				b = append(b, '\r')
-			case 't':
-				b = append(b, '\t')
-			case 'u':
-				r, ok := hex4(d.s, j+1)
-				if !ok {
-					d.i = j
-					return "", d.errorf("invalid \\u escape in a string")
-				}
-				j += 4
-				if utf16IsSurrogate(r) {
-					r = d.lowSurrogate(r, j)
-					if r != utf8.RuneError {
-						j += 6
-					}
-				}
-				b = utf8.AppendRune(b, r)
-			default:
-				d.i = j
-				return "", d.errorf("invalid escape %s in a string", d.describe())
-			}
-			j++
-		case c < utf8.RuneSelf:
-			b = append(b, c)
-			j++
-		default:
-			r, size := utf8.DecodeRuneInString(d.s[j:])
-			if r == utf8.RuneError && size == 1 {
-				b = utf8.AppendRune(b, utf8.RuneError)
-			} else {
-				b = append(b, d.s[j:j+size]...)
-			}
-			j += size
 		}
 	}
 	d.i = len(d.s)
 	return "", d.errorf("unexpected end of input in a string")
+}
+
+// plainRun is the end of the run from j of valid UTF-8 text that needs no
+// unescaping: up to a quote, a backslash, a control character or a byte
+// that is not UTF-8.
+func plainRun(s string, j int) int {
+	for j < len(s) {
+		c := s[j]
+		switch {
+		case c == '"' || c == '\\' || c < 0x20:
+			return j
+		case c < utf8.RuneSelf:
+			j++
+		default:
+			r, size := utf8.DecodeRuneInString(s[j:])
+			if r == utf8.RuneError && size == 1 {
+				return j
+			}
+			j += size
+		}
+	}
+	return j
+}
+
+// closingQuote is the position of the quote that ends the string whose
+// text goes on at j, or len(s) when it does not end.
+func closingQuote(s string, j int) int {
+	for j < len(s) {
+		switch s[j] {
+		case '"':
+			return j
+		case '\\':
+			j += 2
+		default:
+			j++
+		}
+	}
+	return len(s)
+}
+
+// escape writes the character of the escape at j into b and returns the
+// position after it.
+func (d *Decoder) escape(b *strings.Builder, j int) (int, error) {
+	if j+1 >= len(d.s) {
+		d.i = len(d.s)
+		return 0, d.errorf("unexpected end of input in a string")
+	}
+	j++
+	switch e := d.s[j]; e {
+	case '"', '\\', '/':
+		b.WriteByte(e)
+	case 'b':
+		b.WriteByte('\b')
+	case 'f':
+		b.WriteByte('\f')
+	case 'n':
+		b.WriteByte('\n')
+	case 'r':
+		b.WriteByte('\r')
+	case 't':
+		b.WriteByte('\t')
+	case 'u':
+		r, ok := hex4(d.s, j+1)
+		if !ok {
+			d.i = j
+			return 0, d.errorf("invalid \\u escape in a string")
+		}
+		j += 4
+		if utf16IsSurrogate(r) {
+			r = d.lowSurrogate(r, j)
+			if r != utf8.RuneError {
+				j += 6
+			}
+		}
+		b.WriteRune(r)
+	default:
+		d.i = j
+		return 0, d.errorf("invalid escape %s in a string", d.describe())
+	}
+	return j + 1, nil
 }
 
 // lowSurrogate joins the surrogate hi, whose \u escape ends at j, with a
