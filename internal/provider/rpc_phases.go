@@ -21,7 +21,7 @@ import (
 // and encoding the answer (framework_ms), with the sizes of both.
 func NewServer(p func() provider.Provider) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		return phasedServer{newWalkServer(providerserver.NewProtocol6(p())())}
+		return phasedServer{newFlatStateServer(newWalkServer(providerserver.NewProtocol6(p())()))}
 	}
 }
 
