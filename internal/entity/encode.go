@@ -27,6 +27,18 @@ func (s Set) Encode() []byte {
 	return append(b, '}')
 }
 
+// AppendMember appends e as its member of entities_json,
+// `"identifier":{...}`, canonically.
+func AppendMember(b []byte, e *Entity) []byte {
+	b = jsonvalue.AppendString(b, e.Identifier)
+	b = append(b, ':')
+	return AppendEntity(b, e)
+}
+
+// MemberSize is about the size of e's member of entities_json: room to
+// reserve, not a bound.
+func MemberSize(e *Entity) int { return encodedSize(*e) }
+
 // AppendEntity appends one entity's value in entities_json, canonically.
 func AppendEntity(b []byte, e *Entity) []byte {
 	b = append(b, '{')

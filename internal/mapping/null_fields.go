@@ -24,20 +24,31 @@ func (p *Program) NullForEvery(set entity.Set) []NullField {
 	if len(set) < NullFieldMinEntities {
 		return nil
 	}
-	candidates := make([]*field, 0, len(p.fields))
-	for i := range p.fields {
-		if k := p.fields[i].kind; k != kindSelector && k != kindIdentifier {
-			candidates = append(candidates, &p.fields[i])
-		}
-	}
+	candidates := p.nullCandidates()
 	for _, e := range set {
 		candidates = withoutSetFields(candidates, &e)
 		if len(candidates) == 0 {
 			return nil
 		}
 	}
-	out := make([]NullField, len(candidates))
-	for i, f := range candidates {
+	return namedFields(candidates)
+}
+
+// nullCandidates are the fields that may be null for every entity: all but
+// the selector and the identifier.
+func (p *Program) nullCandidates() []*field {
+	candidates := make([]*field, 0, len(p.fields))
+	for i := range p.fields {
+		if k := p.fields[i].kind; k != kindSelector && k != kindIdentifier {
+			candidates = append(candidates, &p.fields[i])
+		}
+	}
+	return candidates
+}
+
+func namedFields(fields []*field) []NullField {
+	out := make([]NullField, len(fields))
+	for i, f := range fields {
 		out[i] = NullField{Name: f.name, Expression: f.expr}
 	}
 	return out

@@ -19,7 +19,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/portjsm/terraform-provider-portjsm/internal/entity"
 	"github.com/portjsm/terraform-provider-portjsm/internal/gcpace"
 	"github.com/portjsm/terraform-provider-portjsm/internal/httpbase"
 	"github.com/portjsm/terraform-provider-portjsm/internal/jsm"
@@ -128,22 +127,34 @@ func listJSM(ctx context.Context, client *jsm.Client, what, apiPath string, opts
 	return listing.Items, true
 }
 
+// mappedList is a list read and mapped: how many items were read, and the
+// entities_json of what they mapped to, with its size and the fields the
+// mapping gave null for every entity.
+type mappedList struct {
+	read       int
+	entities   int
+	doc        string
+	nullFields []mapping.NullField
+}
+
 // listMapped reads a whole list and maps it page by page as it arrives, so
-// that the raw items of the list are never held at once. It returns the
-// number of items read and the mapped entities.
-func listMapped(ctx context.Context, client *jsm.Client, what, apiPath string, opts jsm.ListOptions, program *mapping.Program, limits mapping.Limits, diags *diag.Diagnostics) (int, entity.Set, bool) {
+// that the raw items of the list are never held at once; each page's
+// entities are held as their members of entities_json (see
+// mapping.Encoded).
+func listMapped(ctx context.Context, client *jsm.Client, what, apiPath string, opts jsm.ListOptions, program *mapping.Program, limits mapping.Limits, diags *diag.Diagnostics) (mappedList, bool) {
 	room := gcpace.Hold()
 	defer room.Release()
-	listing, err := jsm.ListDecoded(ctx, client, apiPath, opts, roomForLargeReads(room, program.StartList(limits).MapPage))
+	listing, err := jsm.ListDecoded(ctx, client, apiPath, opts, roomForLargeReads(room, program.StartList(limits).MapPageEncoded))
 	if err == nil {
-		var set entity.Set
-		collecting := phases.Start(ctx, phases.EntitiesJSON)
-		set, err = mapping.Collect(listing.Items)
-		collecting()
+		var doc string
+		var entities int
+		joining := phases.Start(ctx, phases.EntitiesJSON)
+		doc, entities, err = mapping.Join(listing.Items)
+		joining()
 		if err == nil {
 			warnUnsettled(ctx, what, listing.Reads, listing.Settled, listing.Repeated, len(listing.Items), diags)
 			warnJSMQuota(diags, what, listing.Quota)
-			return len(listing.Items), set, true
+			return mappedList{read: len(listing.Items), entities: entities, doc: doc, nullFields: program.NullForEveryEncoded(listing.Items)}, true
 		}
 	}
 	if isMappingError(err) {
@@ -151,7 +162,7 @@ func listMapped(ctx context.Context, client *jsm.Client, what, apiPath string, o
 	} else {
 		addJSMError(diags, what, err)
 	}
-	return 0, nil, false
+	return mappedList{}, false
 }
 
 // A mapped read that reaches largeRead items gets largeReadHeadroom between
@@ -166,8 +177,8 @@ const (
 
 // roomForLargeReads gives room the headroom once the pages converted reach
 // largeRead items.
-func roomForLargeReads(room *gcpace.Room, convert jsm.Converter[any, mapping.Mapped]) jsm.Converter[any, mapping.Mapped] {
-	return func(ctx context.Context, first int, items []any) ([]mapping.Mapped, error) {
+func roomForLargeReads(room *gcpace.Room, convert jsm.Converter[any, mapping.Encoded]) jsm.Converter[any, mapping.Encoded] {
+	return func(ctx context.Context, first int, items []any) ([]mapping.Encoded, error) {
 		if first+len(items) >= largeRead {
 			room.Set(largeReadHeadroom)
 		}

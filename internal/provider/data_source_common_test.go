@@ -200,9 +200,9 @@ func TestLargeReadsGetRoom(t *testing.T) {
 	gcpace.Enable()
 	room := gcpace.Hold()
 	pages := 0
-	convert := roomForLargeReads(room, func(_ context.Context, _ int, items []any) ([]mapping.Mapped, error) {
+	convert := roomForLargeReads(room, func(_ context.Context, _ int, items []any) ([]mapping.Encoded, error) {
 		pages++
-		return make([]mapping.Mapped, len(items)), nil
+		return make([]mapping.Encoded, len(items)), nil
 	})
 	page := make([]any, 50)
 	for _, c := range []struct {

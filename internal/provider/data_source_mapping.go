@@ -104,12 +104,12 @@ func (d *jsmDataSource) readList(ctx context.Context, client *jsm.Client, what, 
 	if !ok {
 		return nil, 0, entitiesJSON, false
 	}
-	count, set, ok := listMapped(ctx, client, what, apiPath, opts, program, d.data.jq, diags)
+	list, ok := listMapped(ctx, client, what, apiPath, opts, program, d.data.jq, diags)
 	if !ok {
 		return nil, 0, entitiesJSON, false
 	}
-	warnNullFields(diags, path.Root("mapping"), "", program, set)
-	return nil, count, encodeEntities(ctx, set), true
+	warnNullFields(diags, path.Root("mapping"), "", list.nullFields, list.entities)
+	return nil, list.read, entitiesDocument(list.doc), true
 }
 
 // mapItems runs the mapping over raw items, within the provider's JQ
@@ -124,14 +124,18 @@ func (d *jsmDataSource) mapItems(ctx context.Context, m *mappingModel, items []j
 		addMappingError(diags, path.Root("mapping"), err, "Mapping Failed", "Fix the mapping, or skip such items with a selector.")
 		return types.StringNull()
 	}
-	warnNullFields(diags, path.Root("mapping"), "", program, set)
+	warnNullFields(diags, path.Root("mapping"), "", program.NullForEvery(set), len(set))
 	return encodeEntities(ctx, set)
 }
 
 // encodeEntities is a data source's entities_json.
 func encodeEntities(ctx context.Context, set entity.Set) types.String {
 	defer phases.Start(ctx, phases.EntitiesJSON)()
-	doc := string(set.Encode())
+	return entitiesDocument(string(set.Encode()))
+}
+
+// entitiesDocument is a data source's entities_json, remembered as valid.
+func entitiesDocument(doc string) types.String {
 	validDocuments.add(doc)
 	return types.StringValue(doc)
 }
@@ -140,8 +144,7 @@ func encodeEntities(ctx context.Context, set entity.Set) types.String {
 // entity: JQ reads a path that does not exist as null, so a misspelled one
 // maps every item to null without an error. where names the mapping when a
 // data source has several.
-func warnNullFields(diags *diag.Diagnostics, at path.Path, where string, program *mapping.Program, set entity.Set) {
-	fields := program.NullForEvery(set)
+func warnNullFields(diags *diag.Diagnostics, at path.Path, where string, fields []mapping.NullField, entities int) {
 	if len(fields) == 0 {
 		return
 	}
@@ -153,7 +156,7 @@ func warnNullFields(diags *diag.Diagnostics, at path.Path, where string, program
 		"%d entities in %s. JQ gives null for a path that does not exist, so a misspelled name (such as .currentStatuss.status "+
 		"for .currentStatus.status) maps every item to null without an error. Compare the expression with an item as JSM "+
 		"sends it (items_json of the data source without a mapping, with max_items = 1). If no item has a value yet by "+
-		"design, ignore this warning: it stops once one has.", where, len(set), strings.Join(named, ", ")))
+		"design, ignore this warning: it stops once one has.", where, entities, strings.Join(named, ", ")))
 }
 
 // addMappingError reports a failed JQ run: cancelled, stopped at a JQ

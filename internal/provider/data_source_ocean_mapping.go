@@ -128,7 +128,7 @@ func (d *oceanMappingDataSource) Read(ctx context.Context, req datasource.ReadRe
 				addMappingError(&resp.Diagnostics, path.Root("config_yaml"), fmt.Errorf("%s, mapping %d: %w", where, j, explain(err)), "Mapping Failed", "Fix the mapping or skip such items with selector.query.")
 				return
 			}
-			warnNullFields(&resp.Diagnostics, path.Root("config_yaml"), fmt.Sprintf(" of %s, mapping %d", where, j), program, set)
+			warnNullFields(&resp.Diagnostics, path.Root("config_yaml"), fmt.Sprintf(" of %s, mapping %d", where, j), program.NullForEvery(set), len(set))
 			if err := addEntities(byBlueprint, mp.Blueprint, set); err != nil {
 				resp.Diagnostics.AddAttributeError(path.Root("config_yaml"), "Duplicate Entity", fmt.Sprintf("%s, mapping %d: %s.", where, j, err))
 				return
