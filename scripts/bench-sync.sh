@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # Measures the sync through the real Terraform CLI against the fakes (10 ms
-# latency on every request): a first sync (terraform apply) and a no-op plan
+# latency on every request): a first sync (terraform apply) and no-op plans
 # of examples/jsm-to-port at each tenant size given (default 1000 10000
 # 100000), with wall time, the provider process's peak memory and the state
-# file size. Then the Terraform floor: the same no-op plan of the same
-# configuration with scripts/floor-provider, which only returns the
-# entities_json of the real run, so that "plan / floor" is the real no-op
-# plan's time over what Terraform itself costs for that state.
+# file size. Beside it the Terraform floor: the same configuration with
+# scripts/floor-provider, which only returns the entities_json of the real
+# run, so that "plan / floor" is the real no-op plan's time over what
+# Terraform itself costs for that state. The no-op plans alternate, the
+# provider's and the floor's, PLAN_RUNS times each (default 3); the medians
+# are compared, as one plan of two shared cores differs from the next by up
+# to a fifth, and the highest peaks are reported.
 # The floor's apply is timed too, from the same empty state, and printed
 # beside the Port write bound: the bulk upserts the first sync needs (20
 # entities each) times the fakes' latency, divided by port.concurrency (4).
 # Usage: scripts/bench-sync.sh [--phases] [sizes...]
 # --phases runs the provider at TF_LOG_PROVIDER=DEBUG and prints, after each
-# size, where the time of its apply and no-op plan went (scripts/phases.awk):
+# size, where the time of its apply and median no-op plan went (scripts/phases.awk):
 # every RPC, the provider's handler, each phase inside it and the plugin
 # framework's decoding and encoding. Debug logging costs a little time.
 # PROVIDER_TREE=DIR measures the provider built from another checkout (for
@@ -26,6 +29,7 @@ if [ "${1:-}" = "--phases" ]; then
 	shift
 fi
 sizes=("${@:-1000 10000 100000}")
+plan_runs="${PLAN_RUNS:-3}"
 read -r -a sizes <<<"${sizes[*]}"
 terraform="$("$root/scripts/terraform-path.sh")"
 work="$(mktemp -d)"
@@ -110,6 +114,9 @@ timed() {
 	mib="$(awk -v kb="$(cat "$work/mem")" 'BEGIN { printf "%d", kb / 1024 }')"
 }
 tenth() { awk -v x="$1" 'BEGIN { printf "%.1f", x }'; }
+# median "SECS K"...: the line of the median time (the lower middle one of
+# an even count).
+median() { printf '%s\n' "$@" | sort -g | awk '{ line[NR] = $0 } END { print line[int((NR + 1) / 2)] }'; }
 
 # Port's fake latency, and the client's bulk size and concurrency, for the
 # write bound.
@@ -133,9 +140,6 @@ for n in "${sizes[@]}"; do
 	# shellcheck disable=SC2046
 	timed apply "$work/bin/terraform-provider-portjsm" env $(provider_log apply) "$terraform" apply -auto-approve -input=false
 	apply_s="$secs" apply_mb="$mib"
-	# shellcheck disable=SC2046
-	timed plan "$work/bin/terraform-provider-portjsm" env $(provider_log plan) "$terraform" plan -detailed-exitcode -input=false
-	plan_s="$secs" plan_mb="$mib"
 	state_mb="$(awk -v b="$(stat -c %s terraform.tfstate)" 'BEGIN { printf "%.1f", b / 1e6 }')"
 	# The floor's data sources return what the real ones read.
 	for ds in portjsm_service_desks portjsm_customer_requests portjsm_organizations; do
@@ -147,19 +151,31 @@ for n in "${sizes[@]}"; do
 		jq 'length' "$work/floor-data/$ds.json"
 	done | awk -v b="$bulk_size" '{ n += int(($1 + b - 1) / b) } END { print n }')"
 	bound_s="$(awk -v n="$upserts" -v l="$latency_s" -v c="$port_concurrency" 'BEGIN { printf "%.3f", n * l / c }')"
-	kill "$fakes_pid" 2>/dev/null || true
-	wait "$fakes_pid" 2>/dev/null || true
-	fakes_pid=""
-	rm -f "$work/env"
 
 	# The floor: the same configuration applied with the floor provider from
-	# the same empty state, then its no-op plan, which must find no changes.
+	# the same empty state. Then the no-op plans, which must find no changes:
+	# the provider's and the floor's in turn, plan_runs of each, of which the
+	# medians are compared and the highest peaks reported.
 	cd "$work/floor/jsm-to-port"
 	"${floor[@]}" "$terraform" get >"$work/floor-init.log" 2>&1 || { tail -20 "$work/floor-init.log" >&2; exit 1; }
 	timed floor-apply "$work/floor-bin/terraform-provider-portjsm" "${floor[@]}" "$terraform" apply -auto-approve -input=false
 	floor_apply_s="$secs" floor_apply_mb="$mib"
-	timed floor-plan "$work/floor-bin/terraform-provider-portjsm" "${floor[@]}" "$terraform" plan -detailed-exitcode -input=false
-	floor_s="$secs" floor_mb="$mib"
+	plans=() floor_plans=() plan_mb=0 floor_mb=0
+	for k in $(seq "$plan_runs"); do
+		cd "$work/run/jsm-to-port"
+		# shellcheck disable=SC2046
+		timed "plan-$k" "$work/bin/terraform-provider-portjsm" env $(provider_log "plan-$k") "$terraform" plan -detailed-exitcode -input=false
+		plans+=("$secs $k") plan_mb=$((mib > plan_mb ? mib : plan_mb))
+		cd "$work/floor/jsm-to-port"
+		timed "floor-plan-$k" "$work/floor-bin/terraform-provider-portjsm" "${floor[@]}" "$terraform" plan -detailed-exitcode -input=false
+		floor_plans+=("$secs $k") floor_mb=$((mib > floor_mb ? mib : floor_mb))
+	done
+	read -r plan_s plan_k <<<"$(median "${plans[@]}")"
+	read -r floor_s _ <<<"$(median "${floor_plans[@]}")"
+	kill "$fakes_pid" 2>/dev/null || true
+	wait "$fakes_pid" 2>/dev/null || true
+	fakes_pid=""
+	rm -f "$work/env"
 	ratio="$(awk -v p="$plan_s" -v f="$floor_s" 'BEGIN { printf "%.2f", p / f }')"
 	apply_ratio="$(awk -v a="$apply_s" -v f="$floor_apply_s" -v b="$bound_s" 'BEGIN { printf "%.2f", a / (f + b) }')"
 	# shellcheck disable=SC2059
@@ -167,7 +183,7 @@ for n in "${sizes[@]}"; do
 		"$(tenth "$plan_s")" "$plan_mb" "$(tenth "$floor_s")" "$floor_mb" "$ratio" "$state_mb"
 	if [ -n "$phases" ]; then
 		awk -v LABEL=apply -f "$root/scripts/phases.awk" "$work/apply.phases"
-		awk -v LABEL=plan -f "$root/scripts/phases.awk" "$work/plan.phases" | tail -n +2
+		awk -v LABEL=plan -f "$root/scripts/phases.awk" "$work/plan-$plan_k.phases" | tail -n +2
 		echo
 	fi
 	cd "$root"
