@@ -47,6 +47,12 @@ func With(ctx context.Context) (context.Context, *Timings) {
 	return context.WithValue(ctx, key{}, t), t
 }
 
+// Without returns a context that records no phases, for work that goes on
+// after the call whose context it comes from has ended.
+func Without(ctx context.Context) context.Context {
+	return context.WithValue(ctx, key{}, (*Timings)(nil))
+}
+
 // Start begins a span of the named phase in ctx's Timings and returns the
 // function that ends it.
 func Start(ctx context.Context, name string) (end func()) {

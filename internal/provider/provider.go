@@ -38,6 +38,9 @@ func NewInterruptible(version string, interrupt context.Context) func() provider
 type portJSMProvider struct {
 	version   string
 	interrupt context.Context
+	// prefetch is shared with the protocol server that serves this
+	// provider (NewServer); nil starts no search ahead of a refresh.
+	prefetch *refreshPrefetch
 }
 
 type providerModel struct {
@@ -71,7 +74,8 @@ func (p *portJSMProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	data := &providerData{version: p.version, schemas: newBlueprintSchemas()}
+	data := &providerData{version: p.version, schemas: newBlueprintSchemas(), prefetch: p.prefetch}
+	p.prefetch.configure(nil, nil)
 	data.jsm = resolveJSM(cfg.JSM, p.version, &resp.Diagnostics)
 	data.port = resolvePort(cfg.Port, p.version, &resp.Diagnostics)
 	data.jq = resolveJQ(cfg.JQ, &resp.Diagnostics)
@@ -84,6 +88,7 @@ func (p *portJSMProvider) Configure(ctx context.Context, req provider.ConfigureR
 	tflog.Debug(ctx, "configured portjsm provider", map[string]any{
 		"jsm_configured": data.jsm.missing == "", "port_configured": data.port.missing == "",
 	})
+	p.prefetch.configure(data.port.client, data.port.secrets)
 	resp.DataSourceData = data
 	resp.ResourceData = data
 }

@@ -20,6 +20,8 @@ type providerData struct {
 	jq      mapping.Limits
 	// schemas is what this provider's plan knows of blueprint schemas.
 	schemas *blueprintSchemas
+	// prefetch holds the searches started ahead of refreshes.
+	prefetch *refreshPrefetch
 }
 
 type jsmSettings struct {

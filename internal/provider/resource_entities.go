@@ -53,6 +53,9 @@ type entitiesModel struct {
 	CheckSchema                  types.Bool    `tfsdk:"check_schema"`
 }
 
+// entitiesTypeName is the resource's name in Terraform's protocol.
+const entitiesTypeName = "portjsm_entities"
+
 func (r *entitiesResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_entities"
 }
@@ -226,7 +229,7 @@ func (r *entitiesResource) Read(ctx context.Context, req resource.ReadRequest, r
 		managed = parseInBackground(ctx, state.EntitiesJSON.ValueString())
 	}
 	bp := state.Blueprint.ValueString()
-	doc, err := refreshedEntities(ctx, client, bp, adoption, o, managed, state.EntitiesJSON.ValueString())
+	doc, err := refreshedEntities(ctx, r.searchFor(client, bp), adoption, o, managed, state.EntitiesJSON.ValueString())
 	var invalid *invalidStateError
 	switch {
 	case errors.As(err, &invalid):
@@ -372,9 +375,13 @@ func (r *entitiesResource) ImportState(ctx context.Context, req resource.ImportS
 // entities. Port's pages are projected as they arrive, so the refresh never
 // holds every entity of the blueprint; those that arrive while the state's
 // document is still being parsed wait for it.
-func refreshedEntities(ctx context.Context, client *port.Client, bp, adoption string, o ownership, managed func() (entity.Set, error), stateDoc string) ([]byte, error) {
+func refreshedEntities(ctx context.Context, search searchPages, adoption string, o ownership, managed func() (entity.Set, error), stateDoc string) ([]byte, error) {
 	if adoption == adoptAll {
-		held, err := client.SearchEntities(ctx, bp, port.Search{})
+		var held []entity.Entity
+		err := search(ctx, func(page []entity.Entity) error {
+			held = append(held, page...)
+			return nil
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -400,7 +407,7 @@ func refreshedEntities(ctx context.Context, client *port.Client, bp, adoption st
 		early = nil
 		return nil
 	}
-	err := client.SearchEntityPages(ctx, bp, port.Search{}, func(page []entity.Entity) error {
+	err := search(ctx, func(page []entity.Entity) error {
 		defer phases.Start(ctx, phases.Diff)()
 		if projection == nil && len(early) < maxPagesBeforeTheState {
 			early = append(early, page)
@@ -425,6 +432,21 @@ func refreshedEntities(ctx context.Context, client *port.Client, bp, adoption st
 	}
 	defer phases.Start(ctx, phases.Diff)()
 	return entity.EncodeLike(reconcile.Confirm(projection.Set(), o.unconfirmed), inState, []byte(stateDoc)), nil
+}
+
+// searchPages hands each page of a search of a blueprint's entities to use,
+// as port.Client.SearchEntityPages does.
+type searchPages func(ctx context.Context, use func(page []entity.Entity) error) error
+
+// searchFor is the search a refresh of blueprint bp reads: the one started
+// ahead of it when there is one (refreshPrefetch), or a new one.
+func (r *entitiesResource) searchFor(client *port.Client, bp string) searchPages {
+	if started := r.data.prefetch.take(bp); started != nil {
+		return started.follow
+	}
+	return func(ctx context.Context, use func(page []entity.Entity) error) error {
+		return client.SearchEntityPages(ctx, bp, port.Search{}, use)
+	}
 }
 
 // maxPagesBeforeTheState bounds the pages of Port's search a refresh holds

@@ -42,7 +42,10 @@ func TestRefreshProjectsPagesThatArriveBeforeTheState(t *testing.T) {
 		}
 		return entity.Parse([]byte(stateDoc))
 	}
-	doc, err := refreshedEntities(context.Background(), client, "bp", "", ownership{}, slowParse, stateDoc)
+	search := func(ctx context.Context, use func(page []entity.Entity) error) error {
+		return client.SearchEntityPages(ctx, "bp", port.Search{}, use)
+	}
+	doc, err := refreshedEntities(context.Background(), search, "", ownership{}, slowParse, stateDoc)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,12 @@ import (
 // and encoding the answer (framework_ms), with the sizes of both.
 func NewServer(p func() provider.Provider) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		return phasedServer{newFlatStateServer(newWalkServer(providerserver.NewProtocol6(p())()))}
+		prov := p()
+		prefetch := newRefreshPrefetch()
+		if portjsm, ok := prov.(*portJSMProvider); ok {
+			portjsm.prefetch = prefetch
+		}
+		return phasedServer{newWalkServer(newFlatStateServer(providerserver.NewProtocol6(prov)()), prefetch)}
 	}
 }
 
