@@ -134,24 +134,31 @@ func (s *prefetchedSearch) stop() { s.cancel() }
 func (s *prefetchedSearch) follow(ctx context.Context, use func(page []entity.Entity) error) error {
 	defer s.stop()
 	for {
+		page, more, err := s.next(ctx)
+		if !more {
+			return err
+		}
+		if err := use(page); err != nil {
+			return err
+		}
+	}
+}
+
+// next waits for the next page, the time the refresh still waits for Port;
+// more is false once the search has ended, with its error.
+func (s *prefetchedSearch) next(ctx context.Context) (page []entity.Entity, more bool, err error) {
+	defer phases.Start(ctx, phases.PortNetwork)()
+	select {
+	case page := <-s.pages:
+		return page, true, nil
+	case <-s.done:
 		select {
 		case page := <-s.pages:
-			if err := use(page); err != nil {
-				return err
-			}
-		case <-s.done:
-			for {
-				select {
-				case page := <-s.pages:
-					if err := use(page); err != nil {
-						return err
-					}
-				default:
-					return s.err
-				}
-			}
-		case <-ctx.Done():
-			return ctx.Err()
+			return page, true, nil
+		default:
+			return nil, false, s.err
 		}
+	case <-ctx.Done():
+		return nil, false, ctx.Err()
 	}
 }
