@@ -17,10 +17,11 @@ import (
 // collector marks the list again at every cycle (see MapPageEncoded and
 // Join).
 type Encoded struct {
-	text  []byte // the identifier, then the member
+	text  []byte // the identifier, then the member; nil for an item the selector left out
 	idLen int
-	kept  bool
 }
+
+func (e *Encoded) kept() bool { return e.text != nil }
 
 func (e *Encoded) identifier() []byte { return e.text[:e.idLen] }
 
@@ -54,7 +55,7 @@ func encodePage(mapped []Mapped) []Encoded {
 		start := len(buf)
 		buf = append(buf, e.Identifier...)
 		buf = entity.AppendMember(buf, e)
-		out[i] = Encoded{text: buf[start:len(buf):len(buf)], idLen: len(e.Identifier), kept: true}
+		out[i] = Encoded{text: buf[start:len(buf):len(buf)], idLen: len(e.Identifier)}
 	}
 	return out
 }
@@ -67,7 +68,7 @@ func Join(items []Encoded) (string, int, error) {
 	order := make([]int, 0, len(items))
 	size := 2
 	for i := range items {
-		if items[i].kept {
+		if items[i].kept() {
 			order = append(order, i)
 			size += len(items[i].member()) + 1
 		}
@@ -125,7 +126,7 @@ func firstDuplicate(items []Encoded, order []int) error {
 func (p *Program) NullForEveryEncoded(items []Encoded) []NullField {
 	kept := 0
 	for i := range items {
-		if items[i].kept {
+		if items[i].kept() {
 			kept++
 		}
 	}
@@ -134,7 +135,7 @@ func (p *Program) NullForEveryEncoded(items []Encoded) []NullField {
 	}
 	candidates := p.nullCandidates()
 	for i := range items {
-		if !items[i].kept {
+		if !items[i].kept() {
 			continue
 		}
 		e, ok := decodeMember(items[i].member())

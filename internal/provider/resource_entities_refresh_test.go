@@ -34,7 +34,7 @@ func TestRefreshProjectsPagesThatArriveBeforeTheState(t *testing.T) {
 	}
 	slowParse := func() (entity.Set, error) {
 		// The parse ends only once Port has been asked for all three pages.
-		for deadline := time.Now().Add(5 * time.Second); srv.RequestCounts()["POST /v1/blueprints/{blueprint}/entities/search"] < 3; {
+		for deadline := time.Now().Add(5 * time.Second); srv.RequestCounts()[searchRequests] < 3; {
 			if time.Now().After(deadline) {
 				return nil, errors.New("the refresh waited for the state before asking Port for its pages")
 			}
